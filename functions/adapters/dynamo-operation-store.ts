@@ -1,0 +1,217 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createdSortKey, indexKeys, jobSk, operationCountersSk, operationSk, projectKey } from './dynamo-keys.ts';
+import { setExpression } from './update-expression.ts';
+import { phasesByOperationType, type PhaseId } from '../domain/operation-types.ts';
+import type { OperationFilter, OperationStore } from '../domain/ports.ts';
+import type { OperationRecord, PhaseRecord, ProjectScope, StatusCounts } from '../domain/records.ts';
+import { operationStatuses, type OperationStatus } from '../schemas/operation.ts';
+
+type StoredOperation = Omit<OperationRecord, 'phases'> & { phases: Record<string, PhaseRecord> };
+
+const indexFields = (op: Pick<OperationRecord, 'tenantId' | 'projectId' | 'status' | 'operationType' | 'priority' | 'dateCreated' | 'operationId'>) => {
+  const sortKey = createdSortKey(op.dateCreated, op.operationId);
+  return {
+    gsi1pk: indexKeys.byCreated(op),
+    gsi1sk: sortKey,
+    gsi2pk: indexKeys.byStatus(op, op.status),
+    gsi2sk: sortKey,
+    gsi3pk: indexKeys.byType(op, op.operationType),
+    gsi3sk: sortKey,
+    gsi4pk: indexKeys.byPriority(op, op.priority),
+    gsi4sk: sortKey,
+  };
+};
+
+function toRecord(item: Record<string, unknown>): OperationRecord {
+  const stored = item as unknown as StoredOperation;
+  const { pk: _pk, sk: _sk, gsi1pk: _1, gsi1sk: _2, gsi2pk: _3, gsi2sk: _4, gsi3pk: _5, gsi3sk: _6, gsi4pk: _7, gsi4sk: _8, entity: _e, ...rest } =
+    item as Record<string, unknown>;
+  // Phases are stored as a map so one phase can be updated in place; their order is the domain's.
+  const phases = phasesByOperationType[stored.operationType].map(
+    (definition) => stored.phases[definition.id] ?? { id: definition.id, name: definition.name, status: 'Pending' as const },
+  );
+  return { ...(rest as unknown as OperationRecord), phases };
+}
+
+const emptyCounts = (): StatusCounts =>
+  Object.fromEntries([...operationStatuses.map((s) => [s, 0]), ['total', 0]]) as StatusCounts;
+
+export class DynamoOperationStore implements OperationStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(op: OperationRecord): Promise<void> {
+    const item: StoredOperation & Record<string, unknown> = {
+      ...op,
+      phases: Object.fromEntries(op.phases.map((p) => [p.id, p])),
+      pk: projectKey(op),
+      sk: operationSk(op.operationId),
+      entity: 'Operation',
+      ...indexFields(op),
+    };
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: { pk: projectKey(op), sk: jobSk(op.jobId), entity: 'Job', jobId: op.jobId, operationId: op.operationId, attempt: 1, createdAt: op.dateCreated },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: { pk: projectKey(op), sk: operationCountersSk },
+              UpdateExpression: 'ADD #total :one, #status :one',
+              ExpressionAttributeNames: { '#total': 'total', '#status': op.status },
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async get(scope: ProjectScope, operationId: string): Promise<OperationRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: projectKey(scope), sk: operationSk(operationId) }, ConsistentRead: true }));
+    return Item ? toRecord(Item) : undefined;
+  }
+
+  /**
+   * Queries the most selective index for the filter and applies the remaining
+   * conditions as a filter expression; offsets are walked with the query's own pages.
+   */
+  async list(scope: ProjectScope, filter: OperationFilter, offset: number, limit: number) {
+    const [indexName, partitionKey, partitionValue, sortKeyName] = filter.status
+      ? (['byStatus', 'gsi2pk', indexKeys.byStatus(scope, filter.status), 'gsi2sk'] as const)
+      : filter.operationType
+        ? (['byType', 'gsi3pk', indexKeys.byType(scope, filter.operationType), 'gsi3sk'] as const)
+        : filter.priority
+          ? (['byPriority', 'gsi4pk', indexKeys.byPriority(scope, filter.priority), 'gsi4sk'] as const)
+          : (['byCreated', 'gsi1pk', indexKeys.byCreated(scope), 'gsi1sk'] as const);
+
+    const names: Record<string, string> = { '#pk': partitionKey };
+    const values: Record<string, unknown> = { ':pk': partitionValue };
+    let keyCondition = '#pk = :pk';
+    if (filter.dateFrom || filter.dateTo) {
+      names['#sk'] = sortKeyName;
+      values[':from'] = filter.dateFrom ?? '0';
+      values[':to'] = `${filter.dateTo ?? '9'}\uffff`;
+      keyCondition += ' AND #sk BETWEEN :from AND :to';
+    }
+    const filters: string[] = [];
+    if (filter.operationType && indexName !== 'byType') {
+      names['#type'] = 'operationType';
+      values[':type'] = filter.operationType;
+      filters.push('#type = :type');
+    }
+    if (filter.priority && indexName !== 'byPriority') {
+      names['#priority'] = 'priority';
+      values[':priority'] = filter.priority;
+      filters.push('#priority = :priority');
+    }
+
+    const wanted = offset + limit + 1;
+    const found: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: indexName,
+          KeyConditionExpression: keyCondition,
+          ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: Math.min(Math.max(wanted - found.length, 25), 1000),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      found.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && found.length < wanted);
+
+    return { items: found.slice(offset, offset + limit).map(toRecord), hasMore: found.length > offset + limit };
+  }
+
+  async counts(scope: ProjectScope): Promise<StatusCounts> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: projectKey(scope), sk: operationCountersSk } }));
+    const counts = emptyCounts();
+    for (const key of Object.keys(counts) as Array<keyof StatusCounts>) {
+      const value = Item?.[key];
+      if (typeof value === 'number') counts[key] = value;
+    }
+    return counts;
+  }
+
+  async transition(scope: ProjectScope, operationId: string, from: readonly OperationStatus[], to: OperationStatus, fields: Partial<OperationRecord> = {}): Promise<boolean> {
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const current = await this.get(scope, operationId);
+      if (!current || !from.includes(current.status)) return false;
+      const { assignments, names, values } = setExpression({ ...fields, status: to, gsi2pk: indexKeys.byStatus(scope, to) });
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { pk: projectKey(scope), sk: operationSk(operationId) },
+                  UpdateExpression: `SET ${assignments.join(', ')}`,
+                  ConditionExpression: '#current = :current',
+                  ExpressionAttributeNames: { ...names, '#current': 'status' },
+                  ExpressionAttributeValues: { ...values, ':current': current.status },
+                },
+              },
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: { pk: projectKey(scope), sk: operationCountersSk },
+                  UpdateExpression: 'ADD #from :minus, #to :plus',
+                  ExpressionAttributeNames: { '#from': current.status, '#to': to },
+                  ExpressionAttributeValues: { ':minus': -1, ':plus': 1 },
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        // Another writer changed the status between our read and write: read again.
+        if (error instanceof TransactionCanceledException) continue;
+        throw error;
+      }
+    }
+    return false;
+  }
+
+  async update(scope: ProjectScope, operationId: string, fields: Partial<OperationRecord>): Promise<void> {
+    await this.setFields(scope, operationId, fields);
+  }
+
+  async updatePhase(scope: ProjectScope, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields: Partial<OperationRecord> = {}): Promise<void> {
+    const phaseFields = Object.fromEntries(Object.entries(phase).map(([key, value]) => [`phases.${phaseId}.${key}`, value]));
+    await this.setFields(scope, operationId, { ...fields, ...phaseFields });
+  }
+
+  private async setFields(scope: ProjectScope, operationId: string, fields: Record<string, unknown>): Promise<void> {
+    const { assignments, names, values } = setExpression(fields);
+    if (assignments.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: projectKey(scope), sk: operationSk(operationId) },
+        UpdateExpression: `SET ${assignments.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The one place SDK clients and services are built. Endpoints come from the SDK's own
+ * environment variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_S3, ...), so the same
+ * code talks to AWS or to the local emulators without an "is local" branch.
+ * Everything is built on first use, not at import time, and reused across warm invocations.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDatasetStore } from './adapters/dynamo-dataset-store.ts';
+import { DynamoJobJournal } from './adapters/dynamo-job-journal.ts';
+import { DynamoOperationStore } from './adapters/dynamo-operation-store.ts';
+import { S3ObjectStore } from './adapters/s3-object-store.ts';
+import { SfnWorkflowEngine } from './adapters/sfn-workflow-engine.ts';
+import { SqsCancellationQueue } from './adapters/sqs-cancellation-queue.ts';
+import { DatasetService } from './domain/dataset-service.ts';
+import { OperationService } from './domain/operation-service.ts';
+import { operationTypes } from './domain/operation-types.ts';
+import { systemClock } from './domain/ports.ts';
+import { LifecycleRecorder } from './domain/lifecycle-recorder.ts';
+import { env, functions } from '../lib/topology.ts';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is not set`);
+  return value;
+}
+
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
+
+const documentClient = lazy(() =>
+  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } }),
+);
+// Checksums only where S3 requires them: the SDK's default would sign a checksum of an empty
+// body into presigned PUT URLs, which a real upload's body then fails to match.
+const s3Client = lazy(
+  () =>
+    new S3Client({
+      forcePathStyle: process.env[env.s3ForcePathStyle] === 'true',
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+);
+const sfnClient = lazy(() => new SFNClient({}));
+// Queue URLs name the queue; requests go to the configured endpoint (in AWS the two agree).
+const sqsClient = lazy(() => new SQSClient({ useQueueUrlAsEndpoint: false }));
+
+const tableName = () => required(env.tableName);
+
+export const operationStore = lazy(() => new DynamoOperationStore(documentClient(), tableName()));
+export const datasetStore = lazy(() => new DynamoDatasetStore(documentClient(), tableName()));
+export const objectStore = lazy(() => new S3ObjectStore(s3Client(), required(env.bucketName)));
+export const jobJournal = lazy(() => new DynamoJobJournal(documentClient(), tableName(), Number(process.env[env.logRetentionDays] ?? 30)));
+
+export const datasetService = lazy(() => new DatasetService(datasetStore(), objectStore(), systemClock));
+
+export const workflowEngine = lazy(
+  () => new SfnWorkflowEngine(sfnClient(), Object.fromEntries(operationTypes.map((type) => [type, process.env[env.stateMachineArn(type)]]))),
+);
+
+/** Lambda gives a function one vCPU per 1,769 MB of memory; the phases run with RunPhase's configuration. */
+const phaseResources = () => {
+  const memoryMb = functions.RunPhase.memoryMb;
+  return { cpuUnits: Math.round((memoryMb / 1769) * 100) / 100, memoryGB: Math.round((memoryMb / 1024) * 100) / 100 };
+};
+
+export const operationService = lazy(
+  () =>
+    new OperationService(
+      operationStore(),
+      datasetService(),
+      workflowEngine(),
+      new SqsCancellationQueue(sqsClient(), () => required(env.queueUrl('Cancellation'))),
+      systemClock,
+      phaseResources(),
+    ),
+);
+
+export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), systemClock));

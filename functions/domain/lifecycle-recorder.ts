@@ -1,0 +1,78 @@
+import type { Clock, JobJournal, OperationStore } from './ports.ts';
+import type { JobRef } from './records.ts';
+
+export type LifecycleEvent =
+  | { event: 'started'; job: JobRef }
+  | { event: 'completed'; job: JobRef }
+  | { event: 'failed'; job: JobRef; error?: { Error?: string; Cause?: string } };
+
+/** Step Functions reports a Lambda error's cause as JSON with errorMessage; keep the message. */
+function causeMessage(cause: string | undefined): string {
+  if (!cause) return 'unknown cause';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
+}
+
+/**
+ * Moves an operation through its lifecycle as the state machine reports it. A transition
+ * that no longer applies (the operation was cancelled or timed out meanwhile) is ignored.
+ */
+export class LifecycleRecorder {
+  constructor(
+    private readonly operations: OperationStore,
+    private readonly journal: JobJournal,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(input: LifecycleEvent): Promise<{ recorded: boolean }> {
+    const { job } = input;
+    const now = this.clock.now().toISOString();
+    const log = (level: 'INFO' | 'ERROR', message: string, details?: Record<string, unknown>) => ({
+      timestamp: now,
+      level,
+      component: 'Orchestrator',
+      stage: 'Lifecycle',
+      message,
+      ...(details ? { details } : {}),
+    });
+    switch (input.event) {
+      case 'started': {
+        const operation = await this.operations.get(job, job.operationId);
+        const recorded = await this.operations.transition(job, job.operationId, ['Initiated', 'Queued'], 'Running', { startTime: now });
+        if (recorded) {
+          const details = { submittedBy: operation?.submittedBy, priority: operation?.priority, operationType: job.operationType };
+          await this.journal.append(job, {
+            logs: [log('INFO', `Job ${job.jobId} started`, details)],
+            events: [{ timestamp: now, eventType: 'JobStarted', description: 'Job execution started', details }],
+          });
+        }
+        return { recorded };
+      }
+      case 'completed': {
+        const recorded = await this.operations.transition(job, job.operationId, ['Running'], 'Completed', { endTime: now });
+        if (recorded) {
+          await this.journal.append(job, {
+            logs: [log('INFO', `Job ${job.jobId} completed`)],
+            events: [{ timestamp: now, eventType: 'JobCompleted', description: 'Job execution completed' }],
+          });
+        }
+        return { recorded };
+      }
+      case 'failed': {
+        const error = { error: input.error?.Error ?? 'States.Unknown', cause: causeMessage(input.error?.Cause) };
+        const recorded = await this.operations.transition(job, job.operationId, ['Initiated', 'Queued', 'Running'], 'Failed', { endTime: now, error });
+        if (recorded) {
+          await this.journal.append(job, {
+            logs: [log('ERROR', `Job ${job.jobId} failed: ${error.cause}`, error)],
+            events: [{ timestamp: now, eventType: 'JobFailed', description: 'Job execution failed', details: error }],
+          });
+        }
+        return { recorded };
+      }
+    }
+  }
+}

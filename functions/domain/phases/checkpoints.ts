@@ -1,0 +1,33 @@
+import { deserializeEventLog, serializeEventLog } from '../../mining/log/event-log-codec.ts';
+import type { EventLog } from '../../mining/log/event-log.ts';
+import type { PhaseContext } from '../phase-runner.ts';
+
+/**
+ * Phases hand their outputs to later phases through S3, so a phase can be re-run or
+ * resumed without redoing the ones before it.
+ */
+export const checkpointKeys = {
+  eventLog: 'checkpoints/event-log.bin',
+  discovery: 'results/discovery.json',
+  performance: 'results/performance.json',
+  anomalies: 'results/anomalies.json',
+  results: 'results/results.json',
+} as const;
+
+export async function saveEventLog(context: PhaseContext, log: EventLog): Promise<number> {
+  const bytes = serializeEventLog(log);
+  await context.objects.write(context.jobObjectKey(checkpointKeys.eventLog), bytes, 'application/octet-stream');
+  return bytes.length;
+}
+
+export async function loadEventLog(context: PhaseContext): Promise<EventLog> {
+  const bytes = await context.objects.readBytes(context.jobObjectKey(checkpointKeys.eventLog));
+  context.bytesRead(bytes.length);
+  return deserializeEventLog(bytes);
+}
+
+export async function saveJson(context: PhaseContext, name: string, value: unknown): Promise<number> {
+  const body = JSON.stringify(value);
+  await context.objects.write(context.jobObjectKey(name), body, 'application/json');
+  return Buffer.byteLength(body);
+}

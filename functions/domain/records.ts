@@ -1,0 +1,128 @@
+import type { OperationType, PhaseId } from './operation-types.ts';
+import type { OperationStatus, Priority, StartOperationBody } from '../schemas/operation.ts';
+import type { ColumnMapping, DatasetFormat } from '../schemas/dataset.ts';
+
+/** Where a resource lives: every record belongs to exactly one tenant's project. */
+export interface ProjectScope {
+  tenantId: string;
+  projectId: string;
+}
+
+export type DatasetStatus = 'PendingUpload' | 'Available';
+
+export interface DatasetRecord extends ProjectScope {
+  datasetId: string;
+  name: string;
+  format: DatasetFormat;
+  columnMapping?: ColumnMapping;
+  status: DatasetStatus;
+  objectKey: string;
+  sizeBytes?: number;
+  uploadedAt?: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export type PhaseStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
+
+export interface PhaseRecord {
+  id: PhaseId;
+  name: string;
+  status: PhaseStatus;
+  startTime?: string;
+  endTime?: string;
+  durationMs?: number;
+  recordsProcessed?: number;
+  results?: Record<string, unknown>;
+}
+
+/** A measurement of the process running a phase; fields the runtime cannot observe are null. */
+export interface ResourceSample {
+  timestamp: string;
+  stage: string;
+  cpuPercent: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  memoryLimitBytes: number | null;
+  fsReadBytes: number;
+  fsWriteBytes: number;
+  networkInBytes: number;
+  recordsProcessed: number;
+}
+
+export interface OperationError {
+  error: string;
+  cause: string;
+  phase?: string;
+}
+
+export interface CancellationRecord {
+  requestedAt: string;
+  cancelledBy: string;
+  reason?: string;
+  preservePartialResults: boolean;
+  forceTermination: boolean;
+  notifyCallbacks: boolean;
+  progressAtCancellation: number;
+  phaseAtCancellation: string | null;
+}
+
+export interface OperationRecord extends ProjectScope {
+  operationId: string;
+  /** The job is this operation's (first) execution; job-tracking endpoints address it. */
+  jobId: string;
+  operationType: OperationType;
+  operationName: string;
+  operationDescription?: string;
+  priority: Priority;
+  status: OperationStatus;
+  parameters: StartOperationBody['parameters'];
+  callbacks?: StartOperationBody['callbacks'];
+  notifications?: StartOperationBody['notifications'];
+  retryPolicy?: StartOperationBody['retryPolicy'];
+  timeoutSeconds: number;
+  submittedBy: string;
+  dateCreated: string;
+  timeoutAt: string;
+  executionArn?: string;
+  startTime?: string;
+  endTime?: string;
+  phases: PhaseRecord[];
+  totalRecords?: number;
+  processedRecords?: number;
+  latestSample?: ResourceSample;
+  error?: OperationError;
+  cancellation?: CancellationRecord;
+}
+
+export const terminalStatuses: readonly OperationStatus[] = ['Completed', 'Failed', 'Cancelled', 'Timeout'];
+export const isTerminal = (status: OperationStatus): boolean => terminalStatuses.includes(status);
+
+export type StatusCounts = Record<OperationStatus, number> & { total: number };
+
+/** The execution input every phase receives: enough to find the operation, nothing more. */
+export interface JobRef extends ProjectScope {
+  operationId: string;
+  jobId: string;
+  operationType: OperationType;
+}
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface LogEntry {
+  timestamp: string;
+  level: LogLevel;
+  component: string;
+  stage: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export type TimelineEventType = 'JobStarted' | 'StageStarted' | 'StageCompleted' | 'StageFailed' | 'Milestone' | 'Warning' | 'Error' | 'JobCompleted' | 'JobFailed' | 'JobCancelled';
+
+export interface TimelineEvent {
+  timestamp: string;
+  eventType: TimelineEventType;
+  description: string;
+  details?: Record<string, unknown>;
+}

@@ -1,0 +1,47 @@
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { env } from '../../../lib/topology.ts';
+import { tokenClaims } from '../../schemas/token-claims.ts';
+
+let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+function keySet() {
+  const url = process.env[env.jwksUrl];
+  if (!url) throw new Error(`${env.jwksUrl} is not set`);
+  // jose caches the keys and refetches on an unknown key id, so rotation needs no redeploy.
+  return (jwks ??= createRemoteJWKSet(new URL(url)));
+}
+
+/** The policy covers every route of the stage so API Gateway can cache it per token. */
+function stageWildcard(methodArn: string): string {
+  // arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/<method>/<path...>
+  const [api, stage] = methodArn.split('/');
+  return `${api}/${stage}/*/*`;
+}
+
+/**
+ * Verifies the bearer token (signature, issuer, audience, expiry) and hands the tenant,
+ * projects and user to the handlers. Any failure is API Gateway's 401.
+ */
+export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  const match = /^Bearer\s+(\S+)$/i.exec(event.authorizationToken ?? '');
+  if (!match?.[1]) throw new Error('Unauthorized');
+  let claims;
+  try {
+    const audience = process.env[env.jwtAudience];
+    const { payload } = await jwtVerify(match[1], keySet(), {
+      issuer: process.env[env.jwtIssuer],
+      ...(audience ? { audience } : {}),
+      requiredClaims: ['exp'],
+    });
+    claims = tokenClaims.parse(payload);
+  } catch {
+    throw new Error('Unauthorized');
+  }
+  const userId = claims.userId ?? claims.sub;
+  return {
+    principalId: userId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stageWildcard(event.methodArn) }] },
+    context: { tenantId: claims.tenantId, projectIds: JSON.stringify(claims.projectIds), userId },
+  };
+};

@@ -1,0 +1,33 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { jobJournal, workflowEngine } from '../../composition.ts';
+import type { JobRef } from '../../domain/records.ts';
+
+interface CancellationRequest {
+  job: JobRef;
+  executionArn?: string;
+  requestedAt: string;
+}
+
+/**
+ * Stops the executions of cancelled operations. Each message is handled on its own;
+ * failures are reported per message so SQS redelivers only those (and dead-letters
+ * them after the queue's maxReceiveCount).
+ */
+export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    try {
+      const request = JSON.parse(record.body) as CancellationRequest;
+      if (request.executionArn) await workflowEngine().stop(request.executionArn, 'OperationCancelled', `Cancelled at ${request.requestedAt}`);
+      const now = new Date().toISOString();
+      await jobJournal().append(request.job, {
+        logs: [{ timestamp: now, level: 'INFO', component: 'Orchestrator', stage: 'Lifecycle', message: `Job ${request.job.jobId} cancelled`, details: { requestedAt: request.requestedAt } }],
+        events: [{ timestamp: now, eventType: 'JobCancelled', description: 'Job execution cancelled', details: { requestedAt: request.requestedAt } }],
+      });
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'Cancellation failed', messageId: record.messageId, error: error instanceof Error ? error.message : String(error) }));
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+};

@@ -1,0 +1,40 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { authorizeScope, callerOf, type Caller } from './caller.ts';
+import { httpErrors } from './http-errors.ts';
+import { jsonBody, type ParsedBody } from './json-body.ts';
+import { parseInput } from './validation.ts';
+import { maxRequestBodyBytes } from '../../lib/topology.ts';
+import type { ProjectScope } from '../domain/records.ts';
+
+const noQuery = z.strictObject({});
+
+export interface RouteInput<P, Q, B> {
+  path: P;
+  query: Q;
+  body: B;
+  caller: Caller;
+  event: APIGatewayProxyEvent;
+}
+
+/**
+ * A project-scoped API route: validates path, query and body against their schemas,
+ * checks the caller may see the project, then calls `handle`. Handlers stay thin.
+ */
+export function httpRoute<P extends z.ZodType<ProjectScope>, Q extends z.ZodType = typeof noQuery, B extends z.ZodType = z.ZodUndefined>(spec: {
+  path: P;
+  query?: Q;
+  body?: B;
+  handle: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<APIGatewayProxyResult>;
+}) {
+  const handler = async (event: APIGatewayProxyEvent & ParsedBody, _context: Context): Promise<APIGatewayProxyResult> => {
+    const caller = callerOf(event);
+    const path = parseInput(spec.path, event.pathParameters ?? {}, 'path');
+    authorizeScope(caller, path);
+    const query = parseInput((spec.query ?? noQuery) as Q, event.queryStringParameters ?? {}, 'query');
+    const body = spec.body ? parseInput(spec.body, event.parsedBody, 'body') : undefined;
+    return spec.handle({ path, query, body: body as z.output<B>, caller, event });
+  };
+  return middy<APIGatewayProxyEvent & ParsedBody, APIGatewayProxyResult>(handler).use(httpErrors()).use(jsonBody(maxRequestBodyBytes));
+}

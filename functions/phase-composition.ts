@@ -1,0 +1,26 @@
+/**
+ * Wiring of the phase runner, kept apart from composition.ts so that API functions do not
+ * bundle the mining engine.
+ */
+import { datasetStore, jobJournal, objectStore, operationStore } from './composition.ts';
+import { PhaseRunner } from './domain/phase-runner.ts';
+import { phaseWork } from './domain/phases/registry.ts';
+import { systemClock } from './domain/ports.ts';
+import { env } from '../lib/topology.ts';
+
+let runner: PhaseRunner | undefined;
+
+export function phaseRunner(): PhaseRunner {
+  return (runner ??= new PhaseRunner(
+    operationStore(),
+    datasetStore(),
+    objectStore(),
+    jobJournal(),
+    systemClock,
+    {
+      sampleIntervalMs: Number(process.env[env.resourceSampleIntervalMs] ?? 5000),
+      memoryLimitBytes: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ? Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) * 1024 * 1024 : null,
+    },
+    phaseWork,
+  ));
+}

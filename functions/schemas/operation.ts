@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { booleanQuery, guid, isoDateTime, pageQuery, projectPath } from './common.ts';
+import { operationTypes } from '../domain/operation-types.ts';
+
+export const priorities = ['Low', 'Normal', 'High', 'Critical'] as const;
+export type Priority = (typeof priorities)[number];
+
+export const operationStatuses = ['Initiated', 'Queued', 'Running', 'Completed', 'Failed', 'Cancelled', 'Timeout'] as const;
+export type OperationStatus = (typeof operationStatuses)[number];
+
+export const operationIdPattern = /^op-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const operationId = z.string().regex(operationIdPattern, 'must look like op-<GUID>');
+
+const calendarDate = z.iso.date({ error: 'must be a date like 2024-01-31' });
+
+const timeWindow = z
+  .strictObject({ startDate: calendarDate.optional(), endDate: calendarDate.optional() })
+  .refine((w) => !w.startDate || !w.endDate || w.startDate <= w.endDate, {
+    message: 'startDate must not be after endDate',
+    path: ['endDate'],
+  });
+
+export const exportFormats = ['PDF', 'CSV', 'JSON', 'SVG', 'PNML', 'PowerPoint'] as const;
+
+const outputOptions = z.strictObject({
+  generateReports: z.boolean().default(true),
+  createVisualizations: z.boolean().default(true),
+  exportFormats: z.array(z.enum(exportFormats)).min(1).max(exportFormats.length).default(['JSON']),
+});
+
+const algorithmSettings = z.strictObject({
+  useAdvancedML: z.boolean().default(true),
+  enableAnomalyDetection: z.boolean().default(true),
+  performanceOptimization: z.enum(['high_accuracy', 'balanced', 'high_throughput']).default('balanced'),
+});
+
+const analysisParameters = z.strictObject({
+  datasetId: guid,
+  analysisType: z.enum(['comprehensive']).default('comprehensive'),
+  timeWindow: timeWindow.optional(),
+  algorithmSettings: algorithmSettings.optional(),
+  outputOptions: outputOptions.optional(),
+});
+
+export const cleaningRules = ['remove_duplicates', 'fix_timestamps', 'validate_activities'] as const;
+
+const enrichmentParameters = z.strictObject({
+  datasetId: guid,
+  cleaningRules: z.array(z.enum(cleaningRules)).min(1).default([...cleaningRules]),
+  outputFormat: z.enum(['processed_csv']).default('processed_csv'),
+});
+
+const reportParameters = z.strictObject({
+  sourceOperationId: operationId,
+  reportType: z.enum(['executive_summary', 'detailed']).default('executive_summary'),
+  includeVisualizations: z.boolean().default(true),
+  exportFormats: z.array(z.enum(exportFormats)).min(1).default(['PDF']),
+});
+
+const httpsUrl = z.url({ protocol: /^https$/, error: 'must be an https URL' }).max(2048);
+
+const callbacks = z.strictObject({
+  onProgress: httpsUrl.optional(),
+  onCompletion: httpsUrl.optional(),
+  onError: httpsUrl.optional(),
+});
+
+const notifications = z.strictObject({
+  email: z.array(z.email()).max(20).optional(),
+  slack: z.strictObject({ channel: z.string().min(1).max(100), mentionUsers: z.array(z.string().min(1).max(100)).max(20).optional() }).optional(),
+});
+
+export const retryPolicy = z.strictObject({
+  maxRetries: z.number().int().min(0).max(10),
+  retryDelay: z.number().int().min(0).max(86_400),
+  backoffMultiplier: z.number().min(1).max(10).default(1),
+});
+
+const common = {
+  operationName: z.string().trim().min(1, 'must not be empty').max(200),
+  operationDescription: z.string().max(2000).optional(),
+  priority: z.enum(priorities).default('Normal'),
+  callbacks: callbacks.optional(),
+  notifications: notifications.optional(),
+  /** Seconds until the operation is stopped with status Timeout. */
+  timeout: z.number().int().min(60).max(86_400).default(3600),
+  retryPolicy: retryPolicy.optional(),
+};
+
+export const startOperationBody = z.discriminatedUnion(
+  'operationType',
+  [
+    z.strictObject({ operationType: z.literal('ProcessMiningAnalysis'), parameters: analysisParameters, ...common }),
+    z.strictObject({ operationType: z.literal('DataEnrichment'), parameters: enrichmentParameters, ...common }),
+    z.strictObject({ operationType: z.literal('ReportGeneration'), parameters: reportParameters, ...common }),
+  ],
+  { error: `operationType must be one of ${operationTypes.join(', ')}` },
+);
+export type StartOperationBody = z.infer<typeof startOperationBody>;
+export type OperationParameters = StartOperationBody['parameters'];
+
+export const operationPath = projectPath.extend({ operationId });
+
+export const listOperationsQuery = z
+  .strictObject({
+    status: z.enum(operationStatuses).optional(),
+    operationType: z.enum(operationTypes).optional(),
+    priority: z.enum(priorities).optional(),
+    dateFrom: isoDateTime.optional(),
+    dateTo: isoDateTime.optional(),
+    includeDetails: booleanQuery.default(false),
+    ...pageQuery,
+  })
+  .refine((q) => !q.dateFrom || !q.dateTo || new Date(q.dateFrom) <= new Date(q.dateTo), {
+    message: 'dateFrom must not be after dateTo',
+    path: ['dateTo'],
+  });
+export type ListOperationsQuery = z.infer<typeof listOperationsQuery>;
+
+export const cancelOperationBody = z
+  .strictObject({
+    reason: z.string().trim().min(1).max(1000).optional(),
+    preservePartialResults: z.boolean().default(true),
+    forceTermination: z.boolean().default(false),
+    notifyCallbacks: z.boolean().default(true),
+  })
+  .default({ preservePartialResults: true, forceTermination: false, notifyCallbacks: true });
+export type CancelOperationBody = z.infer<typeof cancelOperationBody>;

@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { wireAccess } from './constructs/access.ts';
+import { Api } from './constructs/api.ts';
+import { JwtIssuer } from './constructs/auth.ts';
+import { DataStore } from './constructs/data.ts';
+import { Functions } from './constructs/functions.ts';
+import { Queues } from './constructs/queues.ts';
+import { StateMachines } from './constructs/state-machines.ts';
+
+/** The project root: topology entries and ASL files are relative to it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ProcessMiningStackProps extends StackProps {
+  /** @default PROJECT_ROOT */
+  readonly projectRoot?: string;
+}
+
+/**
+ * Everything is derived from lib/topology.ts. CDK context:
+ * - `logRetentionDays` (default 30): retention of every log group;
+ * - `jwtIssuer`, `jwtAudience`, `jwtJwksUrl`: external OIDC issuer; without them a Cognito user pool is created.
+ */
+export class ProcessMiningStack extends Stack {
+  readonly functions: Functions;
+  readonly stateMachines: StateMachines;
+  readonly queues: Queues;
+  readonly data: DataStore;
+  readonly api: Api;
+  readonly jwt: JwtIssuer;
+
+  constructor(scope: Construct, id: string, props: ProcessMiningStackProps = {}) {
+    super(scope, id, props);
+    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    const logRetention = logRetentionFromContext(this);
+
+    this.data = new DataStore(this, 'Data');
+    this.jwt = new JwtIssuer(this, 'Auth');
+    this.functions = new Functions(this, 'Functions', { projectRoot, logRetention });
+    this.stateMachines = new StateMachines(this, 'StateMachines', {
+      projectRoot,
+      logRetention,
+      functions: this.functions.byId,
+    });
+    this.queues = new Queues(this, 'Queues', this.functions.byId);
+
+    wireAccess(this.functions.byId, {
+      table: this.data.table,
+      bucket: this.data.bucket,
+      stateMachines: this.stateMachines.byId,
+      queues: this.queues.queues(),
+      jwt: this.jwt.settings,
+    });
+
+    this.api = new Api(this, 'Api', {
+      functions: this.functions.byId,
+      authorizerFunction: 'Authorizer',
+      logRetention,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url, description: 'Base URL of the REST API stage' });
+    new CfnOutput(this, 'JwtIssuer', { value: this.jwt.settings.issuer });
+    new CfnOutput(this, 'JwtAudience', { value: this.jwt.settings.audience });
+    if (this.jwt.userPool) new CfnOutput(this, 'UserPoolId', { value: this.jwt.userPool.userPoolId });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'DataBucketName', { value: this.data.bucket.bucketName });
+  }
+}
+
+function logRetentionFromContext(scope: Construct): logs.RetentionDays {
+  const raw: unknown = scope.node.tryGetContext('logRetentionDays');
+  const days = raw === undefined || raw === '' ? 30 : Number(raw);
+  const allowed = Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number');
+  if (!allowed.includes(days)) {
+    throw new Error(`CDK context logRetentionDays=${String(raw)} is not a CloudWatch Logs retention (${allowed.join(', ')})`);
+  }
+  return days as logs.RetentionDays;
+}

@@ -1,0 +1,170 @@
+/**
+ * The one description of the service's moving parts: functions, HTTP routes, queues,
+ * state machines, the table and the bucket. Plain data with no CDK import, read by the
+ * CDK stack (lib/) and by the embedded local stack (local/), so the two cannot drift.
+ */
+
+export const LAMBDA_NODE_MAJOR = 22;
+
+export type FunctionId =
+  | 'Authorizer'
+  | 'Health'
+  | 'MethodNotAllowed'
+  | 'CreateDataset'
+  | 'GetDataset'
+  | 'ListDatasets'
+  | 'StartOperation'
+  | 'GetOperation'
+  | 'ListOperations'
+  | 'CancelOperation'
+  | 'RecordLifecycle'
+  | 'RunPhase'
+  | 'ProcessCancellation';
+
+export type QueueId = 'Cancellation';
+export type StateMachineId = 'ProcessMiningAnalysis' | 'DataEnrichment' | 'ReportGeneration';
+
+/** What a function may touch; the CDK stack turns it into IAM grants, both runtimes into environment variables. */
+export interface FunctionAccess {
+  table?: 'read' | 'readWrite';
+  bucket?: 'read' | 'readWrite' | 'presignPut';
+  startExecution?: readonly StateMachineId[];
+  stopExecution?: readonly StateMachineId[];
+  sendTo?: readonly QueueId[];
+  jwt?: boolean;
+}
+
+export interface FunctionDefinition {
+  /** Path of the handler module from the project root; the export is always `handler`. */
+  entry: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+  access: FunctionAccess;
+}
+
+export const functions: Record<FunctionId, FunctionDefinition> = {
+  Authorizer: { entry: 'functions/handlers/authorizer/jwt-authorizer.ts', timeoutSeconds: 10, memoryMb: 256, access: { jwt: true } },
+  Health: { entry: 'functions/handlers/api/health.ts', timeoutSeconds: 5, memoryMb: 128, access: {} },
+  MethodNotAllowed: { entry: 'functions/handlers/api/method-not-allowed.ts', timeoutSeconds: 5, memoryMb: 128, access: {} },
+  CreateDataset: {
+    entry: 'functions/handlers/api/create-dataset.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { table: 'readWrite', bucket: 'presignPut' },
+  },
+  GetDataset: { entry: 'functions/handlers/api/get-dataset.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', bucket: 'read' } },
+  ListDatasets: { entry: 'functions/handlers/api/list-datasets.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  StartOperation: {
+    entry: 'functions/handlers/api/start-operation.ts',
+    timeoutSeconds: 15,
+    memoryMb: 256,
+    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
+  },
+  GetOperation: { entry: 'functions/handlers/api/get-operation.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  ListOperations: { entry: 'functions/handlers/api/list-operations.ts', timeoutSeconds: 15, memoryMb: 256, access: { table: 'read' } },
+  CancelOperation: {
+    entry: 'functions/handlers/api/cancel-operation.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { table: 'readWrite', sendTo: ['Cancellation'] },
+  },
+  RecordLifecycle: { entry: 'functions/handlers/phases/record-lifecycle.ts', timeoutSeconds: 30, memoryMb: 256, access: { table: 'readWrite' } },
+  RunPhase: { entry: 'functions/handlers/phases/run-phase.ts', timeoutSeconds: 900, memoryMb: 3008, access: { table: 'readWrite', bucket: 'readWrite' } },
+  ProcessCancellation: {
+    entry: 'functions/handlers/queues/process-cancellation.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    access: { table: 'readWrite', stopExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
+  },
+};
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway resource path with `{param}` placeholders. */
+  path: string;
+  function: FunctionId;
+  /** Routes under /api need a bearer token checked by the Authorizer function. */
+  authorized: boolean;
+}
+
+const project = '/api/{tenantId}/{projectId}';
+
+export const routes: readonly RouteDefinition[] = [
+  { method: 'GET', path: '/health', function: 'Health', authorized: false },
+  { method: 'POST', path: `${project}/datasets`, function: 'CreateDataset', authorized: true },
+  { method: 'GET', path: `${project}/datasets`, function: 'ListDatasets', authorized: true },
+  { method: 'GET', path: `${project}/datasets/{datasetId}`, function: 'GetDataset', authorized: true },
+  { method: 'POST', path: `${project}/async/operation`, function: 'StartOperation', authorized: true },
+  { method: 'GET', path: `${project}/async/operations`, function: 'ListOperations', authorized: true },
+  { method: 'GET', path: `${project}/async/operation/{operationId}`, function: 'GetOperation', authorized: true },
+  { method: 'DELETE', path: `${project}/async/operation/{operationId}`, function: 'CancelOperation', authorized: true },
+];
+
+/** Every other method on a routed path answers 405 through this function (API Gateway's ANY method). */
+export const methodNotAllowedFunction: FunctionId = 'MethodNotAllowed';
+
+/** Largest request body any route accepts; API Gateway's own hard limit is 10 MB. */
+export const maxRequestBodyBytes = 256 * 1024;
+
+export interface QueueDefinition {
+  consumer: FunctionId;
+  batchSize: number;
+  visibilityTimeoutSeconds: number;
+  /** Receives after which a message moves to the queue's dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export const queues: Record<QueueId, QueueDefinition> = {
+  Cancellation: { consumer: 'ProcessCancellation', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+};
+
+export interface StateMachineDefinition {
+  /** ASL file, the same one in AWS and locally. */
+  definitionFile: string;
+  /** `${Key}` placeholders in the ASL file and the function whose ARN replaces each. */
+  substitutions: Record<string, FunctionId>;
+}
+
+const phaseSubstitutions: Record<string, FunctionId> = {
+  RecordLifecycleFunctionArn: 'RecordLifecycle',
+  RunPhaseFunctionArn: 'RunPhase',
+};
+
+export const stateMachines: Record<StateMachineId, StateMachineDefinition> = {
+  ProcessMiningAnalysis: { definitionFile: 'statemachines/process-mining-analysis.asl.json', substitutions: phaseSubstitutions },
+  DataEnrichment: { definitionFile: 'statemachines/data-enrichment.asl.json', substitutions: phaseSubstitutions },
+  ReportGeneration: { definitionFile: 'statemachines/report-generation.asl.json', substitutions: phaseSubstitutions },
+};
+
+/** Single-table design: every item is keyed by pk/sk; the indexes serve the list and filter queries. */
+export const table = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    { indexName: 'byCreated', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { indexName: 'byType', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { indexName: 'byPriority', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+  ],
+} as const;
+
+/** Environment variable names shared by the CDK stack, the local stack and `functions/composition.ts`. */
+export const env = {
+  tableName: 'TABLE_NAME',
+  bucketName: 'DATA_BUCKET',
+  stateMachineArn: (id: StateMachineId) => `STATE_MACHINE_ARN_${screamingSnake(id)}`,
+  queueUrl: (id: QueueId) => `QUEUE_URL_${screamingSnake(id)}`,
+  jwksUrl: 'JWT_JWKS_URL',
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  logRetentionDays: 'LOG_RETENTION_DAYS',
+  resourceSampleIntervalMs: 'RESOURCE_SAMPLE_INTERVAL_MS',
+} as const;
+
+function screamingSnake(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}

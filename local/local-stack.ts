@@ -1,0 +1,81 @@
+import { mkdir } from 'node:fs/promises';
+import { startDynamoDb } from './emulators/dynamodb.ts';
+import { LOCAL_CREDENTIALS, startS3 } from './emulators/s3.ts';
+import { startSqs } from './emulators/sqs.ts';
+import { FunctionRuntime, LOCAL_REGION } from './function-runtime.ts';
+import { startHttpFront } from './http-front.ts';
+import { jwks, LOCAL_AUDIENCE, LOCAL_ISSUER } from './local-issuer.ts';
+import { checkJava } from './prerequisites.ts';
+import { provision, queueIds } from './provision.ts';
+import { startSqsPollers } from './sqs-poller.ts';
+import { startStepFunctions } from './step-functions-endpoint.ts';
+import { env, stateMachines, type StateMachineId } from '../lib/topology.ts';
+
+export interface LocalStackOptions {
+  projectRoot: string;
+  dataDir: string;
+  /** Port of the API; 0 picks a free one. */
+  port: number;
+  /** Seconds between resource samples of a running phase. */
+  sampleIntervalMs?: number;
+}
+
+export interface LocalStack {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the emulators, creates the resources the topology names, points the handlers'
+ * environment at them (the same variables the CDK stack sets in AWS) and serves the API.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  await checkJava();
+  await mkdir(options.dataDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('stop failed', error));
+  };
+  try {
+    const [dynamodb, sqs, s3] = await Promise.all([startDynamoDb({ dataDir: options.dataDir }), startSqs(), startS3({ dataDir: options.dataDir })]);
+    stops.push(dynamodb.stop, sqs.stop, s3.stop);
+    const resources = await provision({ endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, s3: s3.endpoint } });
+
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      [env.s3ForcePathStyle]: 'true',
+      [env.tableName]: resources.tableName,
+      [env.bucketName]: resources.bucketName,
+      [env.jwtIssuer]: LOCAL_ISSUER,
+      [env.jwtAudience]: LOCAL_AUDIENCE,
+      [env.resourceSampleIntervalMs]: String(options.sampleIntervalMs ?? 1000),
+      ...Object.fromEntries(queueIds().map((id) => [env.queueUrl(id), resources.queueUrls[id]])),
+    });
+
+    const runtime = new FunctionRuntime(options.projectRoot);
+    const stepFunctions = await startStepFunctions({ invoker: runtime, projectRoot: options.projectRoot });
+    stops.push(stepFunctions.stop);
+    process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
+    for (const id of Object.keys(stateMachines) as StateMachineId[]) process.env[env.stateMachineArn(id)] = stepFunctions.stateMachineArns[id];
+
+    const pollers = startSqsPollers({ invoker: runtime, sqsEndpoint: sqs.endpoint, queueUrls: resources.queueUrls, queueArns: resources.queueArns });
+    stops.push(pollers.stop);
+
+    const front = await startHttpFront({
+      runtime,
+      port: options.port,
+      extraRoutes: { '/.well-known/jwks.json': () => jwks(options.dataDir) },
+    });
+    stops.push(front.stop);
+    process.env[env.jwksUrl] = `${front.url}/.well-known/jwks.json`;
+    return { url: front.url, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,365 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnResource } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, describe, expect, it } from 'vitest';
+import { assertVisibilityCoversConsumer } from '../../lib/constructs/queues.ts';
+import { PROJECT_ROOT, ProcessMiningStack } from '../../lib/process-mining-stack.ts';
+import {
+  LAMBDA_NODE_MAJOR,
+  env,
+  functions,
+  methodNotAllowedFunction,
+  queues,
+  routes,
+  stateMachines,
+  table,
+  type FunctionId,
+  type QueueId,
+  type StateMachineId,
+} from '../../lib/topology.ts';
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+
+/** Same feature flags as `cdk synth`. CDK_TEST_PROJECT_ROOT lets CI point the entries at stub handlers. */
+const cdkContext = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')).context as Record<string, unknown>;
+const projectRoot = process.env.CDK_TEST_PROJECT_ROOT || undefined;
+
+// Synthesized once for the whole file: bundling the functions takes a few seconds.
+const outdirs: string[] = [];
+const tempOutdir = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cdk-test-'));
+  outdirs.push(dir);
+  return dir;
+};
+afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+const outdir = tempOutdir();
+const app = new App({ outdir, context: cdkContext });
+const stack = new ProcessMiningStack(app, 'ProcessMiningTest', { projectRoot });
+const template = Template.fromStack(stack);
+const resources = template.toJSON().Resources as Record<string, Resource>;
+const nagReport = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack);
+
+const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as CfnResource);
+const fnLogicalId = (id: FunctionId): string => logicalId(stack.functions.byId[id]);
+const ofType = (type: string): [string, Resource][] => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** IAM actions granted to a function, from every policy attached to its role. */
+function actionsOf(id: FunctionId): Set<string> {
+  const roleArn = resources[fnLogicalId(id)]!.Properties.Role as { 'Fn::GetAtt': [string, string] };
+  const roleId = roleArn['Fn::GetAtt'][0];
+  const actions = new Set<string>();
+  for (const [, policy] of ofType('AWS::IAM::Policy')) {
+    if (!JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`)) continue;
+    for (const statement of policy.Properties.PolicyDocument.Statement) {
+      for (const action of [statement.Action].flat()) actions.add(action);
+    }
+  }
+  return actions;
+}
+
+describe('functions', () => {
+  it('has exactly one Node.js Lambda per topology function, sized from the topology', () => {
+    template.resourceCountIs('AWS::Lambda::Function', Object.keys(functions).length);
+    for (const [id, def] of Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]) {
+      const props = resources[fnLogicalId(id)]!.Properties;
+      expect(props).toMatchObject({
+        Runtime: `nodejs${LAMBDA_NODE_MAJOR}.x`,
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: def.memoryMb,
+        Timeout: def.timeoutSeconds,
+        TracingConfig: { Mode: 'Active' },
+      });
+      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
+    }
+  });
+
+  it('sets exactly the environment variables the topology access implies', () => {
+    for (const [id, { access }] of Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]) {
+      const expected = new Set<string>(['NODE_OPTIONS']);
+      if (access.table) expected.add(env.tableName);
+      if (access.bucket) expected.add(env.bucketName);
+      for (const machine of [...(access.startExecution ?? []), ...(access.stopExecution ?? [])]) expected.add(env.stateMachineArn(machine));
+      for (const queue of access.sendTo ?? []) expected.add(env.queueUrl(queue));
+      if (access.jwt) [env.jwksUrl, env.jwtIssuer, env.jwtAudience].forEach((name) => expected.add(name));
+      const variables = resources[fnLogicalId(id)]!.Properties.Environment.Variables as Record<string, unknown>;
+      expect(new Set(Object.keys(variables)), id).toEqual(expected);
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('grants only what the topology access asks for', () => {
+    for (const [id, { access }] of Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]) {
+      const actions = actionsOf(id);
+      const has = (action: string): boolean => actions.has(action);
+      expect(has('dynamodb:Query'), `${id} table read`).toBe(access.table !== undefined);
+      expect(has('dynamodb:PutItem'), `${id} table write`).toBe(access.table === 'readWrite');
+      expect(has('s3:GetObject*'), `${id} bucket read`).toBe(access.bucket !== undefined);
+      expect(has('s3:PutObject'), `${id} bucket put`).toBe(access.bucket === 'readWrite' || access.bucket === 'presignPut');
+      expect(has('s3:DeleteObject*'), `${id} bucket delete`).toBe(access.bucket === 'readWrite');
+      expect(has('states:StartExecution'), `${id} start`).toBe((access.startExecution ?? []).length > 0);
+      expect(has('states:StopExecution'), `${id} stop`).toBe((access.stopExecution ?? []).length > 0);
+      expect(has('sqs:SendMessage'), `${id} send`).toBe((access.sendTo ?? []).length > 0);
+    }
+  });
+});
+
+describe('REST API', () => {
+  /** "METHOD /path AUTHTYPE -> function logical id" for every method in the template. */
+  function methodsInTemplate(): string[] {
+    const paths = new Map<string, string>();
+    const pathOf = (ref: any): string => {
+      if (ref['Fn::GetAtt']?.[1] === 'RootResourceId') return '';
+      const id = ref.Ref as string;
+      if (!paths.has(id)) {
+        const props = resources[id]!.Properties;
+        paths.set(id, `${pathOf(props.ParentId)}/${props.PathPart}`);
+      }
+      return paths.get(id)!;
+    };
+    return ofType('AWS::ApiGateway::Method').map(([, m]) => {
+      const uri = JSON.stringify(m.Properties.Integration?.Uri ?? '');
+      const target = Object.keys(functions).find((id) => uri.includes(`"${fnLogicalId(id as FunctionId)}"`));
+      expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
+      return `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)} ${m.Properties.AuthorizationType} -> ${target}`;
+    });
+  }
+
+  it('has every route with its method, function and authorization, plus a 405 ANY per path, and nothing else', () => {
+    const expected = [
+      ...routes.map((r) => `${r.method} ${r.path} ${r.authorized ? 'CUSTOM' : 'NONE'} -> ${r.function}`),
+      ...[...new Set(routes.map((r) => r.path))].map((p) => `ANY ${p} NONE -> ${methodNotAllowedFunction}`),
+    ];
+    expect(methodsInTemplate().sort()).toEqual(expected.sort());
+    expect(routes.find((r) => r.path === '/health')?.authorized).toBe(false);
+  });
+
+  it('authorizes with a cached TOKEN authorizer on the Authorization header', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const [[authorizerId, authorizer]] = ofType('AWS::ApiGateway::Authorizer') as [[string, Resource]];
+    expect(JSON.stringify(authorizer.Properties.AuthorizerUri)).toContain(`"${fnLogicalId('Authorizer')}"`);
+    for (const [, m] of ofType('AWS::ApiGateway::Method')) {
+      if (m.Properties.AuthorizationType === 'CUSTOM') expect(m.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+    }
+  });
+
+  it.each([
+    ['UNAUTHORIZED', 401, undefined],
+    ['ACCESS_DENIED', 403, undefined],
+    ['MISSING_AUTHENTICATION_TOKEN', 404, '404'],
+    ['REQUEST_TOO_LARGE', 413, undefined],
+    ['THROTTLED', 429, undefined],
+    ['DEFAULT_4XX', 400, '400'],
+    ['DEFAULT_5XX', 500, '500'],
+  ])('answers %s with an application/problem+json %i', (type, status, statusCode) => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: type,
+      StatusCode: statusCode ?? Match.absent(),
+      ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
+      ResponseTemplates: {
+        'application/json': Match.stringLikeRegexp(
+          `^\\{"type":"about:blank","title":"[^"]+","status":${status},"detail":\\$context\\.error\\.messageString\\}$`,
+        ),
+      },
+    });
+  });
+
+  it('logs access, traces and throttles the stage, and outputs the URL', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() }),
+      ]),
+    });
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    expect(Object.keys(template.findOutputs('ApiUrl'))).toHaveLength(1);
+  });
+});
+
+describe('state machines', () => {
+  const assembly = app.synth();
+
+  it.each(Object.keys(stateMachines) as StateMachineId[])('%s runs its ASL file with every placeholder bound to a function ARN', (id) => {
+    const def = stateMachines[id];
+    const props = resources[logicalId(stack.stateMachines.byId[id])]!.Properties;
+    expect(props.StateMachineType).toBe('STANDARD');
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', Destinations: [expect.anything()] });
+
+    // The definition is the ASL file itself, shipped as an asset; CloudFormation applies the substitutions.
+    const source = readFileSync(path.join(PROJECT_ROOT, def.definitionFile), 'utf8');
+    const staged = readFileSync(path.join(assembly.directory, `asset.${props.DefinitionS3Location.Key}`), 'utf8');
+    expect(staged).toBe(source);
+
+    const substitutions = props.DefinitionSubstitutions as Record<string, unknown>;
+    expect(Object.keys(substitutions).sort()).toEqual(Object.keys(def.substitutions).sort());
+    let effective = staged;
+    for (const [key, fnId] of Object.entries(def.substitutions)) {
+      expect(substitutions[key]).toEqual({ 'Fn::GetAtt': [fnLogicalId(fnId), 'Arn'] });
+      effective = effective.split(`\${${key}}`).join(`arn:aws:lambda:region:account:function:${fnId}`);
+    }
+    expect(effective).not.toContain('${');
+    const tasks = Object.values(JSON.parse(effective).States as Record<string, { Type: string; Resource?: string }>).filter((s) => s.Type === 'Task');
+    expect(tasks.length).toBeGreaterThan(0);
+    for (const task of tasks) expect(task.Resource).toMatch(/^arn:aws:lambda:region:account:function:\w+$/);
+
+    // Its role may invoke exactly the substituted functions.
+    const roleId = props.RoleArn['Fn::GetAtt'][0] as string;
+    const policy = ofType('AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))!;
+    const invoke = JSON.stringify(policy[1].Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().includes('lambda:InvokeFunction')));
+    for (const fnId of Object.keys(functions) as FunctionId[]) {
+      expect(invoke.includes(`"${fnLogicalId(fnId)}"`), fnId).toBe(Object.values(def.substitutions).includes(fnId));
+    }
+  });
+});
+
+describe('queues', () => {
+  it.each(Object.keys(queues) as QueueId[])('%s has a DLQ redrive and a partial-batch event source', (id) => {
+    const def = queues[id];
+    const { queue, deadLetterQueue } = stack.queues.byId[id];
+    const props = resources[logicalId(queue)]!.Properties;
+    expect(props.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(deadLetterQueue), 'Arn'] },
+      maxReceiveCount: def.maxReceiveCount,
+    });
+    expect(props.VisibilityTimeout).toBe(def.visibilityTimeoutSeconds);
+    expect(props.SqsManagedSseEnabled).toBe(true);
+    expect(resources[logicalId(deadLetterQueue)]!.Properties.SqsManagedSseEnabled).toBe(true);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(queue), 'Arn'] },
+      FunctionName: { Ref: fnLogicalId(def.consumer) },
+      BatchSize: def.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('refuses a visibility timeout shorter than the consumer timeout', () => {
+    expect(() => assertVisibilityCoversConsumer('X', { consumer: 'RunPhase', batchSize: 1, visibilityTimeoutSeconds: 60, maxReceiveCount: 3 })).toThrow(
+      /visibilityTimeoutSeconds \(60\) must be >= the timeout of its consumer RunPhase \(900s\)/,
+    );
+  });
+});
+
+describe('data', () => {
+  it('has the single table with its GSIs, TTL, PITR and on-demand billing, retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    const [[, tableResource]] = ofType('AWS::DynamoDB::Table') as [[string, Resource]];
+    expect(tableResource.DeletionPolicy).toBe('Retain');
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: table.partitionKey, KeyType: 'HASH' },
+        { AttributeName: table.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+      GlobalSecondaryIndexes: Match.arrayEquals(
+        table.globalSecondaryIndexes.map((gsi) => ({
+          IndexName: gsi.indexName,
+          KeySchema: [
+            { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
+            { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      ),
+    });
+  });
+
+  it('keeps the data bucket private, encrypted, versioned, logged and TLS-only', () => {
+    const bucketId = logicalId(stack.data.bucket);
+    const bucket = resources[bucketId]!;
+    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.data.accessLogBucket) } },
+    });
+    expect(bucket.Properties.CorsConfiguration.CorsRules[0]).toMatchObject({
+      AllowedMethods: expect.arrayContaining(['PUT', 'GET', 'HEAD']),
+      AllowedOrigins: ['*'],
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('authentication', () => {
+  it('falls back to a Cognito user pool issuer when no JWT context is given', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+    const variables = resources[fnLogicalId('Authorizer')]!.Properties.Environment.Variables;
+    expect(JSON.stringify(variables[env.jwtIssuer])).toContain('https://cognito-idp.');
+    expect(JSON.stringify(variables[env.jwksUrl])).toContain('/.well-known/jwks.json');
+  });
+
+  it('uses the issuer, JWKS URL and audience from CDK context when given', () => {
+    const contextApp = new App({
+      outdir: tempOutdir(),
+      context: {
+        ...cdkContext,
+        'aws:cdk:bundling-stacks': [], // the functions are bundled above already
+        jwtIssuer: 'https://issuer.example.com/',
+        jwtAudience: 'process-mining-api',
+        jwtJwksUrl: 'https://issuer.example.com/keys',
+      },
+    });
+    const contextStack = new ProcessMiningStack(contextApp, 'ProcessMiningContextTest', { projectRoot });
+    const contextTemplate = Template.fromStack(contextStack);
+    contextTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
+    contextTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          [env.jwtIssuer]: 'https://issuer.example.com/',
+          [env.jwtAudience]: 'process-mining-api',
+          [env.jwksUrl]: 'https://issuer.example.com/keys',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
+      },
+    });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  const describeViolations = (severity: string): string[] =>
+    nagReport.violations
+      .filter((v) => v.severity === severity)
+      .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}: ${v.description}`));
+
+  it('has no unacknowledged error', () => {
+    expect(describeViolations('error')).toEqual([]);
+  });
+
+  it('has no unacknowledged warning', () => {
+    expect(describeViolations('warning')).toEqual([]);
+    expect(nagReport.success).toBe(true);
+  });
+
+  it('leaves no CDK error annotation and no AwsSolutions annotation', () => {
+    const annotations = Annotations.fromStack(stack);
+    expect(annotations.findError('*', Match.anyValue())).toEqual([]);
+    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+    expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+    expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+  });
+});

@@ -1,0 +1,123 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, createDataset, datasetsDir, newProject, startAnalysis, waitForStatus, type Project } from './client.ts';
+
+describe('an analysis of receipt.csv from upload to completion', () => {
+  let project: Project;
+  let datasetId: string;
+  let operationId: string;
+  let completed: any;
+
+  beforeAll(async () => {
+    project = await newProject('alice');
+    ({ datasetId } = await createDataset(project, 'receipt.csv', 'csv'));
+  });
+
+  it('reports the uploaded dataset with its size', async () => {
+    const dataset = await call('GET', `${project.base}/datasets/${datasetId}`, { token: project.token });
+    expect(dataset.status).toBe(200);
+    expect(dataset.body).toMatchObject({ datasetId, format: 'csv', status: 'Available', sizeBytes: (await stat(resolve(datasetsDir, 'receipt.csv'))).size });
+    const list = await call('GET', `${project.base}/datasets`, { token: project.token });
+    expect(list.body.datasets.map((d: { datasetId: string }) => d.datasetId)).toEqual([datasetId]);
+  });
+
+  it('accepts the operation with 202 and the spec response', async () => {
+    const started = await startAnalysis(project, datasetId, { priority: 'High', timeout: 600 });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ operationType: 'ProcessMiningAnalysis', status: 'Initiated', priority: 'High', webhooksRegistered: 0 });
+    expect(started.body.operationId).toMatch(/^op-[0-9a-f-]{36}$/);
+    expect(started.body.trackingUrl).toBe(`${project.base}/async/operation/${started.body.operationId}`);
+    expect(Date.parse(started.body.timeoutAt) - Date.parse(started.body.dateCreated)).toBe(600_000);
+    operationId = started.body.operationId;
+  });
+
+  it('runs every phase and records real timestamps and record counts', async () => {
+    completed = await waitForStatus(project, operationId, ['Completed', 'Failed']);
+    expect(completed.status).toBe('Completed');
+    expect(completed.progress).toMatchObject({ percentage: 100, phasesCompleted: 5, totalPhases: 5 });
+    expect(completed.phases.map((p: { phaseName: string }) => p.phaseName)).toEqual([
+      'Data Loading & Validation',
+      'Process Discovery',
+      'Performance Analysis',
+      'Machine Learning Analysis',
+      'Report Generation',
+    ]);
+    let previousEnd = Date.parse(completed.progress.startTime);
+    for (const phase of completed.phases) {
+      expect(phase.status).toBe('Completed');
+      expect(Date.parse(phase.startTime)).toBeGreaterThanOrEqual(previousEnd);
+      expect(Date.parse(phase.endTime)).toBeGreaterThanOrEqual(Date.parse(phase.startTime));
+      expect(phase.durationMs).toBe(Date.parse(phase.endTime) - Date.parse(phase.startTime));
+      expect(phase.recordsProcessed).toBeGreaterThan(0);
+      previousEnd = Date.parse(phase.endTime);
+    }
+    expect(completed.execution).toMatchObject({ executionId: completed.execution.executionId, processedRecords: 8577, totalRecords: 8577 });
+    expect(completed.submittedBy).toBe('alice');
+  });
+
+  it('computes the loading and discovery figures from the file', () => {
+    const [loading, discovery, performance] = completed.phases;
+    expect(loading.results).toMatchObject({ recordsLoaded: 8577, validRecords: 8577, errorRecords: 0, cases: 1434, events: 8577 });
+    expect(discovery.results).toMatchObject({ activitiesDiscovered: 27, processVariants: 116, directlyFollowsRelations: 99 });
+    expect(performance.results.caseDurations.median).toBeCloseTo(2936.735, 3);
+  });
+
+  it('lists the operation with filters, paging and summary counts', async () => {
+    const second = await startAnalysis(project, datasetId, { operationName: 'second run' });
+    await waitForStatus(project, second.body.operationId, ['Completed', 'Failed']);
+    const list = (query: string) => call('GET', `${project.base}/async/operations${query}`, { token: project.token });
+
+    const all = await list('');
+    expect(all.status).toBe(200);
+    expect(all.body.operations.map((o: { operationId: string }) => o.operationId)).toEqual([second.body.operationId, operationId]);
+    expect(all.body.summary).toMatchObject({ totalOperations: 2, completed: 2, running: 0, failed: 0, cancelled: 0 });
+
+    const firstPage = await list('?pageSize=1');
+    expect(firstPage.body).toMatchObject({ page: 1, pageSize: 1, hasNextPage: true });
+    expect(firstPage.body.operations[0].operationId).toBe(second.body.operationId);
+    const secondPage = await list('?pageSize=1&page=2');
+    expect(secondPage.body).toMatchObject({ page: 2, hasNextPage: false });
+    expect(secondPage.body.operations[0].operationId).toBe(operationId);
+
+    expect((await list('?status=Completed&priority=High')).body.operations.map((o: { operationId: string }) => o.operationId)).toEqual([operationId]);
+    expect((await list('?status=Failed')).body.operations).toEqual([]);
+    expect((await list('?operationType=DataEnrichment')).body.operations).toEqual([]);
+    expect((await list('?dateFrom=2000-01-01&dateTo=2000-12-31')).body.operations).toEqual([]);
+    expect((await list(`?dateFrom=${encodeURIComponent(completed.dateCreated)}`)).body.operations).toHaveLength(2);
+
+    const detailed = await list('?includeDetails=true&pageSize=1');
+    expect(detailed.body.operations[0].phases).toHaveLength(5);
+    expect(all.body.operations[0].phases).toBeUndefined();
+  });
+});
+
+describe('the other operation types', () => {
+  it('DataEnrichment cleans a log and registers the result as a new dataset', async () => {
+    const project = await newProject();
+    const { datasetId } = await createDataset(project, 'running-example.xes', 'xes');
+    const started = await call('POST', `${project.base}/async/operation`, {
+      token: project.token,
+      body: { operationType: 'DataEnrichment', operationName: 'clean', parameters: { datasetId, cleaningRules: ['remove_duplicates'] } },
+    });
+    expect(started.status).toBe(202);
+    const done = await waitForStatus(project, started.body.operationId, ['Completed', 'Failed']);
+    expect(done.status).toBe('Completed');
+    const outputId = done.phases[2].results.outputDatasetId;
+    const output = await call('GET', `${project.base}/datasets/${outputId}`, { token: project.token });
+    expect(output.body).toMatchObject({ status: 'Available', format: 'csv' });
+
+    const analysis = await startAnalysis(project, outputId);
+    const analysed = await waitForStatus(project, analysis.body.operationId, ['Completed', 'Failed']);
+    expect(analysed.phases[0].results).toMatchObject({ cases: 6, events: 42 });
+
+    const report = await call('POST', `${project.base}/async/operation`, {
+      token: project.token,
+      body: { operationType: 'ReportGeneration', operationName: 'summary', parameters: { sourceOperationId: analysis.body.operationId } },
+    });
+    expect(report.status).toBe(202);
+    const rendered = await waitForStatus(project, report.body.operationId, ['Completed', 'Failed']);
+    expect(rendered.status).toBe('Completed');
+    expect(rendered.phases.map((p: { phaseName: string }) => p.phaseName)).toEqual(['Results Loading', 'Report Rendering']);
+  });
+});
