@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { phasesByOperationType, type OperationType } from '../../../functions/domain/operation-types.ts';
+import { stateMachines } from '../../../lib/topology.ts';
+
+interface State {
+  Type: string;
+  Resource?: string;
+  Parameters?: { phase?: string; event?: string };
+  Next?: string;
+  End?: boolean;
+  Catch?: Array<{ Next: string }>;
+}
+
+const load = (file: string) => JSON.parse(readFileSync(resolve(import.meta.dirname, '../../..', file), 'utf8')) as { StartAt: string; States: Record<string, State> };
+
+describe.each(Object.entries(stateMachines))('the %s state machine', (type, definition) => {
+  const asl = load(definition.definitionFile);
+
+  it('runs one Task state per domain phase, named and ordered like the phases', () => {
+    const path: State[] = [];
+    const names: string[] = [];
+    for (let name: string | undefined = asl.StartAt; name; name = asl.States[name]?.Next) {
+      names.push(name);
+      path.push(asl.States[name]!);
+    }
+    const phaseStates = path.filter((s) => s.Parameters?.phase);
+    const phases = phasesByOperationType[type as OperationType];
+    expect(names.filter((_, i) => path[i]!.Parameters?.phase)).toEqual(phases.map((p) => p.name));
+    expect(phaseStates.map((s) => s.Parameters!.phase)).toEqual(phases.map((p) => p.id));
+    expect(path[0]!.Parameters?.event).toBe('started');
+    expect(path.at(-1)).toMatchObject({ End: true, Parameters: { event: 'completed' } });
+  });
+
+  it('sends every failure to the failure recorder', () => {
+    for (const state of Object.values(asl.States).filter((s) => s.Parameters?.phase)) {
+      expect(state.Catch?.[0]?.Next).toBe('Record Operation Failed');
+    }
+  });
+
+  it('uses only placeholders the topology substitutes', () => {
+    const placeholders = [...JSON.stringify(asl).matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+    expect(new Set(placeholders)).toEqual(new Set(Object.keys(definition.substitutions)));
+  });
+});
