@@ -98,15 +98,6 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-/** Fixed-width UTC timestamp with milliseconds, formatted without Date (deterministic and cheap). */
-function isoTimestamp(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:${pad(
-    d.getUTCMinutes(),
-    2,
-  )}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}Z`;
-}
-
 /**
  * Produces the CSV line by line (header first, '\n' endings). Exactly `events` data rows;
  * the last cases are cut short if needed. Yields strings of about 64 KB.
@@ -130,7 +121,7 @@ export function* syntheticCsvChunks(options: SyntheticLogOptions): Generator<str
     const slot = Math.floor(random() * open.length);
     const current = open[slot]!;
     const event = current.events[current.next++]!;
-    buffer += `${current.id},${event.activity},${isoTimestamp(event.time)},${event.resource},complete\n`;
+    buffer += `${current.id},${event.activity},${new Date(event.time).toISOString()},${event.resource},complete\n`;
     if (current.next === current.events.length) {
       open[slot] = open[open.length - 1]!;
       open.pop();

@@ -121,3 +121,15 @@ describe('the other operation types', () => {
     expect(rendered.phases.map((p: { phaseName: string }) => p.phaseName)).toEqual(['Results Loading', 'Report Rendering']);
   });
 });
+
+describe('dataset uploads', () => {
+  it('take a 200 MB file through the presigned URL', async () => {
+    const project = await newProject();
+    const created = await call('POST', `${project.base}/datasets`, { token: project.token, body: { name: 'big', format: 'csv.gz' } });
+    const size = 200 * 1024 * 1024;
+    const put = await fetch(created.body.upload.url, { method: 'PUT', headers: created.body.upload.headers, body: Buffer.alloc(size, 7) });
+    expect(put.status).toBe(200);
+    const dataset = await call('GET', `${project.base}/datasets/${created.body.datasetId}`, { token: project.token });
+    expect(dataset.body).toMatchObject({ status: 'Available', sizeBytes: size });
+  });
+});
