@@ -17,6 +17,7 @@ import { SfnWorkflowEngine } from './adapters/sfn-workflow-engine.ts';
 import { SqsCancellationQueue } from './adapters/sqs-cancellation-queue.ts';
 import { DatasetService } from './domain/dataset-service.ts';
 import { OperationService } from './domain/operation-service.ts';
+import { ResultsService } from './domain/results-service.ts';
 import { operationTypes } from './domain/operation-types.ts';
 import { systemClock } from './domain/ports.ts';
 import { LifecycleRecorder } from './domain/lifecycle-recorder.ts';
@@ -82,3 +83,5 @@ export const operationService = lazy(
 );
 
 export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), systemClock));
+
+export const resultsService = lazy(() => new ResultsService(operationStore(), objectStore()));

@@ -15,6 +15,7 @@ export type FunctionId =
   | 'ListDatasets'
   | 'StartOperation'
   | 'GetOperation'
+  | 'GetOperationResults'
   | 'ListOperations'
   | 'CancelOperation'
   | 'RecordLifecycle'
@@ -61,6 +62,12 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
   },
   GetOperation: { entry: 'functions/handlers/api/get-operation.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  GetOperationResults: {
+    entry: 'functions/handlers/api/get-operation-results.ts',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+    access: { table: 'read', bucket: 'read' },
+  },
   ListOperations: { entry: 'functions/handlers/api/list-operations.ts', timeoutSeconds: 15, memoryMb: 256, access: { table: 'read' } },
   CancelOperation: {
     entry: 'functions/handlers/api/cancel-operation.ts',
@@ -100,6 +107,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: `${project}/async/operations`, function: 'ListOperations', authorized: true },
   { method: 'GET', path: `${project}/async/operation/{operationId}`, function: 'GetOperation', authorized: true },
   { method: 'DELETE', path: `${project}/async/operation/{operationId}`, function: 'CancelOperation', authorized: true },
+  { method: 'GET', path: `${project}/async/operation/{operationId}/results`, function: 'GetOperationResults', authorized: true },
 ];
 
 /** Every other method on a routed path answers 405 through this function (API Gateway's ANY method). */

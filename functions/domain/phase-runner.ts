@@ -1,6 +1,7 @@
 import { phaseOf, type PhaseDefinition, type PhaseId } from './operation-types.ts';
 import type { Clock, DatasetStore, JobJournal, ObjectStore, OperationStore } from './ports.ts';
-import { isTerminal, type JobRef, type LogEntry, type LogLevel, type OperationRecord, type TimelineEvent } from './records.ts';
+import { isTerminal, type ArtifactRecord, type JobRef, type LogEntry, type LogLevel, type OperationRecord, type TimelineEvent } from './records.ts';
+import { jobObjectKey } from './phases/checkpoint-keys.ts';
 import { ResourceSampler } from './resource-sampler.ts';
 
 export interface PhaseContext {
@@ -21,6 +22,7 @@ export interface PhaseContext {
 
 export interface PhaseOutcome {
   recordsProcessed: number;
+  artifacts?: ArtifactRecord[];
   /** Set by the phase that learns how many records the operation has. */
   totalRecords?: number;
   results: Record<string, unknown>;
@@ -97,7 +99,7 @@ export class PhaseRunner {
       bytesRead: (count) => {
         sampler.networkInBytes += count;
       },
-      jobObjectKey: (name) => `tenants/${job.tenantId}/projects/${job.projectId}/jobs/${job.jobId}/${name}`,
+      jobObjectKey: (name) => jobObjectKey(job, name),
     };
 
     try {
@@ -116,7 +118,15 @@ export class PhaseRunner {
           job,
           job.operationId,
           phaseId,
-          { status: 'Completed', endTime, durationMs, recordsProcessed: outcome.recordsProcessed, results: outcome.results },
+          {
+            status: 'Completed',
+            endTime,
+            durationMs,
+            recordsProcessed: outcome.recordsProcessed,
+            results: outcome.results,
+            ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
+            resources: sampler.summary(),
+          },
           {
             latestSample: sample,
             // The operation's record counts are the dataset's, learnt by the phase that reads it.
@@ -139,6 +149,7 @@ export class PhaseRunner {
           endTime,
           durationMs: new Date(endTime).getTime() - new Date(startTime).getTime(),
           recordsProcessed: sampler.recordsProcessed,
+          resources: sampler.summary(),
         }),
       ]);
       throw error;

@@ -64,6 +64,8 @@ export interface PresignedUpload {
 
 export interface ObjectStore {
   presignPut(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedUpload>;
+  /** A time-limited GET URL; `downloadName` becomes the file name browsers save it under. */
+  presignGet(key: string, expiresInSeconds: number, downloadName?: string): Promise<string>;
   head(key: string): Promise<{ sizeBytes: number; lastModified?: string } | undefined>;
   read(key: string): Promise<Readable>;
   readBytes(key: string): Promise<Buffer>;

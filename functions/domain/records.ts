@@ -25,6 +25,25 @@ export interface DatasetRecord extends ProjectScope {
 
 export type PhaseStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
 
+/** Files a phase produced, kept in the data bucket and served through presigned URLs. */
+export interface ArtifactRecord {
+  name: string;
+  type: 'Report' | 'Visualization' | 'Dataset' | 'Model';
+  format: string;
+  key: string;
+  sizeBytes: number;
+  contentType: string;
+  description: string;
+}
+
+/** What the samples of one phase add up to. */
+export interface PhaseResourceSummary {
+  samples: number;
+  averageCpuPercent: number;
+  peakRssBytes: number;
+  cpuSeconds: number;
+}
+
 export interface PhaseRecord {
   id: PhaseId;
   name: string;
@@ -34,6 +53,8 @@ export interface PhaseRecord {
   durationMs?: number;
   recordsProcessed?: number;
   results?: Record<string, unknown>;
+  artifacts?: ArtifactRecord[];
+  resources?: PhaseResourceSummary;
 }
 
 /** A measurement of the process running a phase; fields the runtime cannot observe are null. */

@@ -1,5 +1,5 @@
 import { cpus } from 'node:os';
-import type { ResourceSample } from './records.ts';
+import type { PhaseResourceSummary, ResourceSample } from './records.ts';
 
 /**
  * Measures the process a phase runs in: CPU share since the previous sample, resident
@@ -10,6 +10,10 @@ export class ResourceSampler {
   private lastCpu = process.cpuUsage();
   private lastAt = process.hrtime.bigint();
   private readonly cores = Math.max(1, cpus().length);
+  private readonly startCpu = process.cpuUsage();
+  private samples = 0;
+  private cpuPercentSum = 0;
+  private peakRss = 0;
   networkInBytes = 0;
   recordsProcessed = 0;
 
@@ -26,10 +30,14 @@ export class ResourceSampler {
     this.lastAt = at;
     const usage = process.resourceUsage();
     const memory = process.memoryUsage();
+    const cpuPercent = wallMicros > 0 ? Math.min(100, (100 * (cpu.user + cpu.system)) / (wallMicros * this.cores)) : 0;
+    this.samples += 1;
+    this.cpuPercentSum += cpuPercent;
+    this.peakRss = Math.max(this.peakRss, memory.rss);
     return {
       timestamp: now.toISOString(),
       stage: this.stage,
-      cpuPercent: wallMicros > 0 ? Math.min(100, (100 * (cpu.user + cpu.system)) / (wallMicros * this.cores)) : 0,
+      cpuPercent,
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
       memoryLimitBytes: this.memoryLimitBytes,
@@ -38,6 +46,16 @@ export class ResourceSampler {
       fsWriteBytes: usage.fsWrite * 512,
       networkInBytes: this.networkInBytes,
       recordsProcessed: this.recordsProcessed,
+    };
+  }
+
+  summary(): PhaseResourceSummary {
+    const cpu = process.cpuUsage(this.startCpu);
+    return {
+      samples: this.samples,
+      averageCpuPercent: this.samples ? Math.round((this.cpuPercentSum / this.samples) * 10) / 10 : 0,
+      peakRssBytes: this.peakRss,
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
     };
   }
 }

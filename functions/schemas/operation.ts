@@ -126,3 +126,11 @@ export const cancelOperationBody = z
   })
   .default({ preservePartialResults: true, forceTermination: false, notifyCallbacks: true });
 export type CancelOperationBody = z.infer<typeof cancelOperationBody>;
+
+export const operationResultsQuery = z.strictObject({
+  format: z.enum(['summary', 'detailed', 'download']).default('summary'),
+  includeArtifacts: booleanQuery.default(true),
+  /** A phase's display name (e.g. "Process Discovery") or id (e.g. "ProcessDiscovery"). */
+  phase: z.string().trim().min(1).max(100).optional(),
+});
+export type OperationResultsQuery = z.infer<typeof operationResultsQuery>;

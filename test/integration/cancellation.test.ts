@@ -20,6 +20,9 @@ describe('cancelling an operation', () => {
     const list = await call('GET', `${project.base}/async/operations`, { token: project.token });
     expect(list.body.summary).toMatchObject({ totalOperations: 1, cancelled: 1, running: 0, initiated: 0 });
 
+    const results = await call('GET', `${project.base}/async/operation/${operationId}/results`, { token: project.token });
+    expect(results.body).toMatchObject({ status: 'Cancelled', success: false });
+
     const again = await call('DELETE', `${project.base}/async/operation/${operationId}`, { token: project.token });
     expect(again.status).toBe(409);
   });

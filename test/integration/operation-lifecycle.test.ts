@@ -63,6 +63,33 @@ describe('an analysis of receipt.csv from upload to completion', () => {
     expect(performance.results.caseDurations.median).toBeCloseTo(2936.735, 3);
   });
 
+  it('serves the results with downloadable artifacts', async () => {
+    const results = await call('GET', `${project.base}/async/operation/${operationId}/results`, { token: project.token });
+    expect(results.status).toBe(200);
+    expect(results.body).toMatchObject({ operationId, status: 'Completed', success: true, summary: { recordsAnalyzed: 8577, processVariants: 116, dataQualityScore: 100 } });
+    expect(results.body.phaseResults).toHaveLength(5);
+    expect(results.body.performance.resourceUtilization.peakMemoryBytes).toBeGreaterThan(0);
+    const json = results.body.artifacts.find((a: { format: string }) => a.format === 'JSON');
+    const download = await fetch(json.downloadUrl);
+    expect(download.status).toBe(200);
+    expect((await download.json()).phaseResults.length).toBeGreaterThan(0);
+
+    const detailed = await call('GET', `${project.base}/async/operation/${operationId}/results?format=detailed&includeArtifacts=false`, { token: project.token });
+    expect(detailed.body.artifacts).toBeUndefined();
+    expect(detailed.body.details.discovery).toMatchObject({ cases: 1434, events: 8577, variants: { total: 116 } });
+    expect(detailed.body.details.discovery.dfg).toHaveLength(99);
+    expect(detailed.body.details.discovery.caseDurations.median).toBeCloseTo(2936.735, 3);
+
+    const onePhase = await call('GET', `${project.base}/async/operation/${operationId}/results?phase=Process%20Discovery`, { token: project.token });
+    expect(onePhase.body.phaseResults.map((p: { phaseName: string }) => p.phaseName)).toEqual(['Process Discovery']);
+    const unknownPhase = await call('GET', `${project.base}/async/operation/${operationId}/results?phase=Astrology`, { token: project.token });
+    expect(unknownPhase.status).toBe(400);
+    expect(unknownPhase.body.invalidParams[0].name).toBe('query.phase');
+
+    const packaged = await call('GET', `${project.base}/async/operation/${operationId}/results?format=download`, { token: project.token });
+    expect((await fetch(packaged.body.downloadUrl)).status).toBe(200);
+  });
+
   it('lists the operation with filters, paging and summary counts', async () => {
     const second = await startAnalysis(project, datasetId, { operationName: 'second run' });
     await waitForStatus(project, second.body.operationId, ['Completed', 'Failed']);

@@ -1,18 +1,10 @@
 import { deserializeEventLog, serializeEventLog } from '../../mining/log/event-log-codec.ts';
 import type { EventLog } from '../../mining/log/event-log.ts';
 import type { PhaseContext } from '../phase-runner.ts';
+import { checkpointKeys } from './checkpoint-keys.ts';
 
-/**
- * Phases hand their outputs to later phases through S3, so a phase can be re-run or
- * resumed without redoing the ones before it.
- */
-export const checkpointKeys = {
-  eventLog: 'checkpoints/event-log.bin',
-  discovery: 'results/discovery.json',
-  performance: 'results/performance.json',
-  anomalies: 'results/anomalies.json',
-  results: 'results/results.json',
-} as const;
+export { checkpointKeys };
+
 
 export async function saveEventLog(context: PhaseContext, log: EventLog): Promise<number> {
   const bytes = serializeEventLog(log);

@@ -14,6 +14,17 @@ export const reportGeneration: PhaseWork = async (context) => {
   context.milestone('Milestone', 'Results document written', { sizeBytes });
   return {
     recordsProcessed: phaseResults.length,
-    results: { artifacts: [{ name: 'Analysis results', type: 'Dataset', format: 'JSON', sizeBytes, key: context.jobObjectKey(checkpointKeys.results) }] },
+    results: { artifactsCreated: 1 },
+    artifacts: [
+      {
+        name: 'Analysis results',
+        type: 'Dataset',
+        format: 'JSON',
+        key: context.jobObjectKey(checkpointKeys.results),
+        sizeBytes,
+        contentType: 'application/json',
+        description: 'Every phase result of the analysis, machine-readable',
+      },
+    ],
   };
 };

@@ -1,4 +1,5 @@
 import type { PhaseWork } from '../phase-runner.ts';
+import { jobObjectKey } from './checkpoint-keys.ts';
 import { checkpointKeys, saveJson } from './checkpoints.ts';
 
 const sourceResultsName = 'source-results.json';
@@ -9,7 +10,7 @@ export const resultsLoading: PhaseWork = async (context) => {
   if (!('sourceOperationId' in parameters)) throw new Error('ReportGeneration needs parameters.sourceOperationId');
   const source = await context.operations.get(context.job, parameters.sourceOperationId);
   if (!source) throw new Error(`Source operation ${parameters.sourceOperationId} no longer exists`);
-  const key = `tenants/${source.tenantId}/projects/${source.projectId}/jobs/${source.jobId}/${checkpointKeys.results}`;
+  const key = jobObjectKey(source, checkpointKeys.results);
   const bytes = await context.objects.readBytes(key);
   context.bytesRead(bytes.length);
   await context.objects.write(context.jobObjectKey(sourceResultsName), bytes, 'application/json');
@@ -20,7 +21,8 @@ export const resultsLoading: PhaseWork = async (context) => {
 /** Renders the requested report from the source results; formats beyond JSON come with the report engine. */
 export const reportRendering: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
-  const reportType = 'reportType' in parameters ? parameters.reportType : 'executive_summary';
+  if (!('sourceOperationId' in parameters)) throw new Error('ReportGeneration needs parameters.sourceOperationId');
+  const reportType = parameters.reportType;
   const source = JSON.parse((await context.objects.readBytes(context.jobObjectKey(sourceResultsName))).toString('utf8')) as {
     phaseResults: Array<{ phaseName: string; results: Record<string, unknown> }>;
   };
@@ -28,6 +30,17 @@ export const reportRendering: PhaseWork = async (context) => {
   const sizeBytes = await saveJson(context, `reports/${reportType}.json`, report);
   return {
     recordsProcessed: source.phaseResults.length,
-    results: { artifacts: [{ name: `Report (${reportType})`, type: 'Report', format: 'JSON', sizeBytes, key: context.jobObjectKey(`reports/${reportType}.json`) }] },
+    results: { reportType, artifactsCreated: 1 },
+    artifacts: [
+      {
+        name: `Report (${reportType})`,
+        type: 'Report',
+        format: 'JSON',
+        key: context.jobObjectKey(`reports/${reportType}.json`),
+        sizeBytes,
+        contentType: 'application/json',
+        description: `The ${reportType.replace('_', ' ')} of operation ${parameters.sourceOperationId}`,
+      },
+    ],
   };
 };
