@@ -55,6 +55,14 @@ export class PhaseRunner {
     const operation = await this.operations.get(job, job.operationId);
     if (!operation) throw new Error(`Operation ${job.operationId} not found`);
     if (isTerminal(operation.status)) throw new OperationNotRunningError(`Operation ${job.operationId} is ${operation.status}`);
+    if (this.clock.now() >= new Date(operation.timeoutAt)) {
+      // The timeout is enforced where work begins: no phase starts after the deadline.
+      await this.operations.transition(job, job.operationId, ['Initiated', 'Queued', 'Running'], 'Timeout', {
+        endTime: this.clock.now().toISOString(),
+        error: { error: 'OperationTimedOut', cause: `The operation's timeout of ${operation.timeoutSeconds} s passed at ${operation.timeoutAt}` },
+      });
+      throw new OperationNotRunningError(`Operation ${job.operationId} timed out at ${operation.timeoutAt}`);
+    }
     const phase = phaseOf(job.operationType, phaseId);
     const sampler = new ResourceSampler(phase.name, this.options.memoryLimitBytes);
     const logs: LogEntry[] = [];
