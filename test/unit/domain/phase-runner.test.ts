@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { OperationNotRunningError, PhaseRunner, type PhaseWork } from '../../../functions/domain/phase-runner.ts';
+import type { DatasetStore, JobJournal, ObjectStore, OperationStore } from '../../../functions/domain/ports.ts';
+import type { JobRef, LogEntry, OperationRecord, PhaseRecord, TimelineEvent } from '../../../functions/domain/records.ts';
+
+const job: JobRef = { tenantId: 't', projectId: 'p', operationId: 'op-1', jobId: 'job-1', operationType: 'ProcessMiningAnalysis' };
+
+function setup(overrides: Partial<OperationRecord> = {}) {
+  const operation = {
+    ...job,
+    status: 'Running',
+    timeoutAt: '2026-01-01T01:00:00.000Z',
+    timeoutSeconds: 3600,
+    phases: [],
+    ...overrides,
+  } as unknown as OperationRecord;
+  const phaseUpdates: Array<Partial<PhaseRecord>> = [];
+  const transitions: string[] = [];
+  const operations = {
+    get: async () => structuredClone(operation),
+    updatePhase: async (_s: unknown, _id: string, _phase: string, patch: Partial<PhaseRecord>) => void phaseUpdates.push(patch),
+    transition: async (_s: unknown, _id: string, _from: unknown, to: string) => (transitions.push(to), true),
+  } as unknown as OperationStore;
+  const logs: LogEntry[] = [];
+  const events: TimelineEvent[] = [];
+  const journal: JobJournal = {
+    append: async (_job, facts) => {
+      logs.push(...(facts.logs ?? []));
+      events.push(...(facts.events ?? []));
+    },
+  };
+  let now = new Date('2026-01-01T00:00:00.000Z');
+  const clock = { now: () => now };
+  const runner = (work: PhaseWork) =>
+    new PhaseRunner(operations, {} as DatasetStore, {} as ObjectStore, journal, clock, { sampleIntervalMs: 60_000, memoryLimitBytes: null }, {
+      ProcessDiscovery: work,
+    } as Record<string, PhaseWork> as never);
+  return { runner, phaseUpdates, transitions, logs, events, setNow: (d: string) => (now = new Date(d)) };
+}
+
+describe('PhaseRunner', () => {
+  it('records a phase from start to completion with its results and resources', async () => {
+    const { runner, phaseUpdates, events, logs } = setup();
+    await runner(async (context) => {
+      context.log('INFO', 'working');
+      return { recordsProcessed: 42, results: { answer: 42 } };
+    }).run('ProcessDiscovery', job);
+    expect(phaseUpdates[0]).toMatchObject({ status: 'Running', startTime: '2026-01-01T00:00:00.000Z' });
+    expect(phaseUpdates.at(-1)).toMatchObject({ status: 'Completed', recordsProcessed: 42, results: { answer: 42 }, durationMs: 0 });
+    expect(phaseUpdates.at(-1)!.resources!.samples).toBeGreaterThan(0);
+    expect(events.map((e) => e.eventType)).toEqual(['StageStarted', 'StageCompleted']);
+    expect(logs.map((l) => l.message)).toEqual(['Process Discovery started', 'working', 'Process Discovery completed']);
+    expect(logs.every((l) => l.component === 'ProcessMiner' && l.stage === 'Process Discovery')).toBe(true);
+  });
+
+  it('marks the phase Failed, logs the error and rethrows it', async () => {
+    const { runner, phaseUpdates, logs } = setup();
+    await expect(runner(async () => Promise.reject(new Error('bad log'))).run('ProcessDiscovery', job)).rejects.toThrow('bad log');
+    expect(phaseUpdates.at(-1)).toMatchObject({ status: 'Failed' });
+    expect(logs.at(-1)).toMatchObject({ level: 'ERROR', message: 'Process Discovery failed: bad log' });
+  });
+
+  it('starts no phase on an operation that has ended', async () => {
+    const { runner, phaseUpdates } = setup({ status: 'Cancelled' });
+    await expect(runner(async () => ({ recordsProcessed: 0, results: {} })).run('ProcessDiscovery', job)).rejects.toBeInstanceOf(OperationNotRunningError);
+    expect(phaseUpdates).toEqual([]);
+  });
+
+  it('times the operation out instead of starting a phase after its deadline', async () => {
+    const { runner, transitions, setNow } = setup();
+    setNow('2026-01-01T01:00:00.001Z');
+    await expect(runner(async () => ({ recordsProcessed: 0, results: {} })).run('ProcessDiscovery', job)).rejects.toThrow(/timed out/);
+    expect(transitions).toEqual(['Timeout']);
+  });
+});
