@@ -14,9 +14,13 @@ try {
       ttl: { type: 'string', default: '3600' },
     },
   });
-  const tenantId = guid.parse(values.tenant);
-  const projectIds = (values.project ?? []).map((p) => guid.parse(p));
-  if (projectIds.length === 0) throw new Error('at least one --project is needed');
+  const asGuid = (flag: string, value: string | undefined) => {
+    if (!guid.safeParse(value).success) throw new Error(value === undefined ? `${flag} is required` : `${flag} must be a GUID, not "${value}"`);
+    return value!;
+  };
+  const tenantId = asGuid('--tenant', values.tenant);
+  if (!values.project?.length) throw new Error('at least one --project is required');
+  const projectIds = values.project.map((p) => asGuid('--project', p));
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error('--ttl must be a positive number of seconds');
   process.stdout.write(`${await mintToken(dataDir(), { tenantId, projectIds, userId: values.user, expiresInSeconds: ttl })}\n`);

@@ -18,7 +18,8 @@ import type { EventLog } from '../log/event-log.ts';
  * - seeds are the causal pairs ({a}, {b}) where neither a nor b is in a length-one loop;
  * - only seeds are ever the left operand of a merge; a seed merges with any later pair that
  *   shares its input or its output activity when the merged sets stay free of `->`/`||`
- *   relations across the two pairs; merged pairs are appended and considered by later seeds;
+ *   relations across the two pairs and every input still causes every output (PM4Py 2.x's
+ *   `__check_all_causal`); merged pairs are appended and considered by later seeds;
  * - pairs contained in another pair are dropped.
  * Seeds are taken in (from, to) code-point order of the activity names, the order of PM4Py's
  * pandas-built DFG, since the merge order can matter.
@@ -97,6 +98,11 @@ export function alphaMinerFromDfg(input: AlphaInput): AlphaMinerResult {
     return true;
   };
 
+  const allCausal = (x: bigint, y: bigint): boolean => {
+    for (const a of members(x)) for (const b of members(y)) if (!isCausal(a, b)) return false;
+    return true;
+  };
+
   const byName = (a: number, b: number) => compareCodePoints(labels[a]!, labels[b]!);
   const seedEdges = [...new Set(edges.map(([a, b]) => a * n + b))]
     .map((pair) => [Math.floor(pair / n), pair % n] as const)
@@ -117,7 +123,7 @@ export function alphaMinerFromDfg(input: AlphaInput): AlphaMinerResult {
       if (!sharesSide || !inChoice(t1.inputs, t2.inputs) || !inChoice(t1.outputs, t2.outputs)) continue;
       const merged = { inputs: t1.inputs | t2.inputs, outputs: t1.outputs | t2.outputs };
       const key = pairKey(merged);
-      if (!seen.has(key)) {
+      if (!seen.has(key) && allCausal(merged.inputs, merged.outputs)) {
         seen.add(key);
         pairs.push(merged);
       }

@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
 import { EventLogBuilder, type EventLogBuilderOptions } from '../log/event-log-builder.ts';
+import { ByteStringCache } from './byte-string-cache.ts';
+import { CsvScanner } from './csv-scanner.ts';
 import { resolveColumns, type ColumnIndexes, type ColumnMapping } from './column-mapping.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { ValidationReport } from './validation-report.ts';
@@ -45,41 +44,39 @@ export async function readCsvEventLog(
 
   let columns: ColumnIndexes | undefined;
   let builder: EventLogBuilder | undefined;
-  const parser = parse({
-    delimiter: detectDelimiter(head.headerLine),
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    // Records are consumed here and filtered out, so the stream machinery never sees them.
-    on_record: (record: string[]) => {
-      if (builder === undefined || columns === undefined) {
-        columns = resolveColumns(record, options.columnMapping);
-        builder = new EventLogBuilder({ ...options, hasStartTimestamps: columns.startTimestamp >= 0 });
-        return null;
-      }
-      const { caseId, activity, timestamp, startTimestamp, resource, lifecycle } = columns;
-      builder.add(
-        record[caseId] ?? '',
-        record[activity] ?? '',
-        record[timestamp] ?? '',
-        startTimestamp < 0 ? '' : (record[startTimestamp] ?? ''),
-        resource < 0 ? '' : (record[resource] ?? ''),
-        lifecycle < 0 ? '' : (record[lifecycle] ?? ''),
-      );
-      return null;
-    },
+  // One cache per column: each column has its own small vocabulary.
+  const caseIds = new ByteStringCache();
+  const activities = new ByteStringCache();
+  const resources = new ByteStringCache();
+  const lifecycles = new ByteStringCache();
+
+  const scanner = new CsvScanner(detectDelimiter(head.headerLine).charCodeAt(0), Infinity, (bytes, fields) => {
+    if (builder === undefined || columns === undefined) {
+      const header: string[] = [];
+      for (let f = 0; f < fields; f++) header.push(fieldText(scanner, bytes, f, fields, null));
+      columns = resolveColumns(header, options.columnMapping);
+      builder = new EventLogBuilder({ ...options, hasStartTimestamps: columns.startTimestamp >= 0 });
+      scanner.keepFields = Math.max(...Object.values(columns)) + 1;
+      return;
+    }
+    const { caseId, activity, timestamp, startTimestamp, resource, lifecycle } = columns;
+    builder.add(
+      fieldText(scanner, bytes, caseId, fields, caseIds),
+      fieldText(scanner, bytes, activity, fields, activities),
+      timestampText(scanner, bytes, timestamp, fields),
+      timestampText(scanner, bytes, startTimestamp, fields),
+      fieldText(scanner, bytes, resource, fields, resources),
+      fieldText(scanner, bytes, lifecycle, fields, lifecycles),
+    );
   });
 
-  async function* rest(): AsyncGenerator<Uint8Array> {
-    for (const chunk of head.chunks) yield chunk;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done === true) return;
-      yield next.value;
-    }
+  for (const chunk of head.chunks) scanner.push(chunk);
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done === true) break;
+    scanner.push(next.value);
   }
-  const sink = new Writable({ objectMode: true, write: (_record, _encoding, callback) => callback() });
-  await pipeline(rest(), parser, sink);
+  scanner.end();
 
   if (builder === undefined) {
     // An empty source has no header; report the problem as missing columns.
@@ -87,6 +84,31 @@ export async function readCsvEventLog(
     throw new Error('unreachable');
   }
   return builder.build();
+}
+
+/**
+ * Timestamps are nearly all distinct, so they skip the cache. The parser accepts ASCII only,
+ * so a latin1 decode (a plain byte copy) is exact wherever it matters, and non-ASCII bytes
+ * stay non-empty and unparsable exactly as their UTF-8 decoding would.
+ */
+function timestampText(scanner: CsvScanner, bytes: Buffer, index: number, fields: number): string {
+  if (index < 0 || index >= fields) return '';
+  const start = scanner.starts[index]!;
+  const end = scanner.ends[index]!;
+  if (start === end) return '';
+  if (scanner.escaped[index] === 1) return bytes.latin1Slice(start, end).replaceAll('""', '"');
+  return bytes.latin1Slice(start, end);
+}
+
+/** Text of field `index` of the current record; '' when the record is shorter or the column is absent (-1). */
+function fieldText(scanner: CsvScanner, bytes: Buffer, index: number, fields: number, cache: ByteStringCache | null): string {
+  if (index < 0 || index >= fields) return '';
+  const start = scanner.starts[index]!;
+  const end = scanner.ends[index]!;
+  if (start === end) return '';
+  if (scanner.escaped[index] === 1) return bytes.utf8Slice(start, end).replaceAll('""', '"');
+  if (cache !== null) return cache.get(bytes, start, end);
+  return bytes.utf8Slice(start, end);
 }
 
 /** Buffers chunks until the first line ending so the delimiter can be detected. */

@@ -101,7 +101,7 @@ export function activityInstances(log: EventLog): ActivityInstances {
   };
 }
 
-/** Codes of the lifecycle values equal to `name` ignoring case and surrounding blanks, in use by some event. */
+/** Codes of the lifecycle values equal to `name`, ignoring case and surrounding blanks. */
 function lifecycleCodesNamed(log: EventLog, name: string): Set<number> {
   const named = new Set<number>();
   log.lifecycles.forEach((value, code) => {
