@@ -25,7 +25,7 @@ export const exportFormats = ['PDF', 'CSV', 'JSON', 'SVG', 'PNML', 'PowerPoint']
 const outputOptions = z.strictObject({
   generateReports: z.boolean().default(true),
   createVisualizations: z.boolean().default(true),
-  exportFormats: z.array(z.enum(exportFormats)).min(1).max(exportFormats.length).default(['JSON']),
+  exportFormats: z.array(z.enum(exportFormats)).min(1).max(exportFormats.length).default(['JSON', 'SVG', 'CSV', 'PDF', 'PNML']),
 });
 
 const algorithmSettings = z.strictObject({
@@ -38,8 +38,8 @@ const analysisParameters = z.strictObject({
   datasetId: guid,
   analysisType: z.enum(['comprehensive']).default('comprehensive'),
   timeWindow: timeWindow.optional(),
-  algorithmSettings: algorithmSettings.optional(),
-  outputOptions: outputOptions.optional(),
+  algorithmSettings: algorithmSettings.prefault({}),
+  outputOptions: outputOptions.prefault({}),
 });
 
 export const cleaningRules = ['remove_duplicates', 'fix_timestamps', 'validate_activities'] as const;

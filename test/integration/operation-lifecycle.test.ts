@@ -69,16 +69,41 @@ describe('an analysis of receipt.csv from upload to completion', () => {
     expect(results.body).toMatchObject({ operationId, status: 'Completed', success: true, summary: { recordsAnalyzed: 8577, processVariants: 116, dataQualityScore: 100 } });
     expect(results.body.phaseResults).toHaveLength(5);
     expect(results.body.performance.resourceUtilization.peakMemoryBytes).toBeGreaterThan(0);
-    const json = results.body.artifacts.find((a: { format: string }) => a.format === 'JSON');
-    const download = await fetch(json.downloadUrl);
-    expect(download.status).toBe(200);
-    expect(((await download.json()) as { phaseResults: unknown[] }).phaseResults.length).toBeGreaterThan(0);
+    const [, discovery, performance, machineLearning] = results.body.phaseResults;
+    expect(discovery.results.alphaNet).toEqual({ places: 39, transitions: 27, arcs: 137 });
+    expect(performance.results.bottlenecks.length).toBeGreaterThan(0);
+    expect(machineLearning.results.anomalies.detected).toBe(results.body.summary.anomaliesDetected);
+    expect(machineLearning.results.predictions.pathPrediction.accuracy).toBeGreaterThan(0);
+    expect(machineLearning.results.predictions.cycleTimePrediction.meanAbsoluteErrorSeconds).toBeGreaterThan(0);
+    expect(results.body.recommendations.length).toBeGreaterThan(0);
+    expect(results.body.recommendations[0]).toMatchObject({ category: expect.any(String), priority: expect.any(String), expectedImprovement: expect.any(String) });
+
+    // Every default export format is there and downloads as what it claims to be.
+    const byFormat = new Map<string, { downloadUrl: string; sizeBytes: number }[]>();
+    for (const artifact of results.body.artifacts) byFormat.set(artifact.format, [...(byFormat.get(artifact.format) ?? []), artifact]);
+    expect([...byFormat.keys()].sort()).toEqual(['CSV', 'JSON', 'PDF', 'PNML', 'SVG']);
+    const text = async (format: string) => {
+      const response = await fetch(byFormat.get(format)![0]!.downloadUrl);
+      expect(response.status).toBe(200);
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(body.length).toBe(byFormat.get(format)![0]!.sizeBytes);
+      return body.toString('utf8');
+    };
+    expect(JSON.parse(await text('JSON')).discovery.cases).toBe(1434);
+    expect(await text('SVG')).toContain('<svg');
+    expect((await text('CSV')).split('\r\n')[0]).toBe('caseId,rule,severity,score,reason');
+    expect(await text('PDF')).toMatch(/^%PDF-/);
+    expect(await text('PNML')).toContain('<pnml');
+    expect(byFormat.get('PNML')).toHaveLength(2);
 
     const detailed = await call('GET', `${project.base}/async/operation/${operationId}/results?format=detailed&includeArtifacts=false`, { token: project.token });
     expect(detailed.body.artifacts).toBeUndefined();
     expect(detailed.body.details.discovery).toMatchObject({ cases: 1434, events: 8577, variants: { total: 116 } });
     expect(detailed.body.details.discovery.dfg).toHaveLength(99);
     expect(detailed.body.details.discovery.caseDurations.median).toBeCloseTo(2936.735, 3);
+    expect(detailed.body.details.discovery.alphaNet.places).toHaveLength(39);
+    expect(detailed.body.details.discovery.alphaNet.places[0]).toEqual({ inputs: [], outputs: expect.any(Array) });
+    expect(detailed.body.details.discovery.activities).toContainEqual({ name: 'Confirmation of receipt', count: expect.any(Number) });
 
     const onePhase = await call('GET', `${project.base}/async/operation/${operationId}/results?phase=Process%20Discovery`, { token: project.token });
     expect(onePhase.body.phaseResults.map((p: { phaseName: string }) => p.phaseName)).toEqual(['Process Discovery']);
@@ -140,12 +165,17 @@ describe('the other operation types', () => {
 
     const report = await call('POST', `${project.base}/async/operation`, {
       token: project.token,
-      body: { operationType: 'ReportGeneration', operationName: 'summary', parameters: { sourceOperationId: analysis.body.operationId } },
+      body: { operationType: 'ReportGeneration', operationName: 'summary', parameters: { sourceOperationId: analysis.body.operationId, exportFormats: ['PDF', 'PowerPoint'] } },
     });
     expect(report.status).toBe(202);
     const rendered = await waitForStatus(project, report.body.operationId, ['Completed', 'Failed']);
     expect(rendered.status).toBe('Completed');
     expect(rendered.phases.map((p: { phaseName: string }) => p.phaseName)).toEqual(['Results Loading', 'Report Rendering']);
+    const reports = await call('GET', `${project.base}/async/operation/${report.body.operationId}/results`, { token: project.token });
+    expect(reports.body.artifacts.map((a: { format: string }) => a.format).sort()).toEqual(['PDF', 'PowerPoint', 'SVG']);
+    const pptx = reports.body.artifacts.find((a: { format: string }) => a.format === 'PowerPoint');
+    const bytes = Buffer.from(await (await fetch(pptx.downloadUrl)).arrayBuffer());
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
   });
 });
 

@@ -7,6 +7,9 @@ export const checkpointKeys = {
   discovery: 'results/discovery.json',
   performance: 'results/performance.json',
   anomalies: 'results/anomalies.json',
+  machineLearning: 'results/machine-learning.json',
+  alphaNet: 'models/alpha-net.json',
+  heuristicsNet: 'models/heuristics-petri-net.json',
   results: 'results/results.json',
 } as const;
 

@@ -23,3 +23,9 @@ export async function saveJson(context: PhaseContext, name: string, value: unkno
   await context.objects.write(context.jobObjectKey(name), body, 'application/json');
   return Buffer.byteLength(body);
 }
+
+export async function loadJson<T>(context: PhaseContext, name: string): Promise<T> {
+  const bytes = await context.objects.readBytes(context.jobObjectKey(name));
+  context.bytesRead(bytes.length);
+  return JSON.parse(bytes.toString('utf8')) as T;
+}

@@ -1,30 +1,51 @@
 import type { PhaseWork } from '../phase-runner.ts';
+import type { ArtifactRecord } from '../records.ts';
+import { loadStoredAnalysis, recommendationsOf, renderArtifacts, reportInputOf, type LoadingFigures } from './analysis-documents.ts';
 import { checkpointKeys, saveJson } from './checkpoints.ts';
 
-/**
- * Gathers what the earlier phases measured into one results document. Rendered reports
- * (SVG, PDF, PNML) belong to the mining engine's report stage.
- */
+/** Derives the recommendations and writes the results document and the requested artifacts. */
 export const reportGeneration: PhaseWork = async (context) => {
+  const parameters = context.operation.parameters;
+  if (!('outputOptions' in parameters)) throw new Error(`${context.job.operationType} has no report stage`);
+  const output = parameters.outputOptions;
+  const analysis = await loadStoredAnalysis(context);
+  const loading = (context.operation.phases.find((p) => p.id === 'DataLoadingValidation')?.results ?? null) as LoadingFigures | null;
+  const recommendations = recommendationsOf(analysis, loading);
+  const generatedAt = new Date().toISOString();
+
   const phaseResults = context.operation.phases
     .filter((phase) => phase.status === 'Completed')
     .map((phase) => ({ phaseName: phase.name, results: phase.results ?? {} }));
-  const document = { operationId: context.job.operationId, jobId: context.job.jobId, generatedAt: new Date().toISOString(), phaseResults };
+  const document = {
+    operationId: context.job.operationId,
+    jobId: context.job.jobId,
+    generatedAt,
+    phaseResults,
+    discovery: analysis.discovery,
+    performance: analysis.performance,
+    machineLearning: analysis.machineLearning,
+    recommendations,
+  };
   const sizeBytes = await saveJson(context, checkpointKeys.results, document);
-  context.milestone('Milestone', 'Results document written', { sizeBytes });
+  const artifacts: ArtifactRecord[] = [
+    {
+      name: 'Analysis results',
+      type: 'Dataset',
+      format: 'JSON',
+      key: context.jobObjectKey(checkpointKeys.results),
+      sizeBytes,
+      contentType: 'application/json',
+      description: 'Every phase result, the discovered models and the performance analysis, machine-readable',
+    },
+  ];
+  if (output.generateReports) {
+    const input = reportInputOf(analysis, context.operation.operationName, generatedAt, loading, recommendations);
+    artifacts.push(...(await renderArtifacts(context, analysis, input, output.exportFormats, { visualizations: output.createVisualizations })));
+  }
+  context.milestone('Milestone', 'Reports generated', { artifacts: artifacts.length, formats: artifacts.map((a) => a.format) });
   return {
-    recordsProcessed: phaseResults.length,
-    results: { artifactsCreated: 1 },
-    artifacts: [
-      {
-        name: 'Analysis results',
-        type: 'Dataset',
-        format: 'JSON',
-        key: context.jobObjectKey(checkpointKeys.results),
-        sizeBytes,
-        contentType: 'application/json',
-        description: 'Every phase result of the analysis, machine-readable',
-      },
-    ],
+    recordsProcessed: artifacts.length,
+    results: { reportsCreated: artifacts.filter((a) => a.type === 'Report').length, artifactsCreated: artifacts.length, recommendations },
+    artifacts,
   };
 };

@@ -1,46 +1,42 @@
 import type { PhaseWork } from '../phase-runner.ts';
+import { analysisDocuments, loadStoredAnalysis, recommendationsOf, renderArtifacts, reportInputOf, type LoadingFigures } from './analysis-documents.ts';
 import { jobObjectKey } from './checkpoint-keys.ts';
-import { checkpointKeys, saveJson } from './checkpoints.ts';
 
-const sourceResultsName = 'source-results.json';
+const sourceLoadingName = 'source-loading.json';
 
-/** Copies the source analysis's results document next to this job, so rendering never reads another job's files twice. */
+/** Copies the source analysis's stored documents under this job, so rendering reads only its own files. */
 export const resultsLoading: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   if (!('sourceOperationId' in parameters)) throw new Error('ReportGeneration needs parameters.sourceOperationId');
   const source = await context.operations.get(context.job, parameters.sourceOperationId);
   if (!source) throw new Error(`Source operation ${parameters.sourceOperationId} no longer exists`);
-  const key = jobObjectKey(source, checkpointKeys.results);
-  const bytes = await context.objects.readBytes(key);
-  context.bytesRead(bytes.length);
-  await context.objects.write(context.jobObjectKey(sourceResultsName), bytes, 'application/json');
-  const document = JSON.parse(bytes.toString('utf8')) as { phaseResults?: unknown[] };
-  return { recordsProcessed: document.phaseResults?.length ?? 0, results: { sourceOperationId: source.operationId, sourceJobId: source.jobId } };
+  let copied = 0;
+  for (const name of analysisDocuments) {
+    const key = jobObjectKey(source, name);
+    if (!(await context.objects.head(key))) continue;
+    const bytes = await context.objects.readBytes(key);
+    context.bytesRead(bytes.length);
+    await context.objects.write(context.jobObjectKey(name), bytes, 'application/json');
+    copied += 1;
+  }
+  const loading = source.phases.find((p) => p.id === 'DataLoadingValidation')?.results ?? null;
+  await context.objects.write(context.jobObjectKey(sourceLoadingName), JSON.stringify(loading), 'application/json');
+  return { recordsProcessed: copied, results: { sourceOperationId: source.operationId, sourceJobId: source.jobId, documentsLoaded: copied } };
 };
 
-/** Renders the requested report from the source results; formats beyond JSON come with the report engine. */
+/** Renders the requested report formats from the source analysis. */
 export const reportRendering: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   if (!('sourceOperationId' in parameters)) throw new Error('ReportGeneration needs parameters.sourceOperationId');
-  const reportType = parameters.reportType;
-  const source = JSON.parse((await context.objects.readBytes(context.jobObjectKey(sourceResultsName))).toString('utf8')) as {
-    phaseResults: Array<{ phaseName: string; results: Record<string, unknown> }>;
-  };
-  const report = { reportType, generatedAt: new Date().toISOString(), sections: source.phaseResults };
-  const sizeBytes = await saveJson(context, `reports/${reportType}.json`, report);
+  const analysis = await loadStoredAnalysis(context);
+  const loading = JSON.parse((await context.objects.readBytes(context.jobObjectKey(sourceLoadingName))).toString('utf8')) as LoadingFigures | null;
+  const recommendations = recommendationsOf(analysis, loading);
+  const title = `${context.operation.operationName} (${parameters.reportType.replace('_', ' ')})`;
+  const input = reportInputOf(analysis, title, new Date().toISOString(), loading, recommendations);
+  const artifacts = await renderArtifacts(context, analysis, input, parameters.exportFormats, { visualizations: parameters.includeVisualizations });
   return {
-    recordsProcessed: source.phaseResults.length,
-    results: { reportType, artifactsCreated: 1 },
-    artifacts: [
-      {
-        name: `Report (${reportType})`,
-        type: 'Report',
-        format: 'JSON',
-        key: context.jobObjectKey(`reports/${reportType}.json`),
-        sizeBytes,
-        contentType: 'application/json',
-        description: `The ${reportType.replace('_', ' ')} of operation ${parameters.sourceOperationId}`,
-      },
-    ],
+    recordsProcessed: artifacts.length,
+    results: { reportType: parameters.reportType, reportsCreated: artifacts.filter((a) => a.type === 'Report').length, artifactsCreated: artifacts.length, recommendations },
+    artifacts,
   };
 };

@@ -4,15 +4,14 @@ import { ConflictError } from '../../../functions/domain/errors.ts';
 import { OperationService } from '../../../functions/domain/operation-service.ts';
 import type { CancellationQueue, OperationStore, WorkflowEngine } from '../../../functions/domain/ports.ts';
 import type { OperationRecord } from '../../../functions/domain/records.ts';
+import { startOperationBody } from '../../../functions/schemas/operation.ts';
 
 const scope = { tenantId: '11111111-1111-4111-8111-111111111111', projectId: '22222222-2222-4222-8222-222222222222' };
-const body = {
-  operationType: 'ProcessMiningAnalysis' as const,
+const body = startOperationBody.parse({
+  operationType: 'ProcessMiningAnalysis',
   operationName: 'n',
-  priority: 'Normal' as const,
-  timeout: 3600,
-  parameters: { datasetId: '33333333-3333-4333-8333-333333333333', analysisType: 'comprehensive' as const },
-};
+  parameters: { datasetId: '33333333-3333-4333-8333-333333333333' },
+});
 
 /** Just enough of a store to watch the service's writes. */
 function memoryStore() {
