@@ -27,3 +27,41 @@ export { directlyFollowsGraph, type DirectlyFollowsEdge } from './discovery/dire
 export { variantCount, variants, type Variant, type VariantSummary } from './discovery/variants.ts';
 export { summarizeLog, type LogSummary } from './discovery/summarize-log.ts';
 export { caseDurationStats, caseDurations, quantile, type CaseDurationStats } from './performance/case-duration-stats.ts';
+export {
+  PetriNetBuilder,
+  emptyMarking,
+  petriNetSize,
+  type Arc,
+  type Marking,
+  type PetriNet,
+  type PetriNetSize,
+  type Place,
+  type Transition,
+} from './models/petri-net.ts';
+export { PNML_NAMESPACE, PTNET_TYPE, escapeXml, toPnml } from './models/pnml.ts';
+export {
+  alphaMiner,
+  alphaMinerFromDfg,
+  type AlphaFootprint,
+  type AlphaInput,
+  type AlphaMinerResult,
+  type AlphaPlace,
+} from './discovery/alpha-miner.ts';
+export {
+  DEFAULT_HEURISTICS_PARAMETERS,
+  dependencyMeasure,
+  heuristicsMiner,
+  type HeuristicsEdge,
+  type HeuristicsMinerParameters,
+  type HeuristicsNet,
+  type HeuristicsNode,
+} from './discovery/heuristics-miner.ts';
+export { heuristicsNetToPetriNet } from './discovery/heuristics-petri-net.ts';
+export {
+  processComplexity,
+  processComplexityOfLog,
+  type ComplexityInputs,
+  type ComplexityLabel,
+  type ComplexityMeasures,
+  type ProcessComplexity,
+} from './discovery/process-complexity.ts';

@@ -1,3 +1,4 @@
+import { compareCodePoints } from './code-point-order.ts';
 import { directlyFollowsGraph } from './directly-follows-graph.ts';
 import { endActivities, startActivities } from './activity-counts.ts';
 import { PetriNetBuilder, type PetriNet, type Place, type Transition } from '../models/petri-net.ts';
@@ -185,15 +186,4 @@ function* members(set: bigint): Generator<number> {
 
 function pairKey(pair: { inputs: bigint; outputs: bigint }): string {
   return `${pair.inputs.toString(36)}|${pair.outputs.toString(36)}`;
-}
-
-/** Python's string order (by code point), which differs from `<` on astral characters. */
-export function compareCodePoints(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < x.length && i < y.length; i++) {
-    const d = x[i]!.codePointAt(0)! - y[i]!.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
 }
