@@ -41,7 +41,18 @@ export interface FunctionDefinition {
   timeoutSeconds: number;
   memoryMb: number;
   access: FunctionAccess;
+  /**
+   * Files under node_modules a function reads at run time (not imports, so the bundler cannot
+   * see them); they are copied into the deployment package at the same relative path.
+   */
+  bundledFiles?: readonly string[];
 }
+
+/** The TrueType faces the PDF reports embed (they carry the CJK glyphs). */
+const reportFonts = [
+  'node_modules/@expo-google-fonts/biz-udpgothic/400Regular/BIZUDPGothic_400Regular.ttf',
+  'node_modules/@expo-google-fonts/biz-udpgothic/700Bold/BIZUDPGothic_700Bold.ttf',
+] as const;
 
 export const functions: Record<FunctionId, FunctionDefinition> = {
   Authorizer: { entry: 'functions/handlers/authorizer/jwt-authorizer.ts', timeoutSeconds: 10, memoryMb: 256, access: { jwt: true } },
@@ -76,7 +87,13 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     access: { table: 'readWrite', sendTo: ['Cancellation'] },
   },
   RecordLifecycle: { entry: 'functions/handlers/phases/record-lifecycle.ts', timeoutSeconds: 30, memoryMb: 256, access: { table: 'readWrite' } },
-  RunPhase: { entry: 'functions/handlers/phases/run-phase.ts', timeoutSeconds: 900, memoryMb: 3008, access: { table: 'readWrite', bucket: 'readWrite' } },
+  RunPhase: {
+    entry: 'functions/handlers/phases/run-phase.ts',
+    timeoutSeconds: 900,
+    memoryMb: 3008,
+    access: { table: 'readWrite', bucket: 'readWrite' },
+    bundledFiles: reportFonts,
+  },
   ProcessCancellation: {
     entry: 'functions/handlers/queues/process-cancellation.ts',
     timeoutSeconds: 30,

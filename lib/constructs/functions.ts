@@ -18,6 +18,16 @@ export interface FunctionsProps {
   readonly logRetention: logs.RetentionDays;
 }
 
+/** Copies run-time files (fonts, ...) into the bundle under the same relative path, so module resolution finds them. */
+function copyFiles(files: readonly string[]) {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) =>
+      files.map((file) => `mkdir -p "${path.posix.join(outputDir, path.posix.dirname(file))}" && cp "${path.posix.join(inputDir, file)}" "${path.posix.join(outputDir, file)}"`),
+  };
+}
+
 /** One bundled Node.js Lambda per topology function; access (environment, grants) is wired by `wireAccess`. */
 export class Functions extends Construct {
   readonly byId: Record<FunctionId, NodejsFunction>;
@@ -53,6 +63,7 @@ export class Functions extends Construct {
             // Ship the SDK versions pinned in package-lock.json instead of whatever the runtime bundles.
             bundleAwsSDK: true,
             forceDockerBundling: false,
+            ...(def.bundledFiles?.length ? { commandHooks: copyFiles(def.bundledFiles) } : {}),
           },
         });
         acknowledge(

@@ -1,0 +1,182 @@
+/**
+ * Byte-level CSV record scanner (RFC 4180 plus the usual leniencies). It never decodes text:
+ * for each record it reports where the first `keepFields` fields lie in the byte buffer and
+ * leaves decoding, of the wanted columns only, to the consumer.
+ *
+ * Rules: records end at LF, CRLF or a lone CR; empty lines are skipped; a field starting with
+ * `"` is quoted and may hold delimiters, line breaks and `""` (an escaped quote); a quote
+ * inside an unquoted field is kept literally. A closing quote followed by anything but a
+ * delimiter or a line end, and a quote left open at the end of input, are errors (as in
+ * csv-parse, which this replaced). Records may have any number of fields.
+ *
+ * Chunk seams: a record cut by a seam is carried over and rescanned once more bytes arrive;
+ * a record only ever reaches the consumer whole, so multi-byte characters are never split.
+ * Rescans wait until the new bytes at least match the carried ones, which keeps a record far
+ * larger than the chunks (or a stream of 1-byte chunks) linear rather than quadratic.
+ */
+export class CsvScanner {
+  /** Byte offsets of kept field i: `[starts[i], ends[i])`, quotes excluded. */
+  starts = new Int32Array(64);
+  ends = new Int32Array(64);
+  /** 1 when kept field i is quoted and contains `""`, which the consumer must unescape. */
+  escaped = new Uint8Array(64);
+  /** Data records reported so far (the header included), for error messages. */
+  records = 0;
+
+  private carry: Buffer | null = null;
+  private readonly pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private started = false;
+
+  constructor(
+    private readonly delimiter: number,
+    /** Fields whose positions are recorded; the rest of each record is only skipped. */
+    public keepFields: number,
+    /** Called once per non-empty record with the buffer the offsets refer to and the field count kept. */
+    private readonly onRecord: (bytes: Buffer, fields: number) => void,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    let bytes = toBuffer(chunk);
+    if (!this.started) {
+      // A BOM can only be recognised once its three bytes are in.
+      if (this.carry !== null || this.pendingBytes > 0) bytes = this.takeBuffered(bytes);
+      if (bytes.length < 3 && isBomPrefix(bytes)) {
+        this.carry = bytes;
+        return;
+      }
+      this.started = true;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    } else if (this.carry !== null) {
+      this.pending.push(bytes);
+      this.pendingBytes += bytes.length;
+      if (this.pendingBytes < this.carry.length) return;
+      bytes = this.takeBuffered(null);
+    }
+    const consumed = this.scan(bytes, false);
+    this.carry = consumed < bytes.length ? bytes.subarray(consumed) : null;
+  }
+
+  /** Flushes the last record (one without a final line break). */
+  end(): void {
+    let bytes = this.takeBuffered(null);
+    if (!this.started && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    this.started = true;
+    this.carry = null;
+    if (bytes.length > 0) this.scan(bytes, true);
+  }
+
+  private takeBuffered(extra: Buffer | null): Buffer {
+    const parts = this.carry === null ? [...this.pending] : [this.carry, ...this.pending];
+    if (extra !== null) parts.push(extra);
+    this.pending.length = 0;
+    this.pendingBytes = 0;
+    this.carry = null;
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
+
+  /**
+   * Reports every complete record in `bytes`; returns the offset where the first incomplete
+   * one starts (`bytes.length` when none is). With `final`, the input ends here.
+   */
+  private scan(bytes: Buffer, final: boolean): number {
+    const length = bytes.length;
+    const delimiter = this.delimiter;
+    let pos = 0;
+    records: while (pos < length) {
+      const recordStart = pos;
+      let field = 0;
+      let keep = this.keepFields;
+      for (;;) {
+        let start: number;
+        let end: number;
+        let escaped = 0;
+        if (bytes[pos] === QUOTE && pos < length) {
+          start = pos + 1;
+          let close = start;
+          for (;;) {
+            close = bytes.indexOf(QUOTE, close);
+            if (close < 0 || (close + 1 === length && !final)) {
+              if (final) throw new CsvSyntaxError(`quoted field not closed in record ${this.records + 1}`);
+              return recordStart;
+            }
+            if (bytes[close + 1] !== QUOTE) break;
+            escaped = 1;
+            close += 2;
+          }
+          end = close;
+          pos = close + 1;
+          if (pos < length) {
+            const next = bytes[pos]!;
+            if (next !== delimiter && next !== LF && next !== CR) {
+              throw new CsvSyntaxError(
+                `unexpected ${JSON.stringify(String.fromCharCode(next))} after a closing quote in record ${this.records + 1}`,
+              );
+            }
+          }
+        } else {
+          start = pos;
+          while (pos < length) {
+            const c = bytes[pos]!;
+            if (c === delimiter || c === LF || c === CR) break;
+            pos++;
+          }
+          if (pos === length && !final) return recordStart;
+          end = pos;
+        }
+        if (field < keep) {
+          if (field === this.starts.length) this.growFields();
+          this.starts[field] = start;
+          this.ends[field] = end;
+          this.escaped[field] = escaped;
+        }
+        field++;
+        if (pos === length) break;
+        const c = bytes[pos++]!;
+        if (c === delimiter) continue;
+        // A CR at the very end of a chunk may be followed by LF in the next: that LF then
+        // reads as an empty line, which is skipped.
+        if (c === CR && pos < length && bytes[pos] === LF) pos++;
+        break;
+      }
+      // An empty line is one empty, unquoted field.
+      if (field === 1 && this.ends[0] === this.starts[0] && bytes[recordStart] !== QUOTE) continue records;
+      this.records++;
+      if (keep > field) keep = field;
+      this.onRecord(bytes, keep);
+    }
+    return length;
+  }
+
+  private growFields(): void {
+    const size = this.starts.length * 2;
+    const starts = new Int32Array(size);
+    starts.set(this.starts);
+    const ends = new Int32Array(size);
+    ends.set(this.ends);
+    const escaped = new Uint8Array(size);
+    escaped.set(this.escaped);
+    this.starts = starts;
+    this.ends = ends;
+    this.escaped = escaped;
+  }
+}
+
+/** Malformed quoting; the message names the record (1-based, header included, empty lines not counted). */
+export class CsvSyntaxError extends Error {
+  override readonly name = 'CsvSyntaxError';
+}
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+function toBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+function isBomPrefix(bytes: Buffer): boolean {
+  const bom = [0xef, 0xbb, 0xbf];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== bom[i]) return false;
+  return true;
+}
