@@ -8,21 +8,20 @@
  * CSV (default 2,000,000 events, seed 1) written to a temp dir and removed afterwards.
  * --json prints exactly one JSON object on stdout; progress and notes go to stderr.
  * --repeat n runs each log n times, each in a fresh process, and reports the fastest run.
- * Modules other engineers are still writing (miners, further performance analyses, report)
- * are imported dynamically and skipped with a note when absent.
+ * The steps are the functions the analysis phases call (functions/mining/analysis), so the
+ * figures are those of the service's own pipeline; report renders the SVG map, anomalies CSV,
+ * PDF and PNML, the default export formats.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { readEventLog, type EventLogFormat } from '../functions/mining/ingest/read-event-log.ts';
-import { activityCounts, endActivities, startActivities } from '../functions/mining/discovery/activity-counts.ts';
-import { directlyFollowsGraph } from '../functions/mining/discovery/directly-follows-graph.ts';
-import { variants } from '../functions/mining/discovery/variants.ts';
-import { caseDurationStats } from '../functions/mining/performance/case-duration-stats.ts';
-import { cycleTimeOutliers, rareVariantCases } from '../functions/mining/ml/anomalies.ts';
-import type { EventLog } from '../functions/mining/log/event-log.ts';
+import { analyseBehaviour } from '../functions/mining/analysis/analyse-behaviour.ts';
+import { analysePerformance } from '../functions/mining/analysis/analyse-performance.ts';
+import { recommendationsOf, renderReports, reportInputOf } from '../functions/mining/analysis/analysis-report.ts';
+import { discoverProcess } from '../functions/mining/analysis/discover-process.ts';
 import { writeSyntheticCsv } from './synthetic-log.ts';
 
 export interface BenchResult {
@@ -36,7 +35,6 @@ export interface BenchResult {
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const MINING = join(ROOT, 'functions', 'mining');
 const DATASETS = resolve(ROOT, '..', 'shared', 'datasets');
 /** Heap for the child: 2M events need well under 1 GB; headroom keeps GC from dominating. */
 const CHILD_HEAP_MB = 4096;
@@ -52,150 +50,50 @@ function formatOf(path: string): EventLogFormat {
   throw new Error(`Cannot tell the format of ${path}: expected .csv, .csv.gz, .xes or .xes.gz`);
 }
 
-type Step = (log: EventLog) => unknown;
-
-/** First parameter names of a function, read from its source (compiled TS keeps them). */
-function parameterNames(fn: (...args: never[]) => unknown): string[] {
-  const match = /^[^(]*\(([^)]*)\)/.exec(fn.toString());
-  return (match?.[1] ?? '').split(',').map((p) => p.trim().split(/[\s=:]/)[0] ?? '').filter((p) => p !== '');
-}
-
-/** Exported functions of a module whose first parameter is `log`, as one-argument steps. */
-type LogFunction = (log: EventLog, extra?: unknown) => unknown;
-
-function logFunctions(module: Record<string, unknown>): Array<[string, LogFunction]> {
-  const out: Array<[string, LogFunction]> = [];
-  for (const [name, value] of Object.entries(module)) {
-    if (typeof value !== 'function' || /^[A-Z]/.test(name)) continue;
-    if (parameterNames(value as (...args: never[]) => unknown)[0] === 'log') out.push([name, value as LogFunction]);
-  }
-  return out;
-}
-
-async function importIfPresent(path: string): Promise<Record<string, unknown> | undefined> {
-  if (!existsSync(path)) return undefined;
-  try {
-    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
-  } catch (error) {
-    note(`  skipped ${basename(path)}: ${(error as Error).message.split('\n')[0]}`);
-    return undefined;
-  }
-}
-
-/** Steps present in this checkout, resolved once before timing starts. */
-async function loadSteps(): Promise<{ discovery: Step[]; performance: Step[]; report: Step[] }> {
-  const discovery: Step[] = [
-    (log) => [activityCounts(log), startActivities(log), endActivities(log)],
-    (log) => directlyFollowsGraph(log),
-    (log) => variants(log),
-  ];
-  for (const [file, name] of [
-    ['alpha-miner.ts', 'alphaMiner'],
-    ['heuristics-miner.ts', 'heuristicsMiner'],
-  ] as const) {
-    const module = await importIfPresent(join(MINING, 'discovery', file));
-    const miner = module?.[name];
-    if (typeof miner === 'function') discovery.push((log) => (miner as Step)(log));
-    else note(`  discovery: ${name} not available (functions/mining/discovery/${file}), skipped`);
-  }
-
-  const performance: Step[] = [(log) => caseDurationStats(log)];
-  const performanceDir = join(MINING, 'performance');
-  // Analyses taking (log, instances) share one activity-instance pass, as a caller would.
-  const instancesModule = await importIfPresent(join(performanceDir, 'activity-instances.ts'));
-  const activityInstances = instancesModule?.['activityInstances'] as ((log: EventLog) => unknown) | undefined;
-  const extras: string[] = [];
-  const withInstances: Array<(log: EventLog, instances: unknown) => unknown> = [];
-  for (const file of readdirSync(performanceDir).filter((f) => f.endsWith('.ts')).sort()) {
-    if (file === 'case-duration-stats.ts' || file === 'activity-instances.ts') continue;
-    const module = await importIfPresent(join(performanceDir, file));
-    if (module === undefined) continue;
-    for (const [name, fn] of logFunctions(module)) {
-      const params = parameterNames(fn as (...args: never[]) => unknown);
-      if (params[1] === 'instances' && activityInstances !== undefined) withInstances.push(fn);
-      else performance.push((log) => fn(log));
-      extras.push(name);
-    }
-  }
-  if (activityInstances !== undefined) {
-    performance.push((log) => {
-      const instances = activityInstances(log);
-      for (const fn of withInstances) fn(log, instances);
-    });
-    extras.push('activityInstances');
-  }
-  note(`  performance: caseDurationStats${extras.length > 0 ? ` + ${extras.join(', ')}` : ''}`);
-
-  const report: Step[] = [];
-  const reportDir = join(MINING, 'report');
-  if (existsSync(reportDir)) {
-    for (const file of readdirSync(reportDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()) {
-      // Renderers pull in heavy dependencies (PDF, fonts): import only a module that has a
-      // function taking the log, so that the baseline RSS stays that of the engine itself.
-      const path = join(reportDir, file);
-      if (!/export\s+(async\s+)?function\s+\w+\s*\(\s*log\b/.test(readFileSync(path, 'utf8'))) continue;
-      const module = await importIfPresent(path);
-      for (const [name, fn] of module === undefined ? [] : logFunctions(module)) {
-        report.push((log) => fn(log));
-        note(`  report: ${name}`);
-      }
-    }
-  }
-  if (report.length === 0) {
-    note('  report: no report function takes an EventLog (renderers take a ReportInput nothing builds from a log yet)');
-    note('  report: timed as 0');
-  }
-  return { discovery, performance, report };
-}
-
 /** Runs one log in this process (the child side). */
 async function runOne(path: string, name: string): Promise<BenchResult> {
-  const steps = await loadSteps();
   let peak = 0;
   const sample = () => {
     const rss = process.memoryUsage.rss();
     if (rss > peak) peak = rss;
   };
   const baselineRssBytes = process.memoryUsage.rss();
-  // Between chunks during ingest; the synchronous steps are sampled around each call.
+  // Between chunks during ingest; the synchronous steps are sampled after each call.
   const timer = setInterval(sample, 5);
-
-  const timed = async (run: () => unknown): Promise<number> => {
+  const timed = async <T>(run: () => T | Promise<T>): Promise<[T, number]> => {
     const t = performance.now();
-    await run();
+    const value = await run();
     sample();
-    return (performance.now() - t) / 1000;
+    return [value, (performance.now() - t) / 1000];
   };
-  let log: EventLog | undefined;
-  const ingest = await timed(async () => {
-    ({ log } = await readEventLog(createReadStream(path, { highWaterMark: 1 << 16 }), { format: formatOf(path) }));
-  });
+
+  const [{ log }, ingest] = await timed(() => readEventLog(createReadStream(path, { highWaterMark: 1 << 16 }), { format: formatOf(path) }));
   clearInterval(timer);
-  const l = log!;
-  const all = (list: Step[]) => async () => {
-    for (const step of list) {
-      // A module still being written must not sink the whole run.
-      try {
-        await step(l);
-      } catch (error) {
-        note(`  a step failed and was skipped: ${(error as Error).message.split('\n')[0]}`);
-      }
-      sample();
-    }
-  };
-  const discovery = await timed(all(steps.discovery));
-  const performanceSeconds = await timed(all(steps.performance));
-  const anomalies = await timed(() => [cycleTimeOutliers(l), rareVariantCases(l)]);
-  const report = steps.report.length === 0 ? 0 : await timed(all(steps.report));
+  const [discovered, discovery] = await timed(() => discoverProcess(log));
+  const [performanceAnalysis, performanceSeconds] = await timed(() => analysePerformance(log));
+  const [behaviour, anomalies] = await timed(() => analyseBehaviour(log, discovered.heuristicsPetriNet, { anomalies: true, predictions: true }));
+  const [, report] = await timed(async () => {
+    const documents = {
+      discovery: discovered.discovery,
+      performance: performanceAnalysis,
+      behaviour,
+      anomalies: behaviour.anomalies,
+      alphaNet: discovered.alphaNet,
+      heuristicsNet: discovered.heuristicsPetriNet,
+    };
+    const input = reportInputOf(documents, name, new Date().toISOString(), null, recommendationsOf(documents, null));
+    return renderReports(documents, input, ['SVG', 'CSV', 'PDF', 'PNML'], { visualizations: true });
+  });
   const total = ingest + discovery + performanceSeconds + anomalies + report;
-  const events = l.activityCodes.length;
+  const events = log.activityCodes.length;
   // The kernel's high-water mark also sees peaks between samples; this process ran only this log.
   const peakRssBytes = Math.max(peak, process.resourceUsage().maxRSS * 1024);
   return {
     name,
     events,
-    cases: l.caseIds.length,
+    cases: log.caseIds.length,
     seconds: { ingest, discovery, performance: performanceSeconds, anomalies, report, total },
+    // Report rendering is excluded: its cost depends on the graph, not on the number of events.
     eventsPerSecond: Math.round(events / (total - report)),
     baselineRssBytes,
     peakRssBytes,

@@ -1,3 +1,4 @@
+import type { ArtifactType } from '../mining/analysis/analysis-report.ts';
 import type { OperationType, PhaseId } from './operation-types.ts';
 import type { OperationStatus, Priority, StartOperationBody } from '../schemas/operation.ts';
 import type { ColumnMapping, DatasetFormat } from '../schemas/dataset.ts';
@@ -28,7 +29,7 @@ export type PhaseStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Canc
 /** Files a phase produced, kept in the data bucket and served through presigned URLs. */
 export interface ArtifactRecord {
   name: string;
-  type: 'Report' | 'Visualization' | 'Dataset' | 'Model';
+  type: ArtifactType;
   format: string;
   key: string;
   sizeBytes: number;

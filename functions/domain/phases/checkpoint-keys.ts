@@ -7,7 +7,7 @@ export const checkpointKeys = {
   discovery: 'results/discovery.json',
   performance: 'results/performance.json',
   anomalies: 'results/anomalies.json',
-  machineLearning: 'results/machine-learning.json',
+  behaviour: 'results/behaviour.json',
   alphaNet: 'models/alpha-net.json',
   heuristicsNet: 'models/heuristics-petri-net.json',
   results: 'results/results.json',

@@ -1,6 +1,7 @@
 import type { PhaseWork } from '../phase-runner.ts';
 import type { ArtifactRecord } from '../records.ts';
-import { loadStoredAnalysis, recommendationsOf, renderArtifacts, reportInputOf, type LoadingFigures } from './analysis-documents.ts';
+import { recommendationsOf, renderReports, reportInputOf, type LoadingFigures } from '../../mining/analysis/analysis-report.ts';
+import { loadAnalysisDocuments, storeArtifacts } from './analysis-documents.ts';
 import { checkpointKeys, saveJson } from './checkpoints.ts';
 
 /** Derives the recommendations and writes the results document and the requested artifacts. */
@@ -8,7 +9,7 @@ export const reportGeneration: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   if (!('outputOptions' in parameters)) throw new Error(`${context.job.operationType} has no report stage`);
   const output = parameters.outputOptions;
-  const analysis = await loadStoredAnalysis(context);
+  const analysis = await loadAnalysisDocuments(context);
   const loading = (context.operation.phases.find((p) => p.id === 'DataLoadingValidation')?.results ?? null) as LoadingFigures | null;
   const recommendations = recommendationsOf(analysis, loading);
   const generatedAt = new Date().toISOString();
@@ -23,7 +24,7 @@ export const reportGeneration: PhaseWork = async (context) => {
     phaseResults,
     discovery: analysis.discovery,
     performance: analysis.performance,
-    machineLearning: analysis.machineLearning,
+    behaviour: analysis.behaviour,
     recommendations,
   };
   const sizeBytes = await saveJson(context, checkpointKeys.results, document);
@@ -40,7 +41,7 @@ export const reportGeneration: PhaseWork = async (context) => {
   ];
   if (output.generateReports) {
     const input = reportInputOf(analysis, context.operation.operationName, generatedAt, loading, recommendations);
-    artifacts.push(...(await renderArtifacts(context, analysis, input, output.exportFormats, { visualizations: output.createVisualizations })));
+    artifacts.push(...(await storeArtifacts(context, await renderReports(analysis, input, output.exportFormats, { visualizations: output.createVisualizations }))));
   }
   context.milestone('Milestone', 'Reports generated', { artifacts: artifacts.length, formats: artifacts.map((a) => a.format) });
   return {

@@ -1,5 +1,6 @@
 import type { PhaseWork } from '../phase-runner.ts';
-import { analysisDocuments, loadStoredAnalysis, recommendationsOf, renderArtifacts, reportInputOf, type LoadingFigures } from './analysis-documents.ts';
+import { recommendationsOf, renderReports, reportInputOf, type LoadingFigures } from '../../mining/analysis/analysis-report.ts';
+import { analysisDocuments, loadAnalysisDocuments, storeArtifacts } from './analysis-documents.ts';
 import { jobObjectKey } from './checkpoint-keys.ts';
 
 const sourceLoadingName = 'source-loading.json';
@@ -28,12 +29,12 @@ export const resultsLoading: PhaseWork = async (context) => {
 export const reportRendering: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   if (!('sourceOperationId' in parameters)) throw new Error('ReportGeneration needs parameters.sourceOperationId');
-  const analysis = await loadStoredAnalysis(context);
+  const analysis = await loadAnalysisDocuments(context);
   const loading = JSON.parse((await context.objects.readBytes(context.jobObjectKey(sourceLoadingName))).toString('utf8')) as LoadingFigures | null;
   const recommendations = recommendationsOf(analysis, loading);
   const title = `${context.operation.operationName} (${parameters.reportType.replace('_', ' ')})`;
   const input = reportInputOf(analysis, title, new Date().toISOString(), loading, recommendations);
-  const artifacts = await renderArtifacts(context, analysis, input, parameters.exportFormats, { visualizations: parameters.includeVisualizations });
+  const artifacts = await storeArtifacts(context, await renderReports(analysis, input, parameters.exportFormats, { visualizations: parameters.includeVisualizations }));
   return {
     recordsProcessed: artifacts.length,
     results: { reportType: parameters.reportType, reportsCreated: artifacts.filter((a) => a.type === 'Report').length, artifactsCreated: artifacts.length, recommendations },

@@ -1,0 +1,123 @@
+import type { BehaviourAnalysis } from './analyse-behaviour.ts';
+import type { PerformanceAnalysis } from './analyse-performance.ts';
+import type { ProcessDiscovery } from './discover-process.ts';
+import { recommend, type Recommendation } from '../insights/recommendations.ts';
+import type { Anomaly } from '../ml/anomalies.ts';
+import type { PetriNet } from '../models/petri-net.ts';
+import { toPnml } from '../models/pnml.ts';
+import { renderAnomaliesCsv, renderPdfReport, renderPptxReport, renderProcessMapSvg, type ReportInput } from '../report/index.ts';
+
+/** What an analysis produced, as the report stage reads it back. */
+export interface AnalysisDocuments {
+  discovery: ProcessDiscovery;
+  performance: PerformanceAnalysis;
+  behaviour: Pick<BehaviourAnalysis, 'conformance' | 'predictions'> | null;
+  anomalies: Anomaly[] | null;
+  alphaNet: PetriNet;
+  heuristicsNet: PetriNet;
+}
+
+/** The loading stage's validation figures the report and recommendations use. */
+export interface LoadingFigures {
+  recordsLoaded: number;
+  errorRecords: number;
+  inferredTimestamps: number;
+  dataQualityScore: number;
+}
+
+export function recommendationsOf(analysis: AnalysisDocuments, loading: LoadingFigures | null): Recommendation[] {
+  return recommend({
+    bottlenecks: analysis.performance.bottlenecks,
+    rework: analysis.performance.rework,
+    dataQuality: loading
+      ? { score: loading.dataQualityScore, errorRecords: loading.errorRecords, inferredTimestamps: loading.inferredTimestamps, recordsLoaded: loading.recordsLoaded }
+      : null,
+    conformance: analysis.behaviour?.conformance ?? null,
+  });
+}
+
+const toCounts = (record: Record<string, number>) => Object.entries(record).map(([name, count]) => ({ name, count }));
+
+export function reportInputOf(analysis: AnalysisDocuments, title: string, generatedAt: string, loading: LoadingFigures | null, recommendations: Recommendation[]): ReportInput {
+  const { discovery, performance } = analysis;
+  return {
+    title,
+    generatedAt,
+    summary: {
+      cases: discovery.cases,
+      events: discovery.events,
+      activities: discovery.activities.length,
+      variants: discovery.variants.total,
+      dataQualityScore: loading?.dataQualityScore ?? null,
+    },
+    processMap: { activities: discovery.activities, edges: discovery.dfg, startActivities: toCounts(discovery.startActivities), endActivities: toCounts(discovery.endActivities) },
+    variants: discovery.variants,
+    caseDurations: performance.caseDurations ?? { min: 0, median: 0, mean: 0, p90: 0, max: 0 },
+    // An activity's own waiting (or sojourn) time: the report shows it as from === to.
+    bottlenecks: performance.bottlenecks.map((b) => ({
+      from: b.activity,
+      to: b.activity,
+      frequency: b.measuredOccurrences,
+      meanDurationMs: b.meanSeconds * 1000,
+      medianDurationMs: b.medianSeconds * 1000,
+      severity: b.share === null ? null : `${(b.share * 100).toFixed(1)}% of case time (${b.measure})`,
+    })),
+    ...(analysis.anomalies ? { anomalies: analysis.anomalies } : {}),
+    recommendations,
+  };
+}
+
+export type ArtifactType = 'Report' | 'Visualization' | 'Dataset' | 'Model';
+
+export interface RenderedArtifact {
+  name: string;
+  type: ArtifactType;
+  format: string;
+  /** Path under the job's prefix. */
+  file: string;
+  contentType: string;
+  description: string;
+  body: Buffer | string;
+}
+
+/** Renders the requested export formats (SVG, CSV, PDF, PowerPoint, PNML); JSON is the results document itself. */
+export async function renderReports(analysis: AnalysisDocuments, input: ReportInput, formats: readonly string[], options: { visualizations: boolean }): Promise<RenderedArtifact[]> {
+  const wanted = new Set(formats);
+  const out: RenderedArtifact[] = [];
+  if (wanted.has('SVG') || options.visualizations) {
+    const map = await renderProcessMapSvg(input.processMap);
+    out.push({ name: 'Process Model Visualization', type: 'Visualization', format: 'SVG', file: 'reports/process-map.svg', contentType: 'image/svg+xml', description: map.title, body: map.svg });
+  }
+  if (wanted.has('CSV') && analysis.anomalies) {
+    out.push({
+      name: 'Anomaly Detection Results',
+      type: 'Dataset',
+      format: 'CSV',
+      file: 'reports/anomalies.csv',
+      contentType: 'text/csv',
+      description: 'Every anomalous case with its rule, severity, score and reason',
+      body: renderAnomaliesCsv(analysis.anomalies),
+    });
+  }
+  if (wanted.has('PDF')) {
+    out.push({ name: 'Process Mining Analysis Report', type: 'Report', format: 'PDF', file: 'reports/report.pdf', contentType: 'application/pdf', description: 'Summary, process map, tables and recommendations', body: await renderPdfReport(input) });
+  }
+  if (wanted.has('PowerPoint')) {
+    out.push({
+      name: 'Executive Summary',
+      type: 'Report',
+      format: 'PowerPoint',
+      file: 'reports/report.pptx',
+      contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+      description: 'Key figures, process map and recommendations as slides',
+      body: await renderPptxReport(input),
+    });
+  }
+  if (wanted.has('PNML')) {
+    out.push(
+      { name: 'Alpha Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/alpha-net.pnml', contentType: 'application/xml', description: 'Petri net discovered by the Alpha Miner', body: toPnml(analysis.alphaNet) },
+      { name: 'Heuristics Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/heuristics-net.pnml', contentType: 'application/xml', description: 'Petri net of the Heuristics Miner net (PM4Py default thresholds)', body: toPnml(analysis.heuristicsNet) },
+    );
+  }
+  return out;
+}
