@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { humanDuration } from '../../../functions/domain/durations.ts';
+import { formatBytes, humanDuration } from '../../../functions/domain/durations.ts';
 import { progressOf } from '../../../functions/domain/progress.ts';
 import type { OperationRecord, PhaseRecord } from '../../../functions/domain/records.ts';
 
@@ -37,5 +37,16 @@ describe('humanDuration', () => {
     [2 * 86_400_000 + 3 * 3_600_000 + 7000, '2 days 3 hours'],
   ])('%i ms reads %s', (ms, text) => {
     expect(humanDuration(ms)).toBe(text);
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [512, '512 B'],
+    [2048, '2.0 KB'],
+    [5 * 1024 * 1024, '5.0 MB'],
+    [3 * 1024 ** 3, '3.00 GB'],
+  ])('%i bytes read %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
   });
 });
