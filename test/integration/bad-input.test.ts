@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, createDataset, newProject, type Project } from './client.ts';
+import { call, createDataset, newProject, waitForStatus, type Project } from './client.ts';
 
 const problem = 'application/problem+json';
 
@@ -82,5 +82,26 @@ describe('bad input gets a clear error and changes nothing', () => {
     const list = await call('GET', `${project.base}/async/operations`, { token: project.token });
     expect(list.body.operations).toEqual([]);
     expect(list.body.summary.totalOperations).toBe(0);
+  });
+});
+
+describe('a dataset the engine cannot read', () => {
+  it('fails the operation with the reason, not the service', async () => {
+    const project = await newProject();
+    const created = await call('POST', `${project.base}/datasets`, { token: project.token, body: { name: 'no activities', format: 'csv' } });
+    const put = await fetch(created.body.upload.url, { method: 'PUT', headers: created.body.upload.headers, body: 'case,when\nc1,2024-01-01T00:00:00Z\n' });
+    expect(put.status).toBe(200);
+    const started = await call('POST', `${project.base}/async/operation`, {
+      token: project.token,
+      body: { operationType: 'ProcessMiningAnalysis', operationName: 'doomed', parameters: { datasetId: created.body.datasetId } },
+    });
+    expect(started.status).toBe(202);
+    const failed = await waitForStatus(project, started.body.operationId, ['Failed', 'Completed']);
+    expect(failed.status).toBe('Failed');
+    expect(failed.error.cause).toMatch(/activity/i);
+    expect(failed.phases[0]).toMatchObject({ phaseName: 'Data Loading & Validation', status: 'Failed' });
+    expect(failed.phases[1].status).toBe('Pending');
+    const results = await call('GET', `${project.base}/async/operation/${started.body.operationId}/results`, { token: project.token });
+    expect(results.body).toMatchObject({ status: 'Failed', success: false, error: { cause: failed.error.cause } });
   });
 });
