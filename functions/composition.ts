@@ -20,6 +20,7 @@ import { OperationService } from './domain/operation-service.ts';
 import { ResultsService } from './domain/results-service.ts';
 import { operationTypes } from './domain/operation-types.ts';
 import { systemClock } from './domain/ports.ts';
+import { JobTrackingService } from './domain/job-tracking-service.ts';
 import { LifecycleRecorder } from './domain/lifecycle-recorder.ts';
 import { env, functions } from '../lib/topology.ts';
 
@@ -85,3 +86,5 @@ export const operationService = lazy(
 export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), systemClock));
 
 export const resultsService = lazy(() => new ResultsService(operationStore(), objectStore()));
+
+export const jobTrackingService = lazy(() => new JobTrackingService(operationStore(), jobJournal(), systemClock));

@@ -18,6 +18,11 @@ export type FunctionId =
   | 'GetOperationResults'
   | 'ListOperations'
   | 'CancelOperation'
+  | 'GetJobLogs'
+  | 'GetJobProgress'
+  | 'GetJobTimeline'
+  | 'GetJobMetrics'
+  | 'TrackJobs'
   | 'RecordLifecycle'
   | 'RunPhase'
   | 'ProcessCancellation';
@@ -86,6 +91,11 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     memoryMb: 256,
     access: { table: 'readWrite', sendTo: ['Cancellation'] },
   },
+  GetJobLogs: { entry: 'functions/handlers/api/get-job-logs.ts', timeoutSeconds: 15, memoryMb: 512, access: { table: 'read' } },
+  GetJobProgress: { entry: 'functions/handlers/api/get-job-progress.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  GetJobTimeline: { entry: 'functions/handlers/api/get-job-timeline.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  GetJobMetrics: { entry: 'functions/handlers/api/get-job-metrics.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  TrackJobs: { entry: 'functions/handlers/api/track-jobs.ts', timeoutSeconds: 15, memoryMb: 256, access: { table: 'read' } },
   RecordLifecycle: { entry: 'functions/handlers/phases/record-lifecycle.ts', timeoutSeconds: 30, memoryMb: 256, access: { table: 'readWrite' } },
   RunPhase: {
     entry: 'functions/handlers/phases/run-phase.ts',
@@ -125,6 +135,11 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: `${project}/async/operation/{operationId}`, function: 'GetOperation', authorized: true },
   { method: 'DELETE', path: `${project}/async/operation/{operationId}`, function: 'CancelOperation', authorized: true },
   { method: 'GET', path: `${project}/async/operation/{operationId}/results`, function: 'GetOperationResults', authorized: true },
+  { method: 'GET', path: `${project}/execution/job/{jobId}/logs`, function: 'GetJobLogs', authorized: true },
+  { method: 'GET', path: `${project}/execution/job/{jobId}/progress`, function: 'GetJobProgress', authorized: true },
+  { method: 'GET', path: `${project}/execution/job/{jobId}/timeline`, function: 'GetJobTimeline', authorized: true },
+  { method: 'GET', path: `${project}/execution/job/{jobId}/metrics`, function: 'GetJobMetrics', authorized: true },
+  { method: 'GET', path: `${project}/execution/tracking/batch`, function: 'TrackJobs', authorized: true },
 ];
 
 /** Every other method on a routed path answers 405 through this function (API Gateway's ANY method). */

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { jobFactsKey } from './dynamo-keys.ts';
-import type { JobJournal } from '../domain/ports.ts';
+import type { JobFacts, JobJournal, JobScope } from '../domain/ports.ts';
 import type { JobRef, LogEntry, ResourceSample, TimelineEvent } from '../domain/records.ts';
 
 const batchLimit = 25;
+const prefixes: Record<keyof JobFacts, string> = { logs: 'LOG', events: 'EVT', samples: 'RES' };
 
 /** Log, event and sample items of a job share its partition; their sort keys order them in time. */
 export class DynamoJobJournal implements JobJournal {
@@ -20,9 +21,9 @@ export class DynamoJobJournal implements JobJournal {
     // A random suffix keeps two facts written in the same millisecond apart.
     const sk = (kind: string, timestamp: string) => `${kind}#${timestamp}#${randomBytes(4).toString('hex')}`;
     const items = [
-      ...(facts.logs ?? []).map((entry) => ({ pk, sk: sk('LOG', entry.timestamp), entity: 'Log', expiresAt, ...entry })),
-      ...(facts.events ?? []).map((event) => ({ pk, sk: sk('EVT', event.timestamp), entity: 'Event', expiresAt, ...event })),
-      ...(facts.samples ?? []).map((sample) => ({ pk, sk: sk('RES', sample.timestamp), entity: 'Sample', expiresAt, ...sample })),
+      ...(facts.logs ?? []).map((entry) => ({ pk, sk: sk(prefixes.logs, entry.timestamp), entity: 'Log', expiresAt, ...entry })),
+      ...(facts.events ?? []).map((event) => ({ pk, sk: sk(prefixes.events, event.timestamp), entity: 'Event', expiresAt, ...event })),
+      ...(facts.samples ?? []).map((sample) => ({ pk, sk: sk(prefixes.samples, sample.timestamp), entity: 'Sample', expiresAt, ...sample })),
     ];
     for (let i = 0; i < items.length; i += batchLimit) {
       let requests: Record<string, unknown>[] | undefined = items.slice(i, i + batchLimit).map((Item) => ({ PutRequest: { Item } }));
@@ -33,5 +34,29 @@ export class DynamoJobJournal implements JobJournal {
         requests = result.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
       }
     }
+  }
+
+  async read<K extends keyof JobFacts>(job: JobScope, kind: K, range: { from?: string; to?: string } = {}): Promise<JobFacts[K][]> {
+    const prefix = prefixes[kind];
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': jobFactsKey(job, job.jobId),
+            ':from': `${prefix}#${range.from ?? ''}`,
+            // '~' sorts after every character of an ISO timestamp and of the random suffix.
+            ':to': `${prefix}#${range.to ?? ''}~`,
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items.map(({ pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, ...fact }) => fact as unknown as JobFacts[K]);
   }
 }

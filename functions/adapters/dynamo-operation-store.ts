@@ -82,6 +82,11 @@ export class DynamoOperationStore implements OperationStore {
     return Item ? toRecord(Item) : undefined;
   }
 
+  async getByJob(scope: ProjectScope, jobId: string): Promise<OperationRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: projectKey(scope), sk: jobSk(jobId) } }));
+    return typeof Item?.operationId === 'string' ? this.get(scope, Item.operationId) : undefined;
+  }
+
   /**
    * Queries the most selective index for the filter and applies the remaining
    * conditions as a filter expression; offsets are walked with the query's own pages.

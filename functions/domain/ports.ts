@@ -38,6 +38,8 @@ export interface OperationStore {
   /** Writes the operation, its job and the project's counters in one transaction. */
   create(operation: OperationRecord): Promise<void>;
   get(scope: ProjectScope, operationId: string): Promise<OperationRecord | undefined>;
+  /** The operation a job executes. */
+  getByJob(scope: ProjectScope, jobId: string): Promise<OperationRecord | undefined>;
   /** Newest first; `offset` operations are skipped, at most `limit` returned. */
   list(scope: ProjectScope, filter: OperationFilter, offset: number, limit: number): Promise<{ items: OperationRecord[]; hasMore: boolean }>;
   counts(scope: ProjectScope): Promise<StatusCounts>;
@@ -50,9 +52,19 @@ export interface OperationStore {
   updatePhase(scope: ProjectScope, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields?: Partial<OperationRecord>): Promise<void>;
 }
 
+export type JobScope = ProjectScope & { jobId: string };
+
+export interface JobFacts {
+  logs: LogEntry;
+  events: TimelineEvent;
+  samples: ResourceSample;
+}
+
 /** Append-only facts about a job: logs, timeline events and resource samples. */
 export interface JobJournal {
   append(job: JobRef, facts: { logs?: LogEntry[]; events?: TimelineEvent[]; samples?: ResourceSample[] }): Promise<void>;
+  /** Facts of one kind in time order, optionally between two ISO 8601 instants (inclusive). */
+  read<K extends keyof JobFacts>(job: JobScope, kind: K, range?: { from?: string; to?: string }): Promise<JobFacts[K][]>;
 }
 
 export interface PresignedUpload {

@@ -24,6 +24,7 @@ function setup(overrides: Partial<OperationRecord> = {}) {
   const logs: LogEntry[] = [];
   const events: TimelineEvent[] = [];
   const journal: JobJournal = {
+    read: async () => [],
     append: async (_job, facts) => {
       logs.push(...(facts.logs ?? []));
       events.push(...(facts.events ?? []));
