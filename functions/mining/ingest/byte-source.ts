@@ -16,7 +16,10 @@ export async function* byteChunks(source: ByteSource): AsyncGenerator<Uint8Array
  */
 export function gunzip(source: ByteSource): AsyncIterable<Uint8Array> {
   const input = Readable.from(byteChunks(source), { objectMode: false });
-  const inflater = createGunzip();
+  // 64 KB output chunks instead of zlib's 16 KB: a quarter of the chunks through the stream
+  // machinery. On bpic2012.xes.gz (74 MB inflated) readEventLog took 0.40 s instead of 0.48 s
+  // and peak RSS fell ~8 MB; 256 KB chunks were no faster and kept more garbage alive.
+  const inflater = createGunzip({ chunkSize: 1 << 16 });
   input.on('error', (error) => inflater.destroy(error));
   // A consumer that stops early destroys the inflater; stop pulling the source too.
   inflater.on('close', () => input.destroy());

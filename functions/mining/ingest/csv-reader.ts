@@ -14,6 +14,7 @@
 import { EventLogBuilder, type EventLogBuilderOptions } from '../log/event-log-builder.ts';
 import { ByteStringCache } from './byte-string-cache.ts';
 import { CsvScanner } from './csv-scanner.ts';
+import { parseTimestamp, parseTimestampBytes } from './timestamp.ts';
 import { resolveColumns, type ColumnIndexes, type ColumnMapping } from './column-mapping.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { ValidationReport } from './validation-report.ts';
@@ -73,11 +74,12 @@ export async function readCsvEventLog(
       return;
     }
     const { caseId, activity, timestamp, startTimestamp, resource, lifecycle } = columns;
-    builder.add(
+    builder.addParsed(
       fieldText(scanner, bytes, caseId, fields, caseIds),
       fieldText(scanner, bytes, activity, fields, activities),
-      timestampText(scanner, bytes, timestamp, fields),
-      timestampText(scanner, bytes, startTimestamp, fields),
+      timestampOf(scanner, bytes, timestamp, fields),
+      isEmpty(scanner, timestamp, fields),
+      timestampOf(scanner, bytes, startTimestamp, fields),
       fieldText(scanner, bytes, resource, fields, resources),
       fieldText(scanner, bytes, lifecycle, fields, lifecycles),
     );
@@ -103,6 +105,17 @@ export async function readCsvEventLog(
     throw new Error('unreachable');
   }
   return builder.build();
+}
+
+function isEmpty(scanner: CsvScanner, index: number, fields: number): boolean {
+  return index < 0 || index >= fields || scanner.starts[index] === scanner.ends[index];
+}
+
+/** Timestamps are parsed from the bytes (no string per event); NaN when absent or unparsable. */
+function timestampOf(scanner: CsvScanner, bytes: Buffer, index: number, fields: number): number {
+  if (isEmpty(scanner, index, fields)) return NaN;
+  if (scanner.escaped[index] === 1) return parseTimestamp(timestampText(scanner, bytes, index, fields));
+  return parseTimestampBytes(bytes, scanner.starts[index]!, scanner.ends[index]!);
 }
 
 /**

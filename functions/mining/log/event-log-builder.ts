@@ -17,7 +17,14 @@ export interface EventLogBuilderOptions {
   onProgress?: (recordsRead: number) => void;
 }
 
-const INITIAL_CAPACITY = 1 << 14;
+/**
+ * Events are stored in fixed blocks rather than arrays that double: doubling kept the old and
+ * the new array alive while copying and left up to half unused (bpic2012's 262,200 events sat in
+ * arrays for 524,288), ~24 B/event of peak RSS that blocks avoid.
+ */
+const BLOCK_BITS = 15;
+const BLOCK = 1 << BLOCK_BITS;
+const BLOCK_MASK = BLOCK - 1;
 const PROGRESS_EVERY = 1 << 16;
 
 /**
@@ -37,13 +44,21 @@ export class EventLogBuilder {
   private readonly lifecycles = new StringTable();
 
   private size = 0;
-  private capacity = INITIAL_CAPACITY;
-  private eventCase: Uint32Array = new Uint32Array(INITIAL_CAPACITY);
-  private eventActivity: Uint32Array = new Uint32Array(INITIAL_CAPACITY);
-  private eventResource: Uint32Array = new Uint32Array(INITIAL_CAPACITY);
-  private eventLifecycle: Uint32Array = new Uint32Array(INITIAL_CAPACITY);
-  private eventTimestamp: Float64Array = new Float64Array(INITIAL_CAPACITY);
-  private eventStart: Float64Array | null;
+  /** Events in the current (last) block. */
+  private offset = 0;
+  /** The blocks of each column; the last one is the current block below. */
+  private caseBlocks: Uint32Array[] = [];
+  private activityBlocks: Uint32Array[] = [];
+  private resourceBlocks: Uint32Array[] = [];
+  private lifecycleBlocks: Uint32Array[] = [];
+  private timestampBlocks: Float64Array[] = [];
+  private startBlocks: Float64Array[] | null;
+  private eventCase: Uint32Array = new Uint32Array(0);
+  private eventActivity: Uint32Array = new Uint32Array(0);
+  private eventResource: Uint32Array = new Uint32Array(0);
+  private eventLifecycle: Uint32Array = new Uint32Array(0);
+  private eventTimestamp: Float64Array = new Float64Array(0);
+  private eventStart: Float64Array | null = null;
 
   private readonly windowStart: number;
   private readonly windowEnd: number;
@@ -59,7 +74,8 @@ export class EventLogBuilder {
   private outsideTimeWindow = 0;
 
   constructor(options: EventLogBuilderOptions) {
-    this.eventStart = options.hasStartTimestamps ? new Float64Array(INITIAL_CAPACITY) : null;
+    this.startBlocks = options.hasStartTimestamps ? [] : null;
+    this.offset = BLOCK;
     this.windowStart = options.timeWindow?.start ?? -Infinity;
     this.windowEnd = options.timeWindow?.end ?? Infinity;
     this.onProgress = options.onProgress;
@@ -67,6 +83,22 @@ export class EventLogBuilder {
 
   /** Adds one source record; every argument is the raw text, '' when absent. */
   add(caseId: string, activity: string, timestamp: string, startTimestamp: string, resource: string, lifecycle: string): void {
+    this.addParsed(
+      caseId,
+      activity,
+      timestamp === '' ? NaN : parseTimestamp(timestamp),
+      timestamp === '',
+      startTimestamp === '' ? NaN : parseTimestamp(startTimestamp),
+      resource,
+      lifecycle,
+    );
+  }
+
+  /**
+   * {@link add} with the timestamps already parsed (readers parse them from bytes): NaN for a
+   * missing or unparsable one, `timestampMissing` telling which of the two the completion is.
+   */
+  addParsed(caseId: string, activity: string, timestamp: number, timestampMissing: boolean, startTimestamp: number, resource: string, lifecycle: string): void {
     const recordsRead = ++this.recordsRead;
     if (this.onProgress !== undefined && recordsRead % PROGRESS_EVERY === 0) this.onProgress(recordsRead);
     if (caseId === '') {
@@ -82,12 +114,12 @@ export class EventLogBuilder {
     if (caseId === this.lastCaseId) caseIndex = this.lastCaseIndex;
     else caseIndex = this.caseIndex.get(caseId);
 
-    let ts = timestamp === '' ? NaN : parseTimestamp(timestamp);
+    let ts = timestamp;
     if (Number.isNaN(ts)) {
       // Inference uses the latest earlier record of the same case in source order: the
       // only neighbour a streaming reader knows for sure.
       const inferred = caseIndex === undefined ? NaN : this.caseLastTimestamp[caseIndex]!;
-      const missing = timestamp === '';
+      const missing = timestampMissing;
       if (Number.isNaN(inferred)) {
         if (missing) this.missingTimestampDropped++;
         else this.unparsableTimestampDropped++;
@@ -108,14 +140,15 @@ export class EventLogBuilder {
       return;
     }
 
-    if (this.size === this.capacity) this.grow();
-    const e = this.size++;
+    if (this.offset === BLOCK) this.nextBlock();
+    this.size++;
+    const e = this.offset++;
     this.eventCase[e] = caseIndex;
     this.eventActivity[e] = this.activities.intern(activity);
     this.eventResource[e] = resource === '' ? NO_VALUE : this.resources.intern(resource);
     this.eventLifecycle[e] = lifecycle === '' ? NO_VALUE : this.lifecycles.intern(lifecycle);
     this.eventTimestamp[e] = ts;
-    if (this.eventStart !== null) this.eventStart[e] = startTimestamp === '' ? NaN : parseTimestamp(startTimestamp);
+    if (this.eventStart !== null) this.eventStart[e] = startTimestamp;
   }
 
   build(): { log: EventLog; validation: ValidationReport } {
@@ -137,22 +170,24 @@ export class EventLogBuilder {
     return index;
   }
 
-  private grow(): void {
-    const capacity = this.capacity * 2;
-    this.eventCase = growUint32(this.eventCase, capacity);
-    this.eventActivity = growUint32(this.eventActivity, capacity);
-    this.eventResource = growUint32(this.eventResource, capacity);
-    this.eventLifecycle = growUint32(this.eventLifecycle, capacity);
-    this.eventTimestamp = growFloat64(this.eventTimestamp, capacity);
-    if (this.eventStart !== null) this.eventStart = growFloat64(this.eventStart, capacity);
-    this.capacity = capacity;
+  private nextBlock(): void {
+    this.caseBlocks.push((this.eventCase = new Uint32Array(BLOCK)));
+    this.activityBlocks.push((this.eventActivity = new Uint32Array(BLOCK)));
+    this.resourceBlocks.push((this.eventResource = new Uint32Array(BLOCK)));
+    this.lifecycleBlocks.push((this.eventLifecycle = new Uint32Array(BLOCK)));
+    this.timestampBlocks.push((this.eventTimestamp = new Float64Array(BLOCK)));
+    if (this.startBlocks !== null) this.startBlocks.push((this.eventStart = new Float64Array(BLOCK)));
+    this.offset = 0;
   }
 
   private buildLog(): EventLog {
     const n = this.size;
     const registeredCases = this.caseIds.length;
-    const eventCase = this.eventCase;
-    const ts = this.eventTimestamp;
+    // Each column's blocks are dropped once read, so that the peak stays near one copy.
+    const eventCase = flattenUint32(this.caseBlocks, n);
+    this.caseBlocks = [];
+    const ts = flattenFloat64(this.timestampBlocks, n);
+    this.timestampBlocks = [];
 
     // Cases whose every record fell outside the time window have no events: leave them out.
     const counts = new Uint32Array(registeredCases);
@@ -191,25 +226,37 @@ export class EventLogBuilder {
         }
       }
       if (!sorted) {
-        // Array.prototype.sort is stable (ES2019), so ties keep source order.
-        const segment = Array.from(order.subarray(from, to));
-        segment.sort((a, b) => ts[a]! - ts[b]!);
-        order.set(segment, from);
+        if (to - from <= 32) insertionSortByTime(order, from, to, ts);
+        else {
+          // Array.prototype.sort is stable (ES2019), so ties keep source order.
+          const segment = Array.from(order.subarray(from, to));
+          segment.sort((a, b) => ts[a]! - ts[b]!);
+          order.set(segment, from);
+        }
       }
     }
 
-    const start = this.eventStart;
+    const timestamps = gatherFloat64(ts, order);
+    const startTimestamps = this.startBlocks === null ? null : gatherFloat64Blocks(this.startBlocks, order);
+    const activityCodes = gatherUint32Blocks(this.activityBlocks, order);
+    const resourceCodes = gatherUint32Blocks(this.resourceBlocks, order);
+    const lifecycleCodes = gatherUint32Blocks(this.lifecycleBlocks, order);
+    this.startBlocks = this.startBlocks === null ? null : [];
+    this.activityBlocks = this.resourceBlocks = this.lifecycleBlocks = [];
+    this.eventCase = this.eventActivity = this.eventResource = this.eventLifecycle = new Uint32Array(0);
+    this.eventTimestamp = new Float64Array(0);
+    this.eventStart = null;
     return {
       caseIds,
       caseOffsets,
       activities: this.activities.values,
-      activityCodes: gatherUint32(this.eventActivity, order),
-      timestamps: gatherFloat64(ts, order),
-      startTimestamps: start === null ? null : gatherFloat64(start, order),
+      activityCodes,
+      timestamps,
+      startTimestamps,
       resources: this.resources.values,
-      resourceCodes: gatherUint32(this.eventResource, order),
+      resourceCodes,
       lifecycles: this.lifecycles.values,
-      lifecycleCodes: gatherUint32(this.eventLifecycle, order),
+      lifecycleCodes,
     };
   }
 
@@ -288,21 +335,52 @@ function countDuplicates(log: EventLog): number {
   return duplicates;
 }
 
-function growUint32(array: Uint32Array, capacity: number): Uint32Array {
-  const grown = new Uint32Array(capacity);
-  grown.set(array);
-  return grown;
+/**
+ * Stable in-place sort of `order[from, to)` by timestamp (a later element moves only past
+ * strictly greater ones, so ties keep source order). For cases of up to 32 events it avoids an
+ * array and a comparator call per pair: build() on the synthetic 2M-event log took ~60 ms
+ * instead of ~140 ms with Array.prototype.sort.
+ */
+export function insertionSortByTime(order: Uint32Array, from: number, to: number, ts: Float64Array): void {
+  for (let i = from + 1; i < to; i++) {
+    const e = order[i]!;
+    const t = ts[e]!;
+    let j = i - 1;
+    while (j >= from && ts[order[j]!]! > t) {
+      order[j + 1] = order[j]!;
+      j--;
+    }
+    order[j + 1] = e;
+  }
 }
 
-function growFloat64(array: Float64Array, capacity: number): Float64Array {
-  const grown = new Float64Array(capacity);
-  grown.set(array);
-  return grown;
+function flattenUint32(blocks: Uint32Array[], n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let b = 0; b < blocks.length; b++) out.set(blocks[b]!.subarray(0, Math.min(BLOCK, n - b * BLOCK)), b * BLOCK);
+  return out;
 }
 
-function gatherUint32(source: Uint32Array, order: Uint32Array): Uint32Array {
+function flattenFloat64(blocks: Float64Array[], n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let b = 0; b < blocks.length; b++) out.set(blocks[b]!.subarray(0, Math.min(BLOCK, n - b * BLOCK)), b * BLOCK);
+  return out;
+}
+
+function gatherUint32Blocks(blocks: Uint32Array[], order: Uint32Array): Uint32Array {
   const out = new Uint32Array(order.length);
-  for (let i = 0; i < order.length; i++) out[i] = source[order[i]!]!;
+  for (let i = 0; i < order.length; i++) {
+    const e = order[i]!;
+    out[i] = blocks[e >>> BLOCK_BITS]![e & BLOCK_MASK]!;
+  }
+  return out;
+}
+
+function gatherFloat64Blocks(blocks: Float64Array[], order: Uint32Array): Float64Array {
+  const out = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const e = order[i]!;
+    out[i] = blocks[e >>> BLOCK_BITS]![e & BLOCK_MASK]!;
+  }
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { caseVariants } from '../log/case-variants.ts';
 import { caseDurations } from '../performance/case-duration-stats.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { ReplayNet } from './replay-net.ts';
@@ -53,36 +54,50 @@ export interface CycleTimeOutlierOptions {
 export function cycleTimeOutliers(log: EventLog, options: CycleTimeOutlierOptions = {}): Anomaly[] {
   const seconds = caseDurations(log);
   const cases = seconds.length;
-  const durations = Float64Array.from(seconds, (d) => Math.log1p(Math.max(0, d)));
+  const durations = new Float64Array(cases);
+  for (let c = 0; c < cases; c++) durations[c] = Math.log1p(Math.max(0, seconds[c]!));
   const minVariantCases = options.minVariantCases ?? 20;
-  const groups = new Map<string, number[]>();
-  const pooled: number[] = [];
-  if ((options.baseline ?? 'variant') === 'variant') {
+  const baselines: { members: Uint32Array; ofVariant: boolean }[] = [];
+  let pooled: Uint32Array;
+  if ((options.baseline ?? 'variant') === 'variant' && cases > 0) {
+    // Members of each variant in case order, variants in order of first appearance.
+    const { ofCase, counts } = caseVariants(log);
+    const groups = Array.from(counts, (count) => new Uint32Array(count));
+    const filled = new Uint32Array(counts.length);
     for (let c = 0; c < cases; c++) {
-      const key = log.activityCodes.subarray(log.caseOffsets[c]!, log.caseOffsets[c + 1]!).join(',');
-      const group = groups.get(key);
-      if (group === undefined) groups.set(key, [c]);
-      else group.push(c);
+      const v = ofCase[c]!;
+      groups[v]![filled[v]!++] = c;
     }
+    let pooledSize = 0;
+    for (const members of groups) if (members.length < minVariantCases) pooledSize += members.length;
+    pooled = new Uint32Array(pooledSize);
+    let p = 0;
+    for (const members of groups) {
+      if (members.length >= minVariantCases) baselines.push({ members, ofVariant: true });
+      else {
+        pooled.set(members, p);
+        p += members.length;
+      }
+    }
+  } else {
+    pooled = new Uint32Array(cases);
+    for (let c = 0; c < cases; c++) pooled[c] = c;
   }
-  const baselines: { members: number[]; ofVariant: boolean }[] = [];
-  for (const members of groups.values()) {
-    if (members.length >= minVariantCases) baselines.push({ members, ofVariant: true });
-    else for (const c of members) pooled.push(c);
-  }
-  if (groups.size === 0) for (let c = 0; c < cases; c++) pooled.push(c);
   // Small variants are judged against every case of the log, not just the other small ones.
-  const all = Array.from({ length: cases }, (_, c) => c);
+  const all = new Uint32Array(cases);
+  for (let c = 0; c < cases; c++) all[c] = c;
   const globalStats = robustCentre(durations, all);
 
   const anomalies: Anomaly[] = [];
-  const judge = (members: readonly number[], stats: { median: number; mad: number } | null, ofVariant: boolean) => {
+  const anomalyCase: number[] = [];
+  const judge = (members: Uint32Array, stats: { median: number; mad: number } | null, ofVariant: boolean) => {
     if (stats === null || stats.mad === 0) return;
     for (const c of members) {
       const z = (0.6745 * (durations[c]! - stats.median)) / stats.mad;
       if (Math.abs(z) <= outlierZ) continue;
       const severity: AnomalySeverity = Math.abs(z) > 2 * outlierZ ? 'High' : Math.abs(z) > 1.5 * outlierZ ? 'Medium' : 'Low';
       const against = ofVariant ? `of the ${members.length} cases of its variant` : `of all ${cases} cases`;
+      anomalyCase.push(c);
       anomalies.push({
         caseId: log.caseIds[c]!,
         rule: 'CycleTimeOutlier',
@@ -94,17 +109,22 @@ export function cycleTimeOutliers(log: EventLog, options: CycleTimeOutlierOption
   };
   for (const b of baselines) judge(b.members, robustCentre(durations, b.members), b.ofVariant);
   judge(pooled, globalStats, false);
-  // Report in case order whatever the baseline.
-  const order = new Map(log.caseIds.map((id, i) => [id, i]));
-  return anomalies.sort((a, b) => order.get(a.caseId)! - order.get(b.caseId)!);
+  // Report in case order whatever the baseline (each case is judged once, so no ties).
+  const order = Array.from(anomalies, (_, i) => i).sort((a, b) => anomalyCase[a]! - anomalyCase[b]!);
+  return order.map((i) => anomalies[i]!);
 }
 
 /** Median and median absolute deviation of the values of `members`; null for fewer than 3. */
-function robustCentre(values: Float64Array, members: readonly number[]): { median: number; mad: number } | null {
-  if (members.length < 3) return null;
-  const sorted = Float64Array.from(members, (c) => values[c]!).sort();
+function robustCentre(values: Float64Array, members: Uint32Array): { median: number; mad: number } | null {
+  const n = members.length;
+  if (n < 3) return null;
+  const sorted = new Float64Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = values[members[i]!]!;
+  sorted.sort();
   const m = median(sorted);
-  const deviations = Float64Array.from(sorted, (d) => Math.abs(d - m)).sort();
+  const deviations = new Float64Array(n);
+  for (let i = 0; i < n; i++) deviations[i] = Math.abs(sorted[i]! - m);
+  deviations.sort();
   return { median: m, mad: median(deviations) };
 }
 
@@ -112,16 +132,10 @@ function robustCentre(values: Float64Array, members: readonly number[]): { media
 export function rareVariantCases(log: EventLog): Anomaly[] {
   const cases = log.caseIds.length;
   if (cases === 0) return [];
-  const keys: string[] = new Array(cases);
-  const counts = new Map<string, number>();
-  for (let c = 0; c < cases; c += 1) {
-    const key = log.activityCodes.subarray(log.caseOffsets[c]!, log.caseOffsets[c + 1]!).join(',');
-    keys[c] = key;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
+  const { ofCase, counts } = caseVariants(log);
   const anomalies: Anomaly[] = [];
   for (let c = 0; c < cases; c += 1) {
-    const count = counts.get(keys[c]!)!;
+    const count = counts[ofCase[c]!]!;
     const share = count / cases;
     if (share >= rareVariantShare) continue;
     anomalies.push({
