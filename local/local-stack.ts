@@ -7,8 +7,9 @@ import { startHttpFront } from './http-front.ts';
 import { jwks, LOCAL_AUDIENCE, LOCAL_ISSUER } from './local-issuer.ts';
 import { checkJava } from './prerequisites.ts';
 import { provision, queueIds } from './provision.ts';
+import { failOrphanedOperations } from './reconcile.ts';
 import { startSqsPollers } from './sqs-poller.ts';
-import { startStepFunctions } from './step-functions-endpoint.ts';
+import { startStepFunctions } from './step-functions/index.ts';
 import { env, stateMachines, type StateMachineId } from '../lib/topology.ts';
 
 export interface LocalStackOptions {
@@ -40,6 +41,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const [dynamodb, sqs, s3] = await Promise.all([startDynamoDb({ dataDir: options.dataDir }), startSqs(), startS3({ dataDir: options.dataDir })]);
     stops.push(dynamodb.stop, sqs.stop, s3.stop);
     const resources = await provision({ endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, s3: s3.endpoint } });
+    const orphaned = await failOrphanedOperations(dynamodb.endpoint, resources.tableName, LOCAL_CREDENTIALS, LOCAL_REGION);
+    if (orphaned > 0) console.log(`Marked ${orphaned} operation(s) Failed: they were running when the local stack last stopped.`);
 
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,

@@ -11,7 +11,7 @@ import type { QueueId } from '../lib/topology.ts';
 import { LOCAL_REGION } from './function-runtime.ts';
 import { LOCAL_CREDENTIALS } from './emulators/s3.ts';
 import { queueIds, queueSettings, type QueueOverrides } from './provision.ts';
-import type { FunctionInvoker } from './step-functions-endpoint.ts';
+import type { FunctionInvoker } from './step-functions/index.ts';
 
 export interface SqsPollerOptions {
   invoker: FunctionInvoker;

@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FunctionRuntime, LOCAL_REGION } from '../../local/function-runtime.ts';
 import { LOCAL_CREDENTIALS } from '../../local/emulators/s3.ts';
-import { startStepFunctions, type FunctionInvoker, type StepFunctionsEndpoint } from '../../local/step-functions-endpoint.ts';
+import { startStepFunctions, type FunctionInvoker, type StepFunctionsEndpoint } from '../../local/step-functions/index.ts';
 import type { StateMachineId } from '../../lib/topology.ts';
 import { echo, FakeInvoker, flaky } from './fixtures/handlers.ts';
 

@@ -1,0 +1,3 @@
+export { localExecutionArn, localStateMachineArn } from './conventions.ts';
+export { startStepFunctions } from './endpoint.ts';
+export type { FunctionInvoker, StepFunctionsEndpoint, StepFunctionsOptions } from './options.ts';
