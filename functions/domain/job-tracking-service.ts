@@ -2,6 +2,7 @@ import { elapsedMs, formatBytes, humanDuration } from './durations.ts';
 import { NotFoundError } from './errors.ts';
 import type { Clock, JobJournal, JobScope, OperationStore } from './ports.ts';
 import { progressOf } from './progress.ts';
+import { recordsPerSecond, resourceUsageOf } from './views/measurements.ts';
 import type { LogEntry, LogLevel, OperationRecord, PhaseRecord, ResourceSample, TimelineEvent } from './records.ts';
 import type { JobLogsQuery, JobMetricsQuery, JobTimelineQuery, TrackingQuery } from '../schemas/job.ts';
 import { logLevels } from '../schemas/job.ts';
@@ -9,12 +10,6 @@ import { logLevels } from '../schemas/job.ts';
 const severity = (level: LogLevel) => logLevels.indexOf(level);
 const majorEvents = new Set<TimelineEvent['eventType']>(['JobStarted', 'StageStarted', 'StageCompleted', 'StageFailed', 'JobCompleted', 'JobFailed', 'JobCancelled']);
 const intervalMs = { '1m': 60_000, '5m': 300_000, '15m': 900_000 } as const;
-
-/** Records per second of the loading phase: the one that reads every record. */
-function processingRate(op: OperationRecord): number | null {
-  const loading = op.phases[0];
-  return loading?.recordsProcessed && loading.durationMs ? Math.round((loading.recordsProcessed / loading.durationMs) * 1000) : null;
-}
 
 function stageView(phase: PhaseRecord, order: number, op: OperationRecord) {
   return {
@@ -29,18 +24,6 @@ function stageView(phase: PhaseRecord, order: number, op: OperationRecord) {
     ...(op.totalRecords !== undefined ? { totalRecords: op.totalRecords } : {}),
     ...(phase.results ? { metrics: phase.results } : {}),
     ...(phase.resources ? { resources: phase.resources } : {}),
-  };
-}
-
-function usageOf(sample: ResourceSample | undefined) {
-  if (!sample) return null;
-  return {
-    cpuUsage: Math.round(sample.cpuPercent),
-    memoryUsage: formatBytes(sample.rssBytes),
-    memoryLimit: sample.memoryLimitBytes === null ? null : formatBytes(sample.memoryLimitBytes),
-    diskUsage: formatBytes(sample.fsReadBytes + sample.fsWriteBytes),
-    networkIO: formatBytes(sample.networkInBytes),
-    sampledAt: sample.timestamp,
   };
 }
 
@@ -70,7 +53,7 @@ export class JobTrackingService {
     const selected = all.filter((e) => severity(e.level) >= severity(query.level)).slice(0, query.limit);
     const progress = progressOf(op);
     const sample = op.latestSample;
-    const rate = processingRate(op);
+    const rate = recordsPerSecond(op);
     return {
       jobId: op.jobId,
       jobName: op.operationName,
@@ -102,8 +85,8 @@ export class JobTrackingService {
     const progress = progressOf(op);
     const current = [...logs].reverse().find((entry) => entry.stage === progress.currentPhase);
     const loading = op.phases.find((p) => p.id === 'DataLoadingValidation')?.results as { dataQualityScore?: number } | undefined;
-    const rate = processingRate(op);
-    const usage = usageOf(op.latestSample);
+    const rate = recordsPerSecond(op);
+    const usage = resourceUsageOf(op.latestSample);
     return {
       jobId: op.jobId,
       jobName: op.operationName,
@@ -174,7 +157,7 @@ export class JobTrackingService {
     const latest = samples.at(-1) ?? op.latestSample;
     const peakRss = samples.reduce((max, s) => Math.max(max, s.rssBytes), 0);
     const loading = op.phases.find((p) => p.id === 'DataLoadingValidation')?.results as { recordsLoaded?: number; errorRecords?: number } | undefined;
-    const rate = processingRate(op);
+    const rate = recordsPerSecond(op);
     const done = op.phases.filter((p) => p.status === 'Completed');
     const utilisation = latest
       ? {
@@ -241,8 +224,8 @@ export class JobTrackingService {
       summary: { running: count('Running'), queued: count('Queued') + count('Initiated'), completed: count('Completed'), failed: count('Failed'), cancelled: count('Cancelled'), timeout: count('Timeout') },
       jobs: jobs.map((op) => {
         const progress = progressOf(op);
-        const usage = usageOf(op.latestSample);
-        const rate = processingRate(op);
+        const usage = resourceUsageOf(op.latestSample);
+        const rate = recordsPerSecond(op);
         return {
           jobId: op.jobId,
           jobName: op.operationName,

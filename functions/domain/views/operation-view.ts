@@ -1,4 +1,5 @@
-import { elapsedMs, formatBytes, humanDuration } from '../durations.ts';
+import { elapsedMs, humanDuration } from '../durations.ts';
+import { recordsPerSecond, resourceUsageOf } from './measurements.ts';
 import { progressOf } from '../progress.ts';
 import type { OperationRecord, PhaseRecord } from '../records.ts';
 
@@ -24,21 +25,8 @@ function phaseView(phase: PhaseRecord) {
 }
 
 function processingRate(op: OperationRecord): string | null {
-  const loading = op.phases[0];
-  if (!loading?.recordsProcessed || !loading.durationMs) return null;
-  return `${Math.round((loading.recordsProcessed / loading.durationMs) * 60_000)} records/minute`;
-}
-
-function resourceUsage(op: OperationRecord) {
-  const sample = op.latestSample;
-  if (!sample) return null;
-  return {
-    cpuUsage: Math.round(sample.cpuPercent),
-    memoryUsage: formatBytes(sample.rssBytes),
-    diskUsage: formatBytes(sample.fsReadBytes + sample.fsWriteBytes),
-    networkIO: formatBytes(sample.networkInBytes),
-    sampledAt: sample.timestamp,
-  };
+  const rate = recordsPerSecond(op);
+  return rate === null ? null : `${rate * 60} records/minute`;
 }
 
 export function startedView(op: OperationRecord, resourcesAllocated: { cpuUnits: number; memoryGB: number }) {
@@ -80,7 +68,7 @@ export function statusView(op: OperationRecord, now: Date) {
       processedRecords: op.processedRecords ?? 0,
       totalRecords: op.totalRecords ?? null,
       processingRate: processingRate(op),
-      resourceUsage: resourceUsage(op),
+      resourceUsage: resourceUsageOf(op.latestSample),
     },
     phases: op.phases.map(phaseView),
     ...(op.error ? { error: op.error } : {}),
@@ -95,7 +83,7 @@ export function statusView(op: OperationRecord, now: Date) {
 
 export function listItemView(op: OperationRecord, includeDetails: boolean, now: Date) {
   const progress = progressOf(op);
-  const usage = resourceUsage(op);
+  const usage = resourceUsageOf(op.latestSample);
   return {
     operationId: op.operationId,
     operationType: op.operationType,
