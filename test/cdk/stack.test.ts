@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -185,6 +185,17 @@ describe('REST API', () => {
     });
     template.resourceCountIs('AWS::ApiGateway::Account', 1);
     expect(Object.keys(template.findOutputs('ApiUrl'))).toHaveLength(1);
+  });
+});
+
+describe('function packages', () => {
+  it.each((Object.keys(functions) as FunctionId[]).filter((id) => functions[id].bundledFiles?.length))('%s ships the files it reads at run time', (id) => {
+    const assembly = app.synth();
+    const code = resources[fnLogicalId(id)]!.Properties.Code as { S3Key: string };
+    const assetDir = path.join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    for (const file of functions[id].bundledFiles!) {
+      expect(existsSync(path.join(assetDir, file)), file).toBe(true);
+    }
   });
 });
 
