@@ -190,3 +190,43 @@ describe('dataset uploads', () => {
     expect(dataset.body).toMatchObject({ status: 'Available', sizeBytes: size });
   });
 });
+
+describe('DataEnrichment cleaning rules', () => {
+  const messy = [
+    'case:concept:name,concept:name,time:timestamp,org:resource',
+    'c1,Register,2024-01-01T08:00:00Z,ann',
+    'c1,Register,2024-01-01T08:00:00Z,ann',
+    'c1,  Check   ticket ,,bob',
+    'c1,Decide,2024-01-01T10:00:00Z,bob',
+    'c2,Register,2024-01-02T08:00:00Z,ann',
+    'c2,Check ticket,2024-01-02T09:00:00Z,bob',
+  ].join('\n');
+
+  async function enrich(project: Awaited<ReturnType<typeof newProject>>, cleaningRules: string[]) {
+    const created = await call('POST', `${project.base}/datasets`, { token: project.token, body: { name: 'messy', format: 'csv' } });
+    await fetch(created.body.upload.url, { method: 'PUT', headers: created.body.upload.headers, body: messy });
+    const started = await call('POST', `${project.base}/async/operation`, {
+      token: project.token,
+      body: { operationType: 'DataEnrichment', operationName: 'clean', parameters: { datasetId: created.body.datasetId, cleaningRules } },
+    });
+    const done = await waitForStatus(project, started.body.operationId, ['Completed', 'Failed']);
+    expect(done.status).toBe('Completed');
+    return done.phases[1].results;
+  }
+
+  it('reports what each rule changed', async () => {
+    const results = await enrich(await newProject(), ['remove_duplicates', 'fix_timestamps', 'validate_activities']);
+    expect(results.rulesApplied).toEqual([
+      { rule: 'remove_duplicates', recordsChanged: 1 },
+      { rule: 'fix_timestamps', recordsChanged: 1 },
+      { rule: 'validate_activities', recordsChanged: 1 },
+    ]);
+    expect(results).toMatchObject({ eventsIn: 6, eventsOut: 5 });
+  });
+
+  it('leaves out what was not asked for', async () => {
+    const results = await enrich(await newProject(), ['remove_duplicates']);
+    // Without fix_timestamps the record without a timestamp is dropped, not repaired.
+    expect(results).toMatchObject({ eventsIn: 5, eventsOut: 4, rulesApplied: [{ rule: 'remove_duplicates', recordsChanged: 1 }] });
+  });
+});

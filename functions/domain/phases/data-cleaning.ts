@@ -26,21 +26,27 @@ function duplicateMask(log: EventLog): Uint8Array {
   return mask;
 }
 
+/** Trims an activity name and collapses runs of whitespace, so "Check  ticket " and "Check ticket" are one activity. */
+const normalizeActivity = (name: string) => name.trim().replace(/\s+/g, ' ');
+
 /**
  * Applies the requested cleaning rules and writes the cleaned log as CSV with XES column names.
- * - remove_duplicates: drops events identical to the previous event of the same case.
- * - fix_timestamps: missing timestamps were inferred while loading; reports how many.
- * - validate_activities: events without an activity were dropped while loading; reports how many.
+ * - remove_duplicates: drops events identical to the previous event of the same case
+ *   (activity, timestamp, resource and lifecycle).
+ * - fix_timestamps: missing or unparsable timestamps are inferred from the previous event of
+ *   the case while loading; without the rule those records are dropped. Reports the inferred ones.
+ * - validate_activities: normalizes activity names (trimmed, whitespace collapsed); records
+ *   without an activity are dropped while loading. Reports the renamed events.
  */
 export const dataCleaning: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   const rules = 'cleaningRules' in parameters ? parameters.cleaningRules : [];
   const log = await loadEventLog(context);
-  const loading = context.operation.phases.find((p) => p.id === 'DataLoadingValidation')?.results as
-    | { inferredTimestamps?: number; validationErrors?: Array<{ type: string; count: number }> }
-    | undefined;
+  const loading = context.operation.phases.find((p) => p.id === 'DataLoadingValidation')?.results as { inferredTimestamps?: number } | undefined;
   const removeDuplicates = rules.includes('remove_duplicates');
   const mask = removeDuplicates ? duplicateMask(log) : new Uint8Array(log.activityCodes.length);
+  const names = rules.includes('validate_activities') ? log.activities.map(normalizeActivity) : log.activities;
+  let renamed = 0;
   const lines = ['case:concept:name,concept:name,time:timestamp,org:resource,lifecycle:transition'];
   let kept = 0;
   for (let c = 0; c + 1 < log.caseOffsets.length; c += 1) {
@@ -49,19 +55,22 @@ export const dataCleaning: PhaseWork = async (context) => {
       kept += 1;
       const resource = log.resources[log.resourceCodes[e]!] ?? '';
       const lifecycle = log.lifecycles[log.lifecycleCodes[e]!] ?? '';
-      lines.push([log.caseIds[c]!, log.activities[log.activityCodes[e]!]!, new Date(log.timestamps[e]!).toISOString(), resource, lifecycle].map(csvField).join(','));
+      const code = log.activityCodes[e]!;
+      if (names[code] !== log.activities[code]) renamed += 1;
+      lines.push([log.caseIds[c]!, names[code]!, new Date(log.timestamps[e]!).toISOString(), resource, lifecycle].map(csvField).join(','));
     }
   }
   await context.objects.write(context.jobObjectKey(processedDatasetName), `${lines.join('\n')}\n`, 'text/csv');
   const removed = log.activityCodes.length - kept;
-  const missingActivities = loading?.validationErrors?.find((v) => v.type === 'MissingActivity')?.count ?? 0;
+  const changed: Record<(typeof rules)[number], number> = {
+    remove_duplicates: removed,
+    fix_timestamps: loading?.inferredTimestamps ?? 0,
+    validate_activities: renamed,
+  };
   return {
     recordsProcessed: log.activityCodes.length,
     results: {
-      rulesApplied: rules.map((rule) => ({
-        rule,
-        recordsChanged: rule === 'remove_duplicates' ? removed : rule === 'fix_timestamps' ? (loading?.inferredTimestamps ?? 0) : missingActivities,
-      })),
+      rulesApplied: rules.map((rule) => ({ rule, recordsChanged: changed[rule] })),
       eventsIn: log.activityCodes.length,
       eventsOut: kept,
     },

@@ -37,6 +37,8 @@ export const dataLoadingValidation: PhaseWork = async (context) => {
         }
       : {}),
     onProgress: (records) => context.progress(records),
+    // Analyses always repair what they can; an enrichment repairs timestamps only when asked to.
+    inferMissingTimestamps: !('cleaningRules' in parameters) || parameters.cleaningRules.includes('fix_timestamps'),
   });
 
   if (validation.inferredTimestamps > 0) {

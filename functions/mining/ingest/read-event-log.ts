@@ -19,6 +19,8 @@ export interface ReadEventLogOptions {
   timeWindow?: TimeWindow;
   /** Called every 65,536 source records and once at the end. */
   onProgress?: (recordsRead: number) => void;
+  /** Infer missing or unparsable timestamps from the case's previous record (default) or drop those records. */
+  inferMissingTimestamps?: boolean;
 }
 
 /** Streams an event log into the columnar form, validating as it goes. */

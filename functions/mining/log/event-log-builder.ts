@@ -15,6 +15,11 @@ export interface EventLogBuilderOptions {
   /** Keeps only events whose (completion) timestamp lies in the window; the filter is per event. */
   timeWindow?: TimeWindow;
   onProgress?: (recordsRead: number) => void;
+  /**
+   * Whether a missing or unparsable timestamp is inferred from the previous record of the same
+   * case (the default) or the record dropped; either way it is counted in the validation report.
+   */
+  inferMissingTimestamps?: boolean;
 }
 
 /**
@@ -63,6 +68,7 @@ export class EventLogBuilder {
   private readonly windowStart: number;
   private readonly windowEnd: number;
   private readonly onProgress: ((recordsRead: number) => void) | undefined;
+  private readonly inferMissingTimestamps: boolean;
 
   private recordsRead = 0;
   private missingCaseId = 0;
@@ -78,6 +84,7 @@ export class EventLogBuilder {
     this.offset = BLOCK;
     this.windowStart = options.timeWindow?.start ?? -Infinity;
     this.windowEnd = options.timeWindow?.end ?? Infinity;
+    this.inferMissingTimestamps = options.inferMissingTimestamps ?? true;
     this.onProgress = options.onProgress;
   }
 
@@ -118,7 +125,7 @@ export class EventLogBuilder {
     if (Number.isNaN(ts)) {
       // Inference uses the latest earlier record of the same case in source order: the
       // only neighbour a streaming reader knows for sure.
-      const inferred = caseIndex === undefined ? NaN : this.caseLastTimestamp[caseIndex]!;
+      const inferred = caseIndex === undefined || !this.inferMissingTimestamps ? NaN : this.caseLastTimestamp[caseIndex]!;
       const missing = timestampMissing;
       if (Number.isNaN(inferred)) {
         if (missing) this.missingTimestampDropped++;

@@ -17,6 +17,13 @@ describe('validation', () => {
     'c2,B,2020-01-01T03:00:00Z,r1', // exact duplicate: kept
   ].join('\n');
 
+  it('drops instead of inferring when inference is off', async () => {
+    const { log, validation } = await readEventLog(bytes(csv), { format: 'csv', inferMissingTimestamps: false });
+    expect(validation).toMatchObject({ recordsLoaded: 9, validRecords: 3, errorRecords: 6, inferredTimestamps: 0 });
+    expect(validation.errorsByType.filter((e) => e.resolved)).toEqual([]);
+    expect(Array.from(log.activityCodes, (a) => log.activities[a])).toEqual(['A', 'B', 'B']);
+  });
+
   it('drops, infers and flags records as documented', async () => {
     const { log, validation } = await readEventLog(bytes(csv), { format: 'csv' });
     expect(validation).toEqual({
