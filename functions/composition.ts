@@ -56,7 +56,7 @@ const tableName = () => required(env.tableName);
 
 export const operationStore = lazy(() => new DynamoOperationStore(documentClient(), tableName()));
 export const datasetStore = lazy(() => new DynamoDatasetStore(documentClient(), tableName()));
-export const objectStore = lazy(() => new S3ObjectStore(s3Client(), required(env.bucketName)));
+export const objectStore = lazy(() => new S3ObjectStore(s3Client(), () => required(env.bucketName)));
 export const jobJournal = lazy(() => new DynamoJobJournal(documentClient(), tableName(), Number(process.env[env.logRetentionDays] ?? 30)));
 
 export const datasetService = lazy(() => new DatasetService(datasetStore(), objectStore(), systemClock));
@@ -77,6 +77,7 @@ export const operationService = lazy(
       operationStore(),
       datasetService(),
       workflowEngine(),
+      objectStore(),
       new SqsCancellationQueue(sqsClient(), () => required(env.queueUrl('Cancellation'))),
       systemClock,
       phaseResources(),

@@ -18,6 +18,7 @@ export type FunctionId =
   | 'GetOperationResults'
   | 'ListOperations'
   | 'CancelOperation'
+  | 'RetryOperation'
   | 'GetJobLogs'
   | 'GetJobProgress'
   | 'GetJobTimeline'
@@ -91,6 +92,13 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     memoryMb: 256,
     access: { table: 'readWrite', sendTo: ['Cancellation'] },
   },
+  RetryOperation: {
+    entry: 'functions/handlers/api/retry-operation.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    // readWrite on the bucket: a resumed retry copies the completed phases' outputs to its own job.
+    access: { table: 'readWrite', bucket: 'readWrite', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
+  },
   GetJobLogs: { entry: 'functions/handlers/api/get-job-logs.ts', timeoutSeconds: 15, memoryMb: 512, access: { table: 'read' } },
   GetJobProgress: { entry: 'functions/handlers/api/get-job-progress.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobTimeline: { entry: 'functions/handlers/api/get-job-timeline.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
@@ -135,6 +143,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: `${project}/async/operation/{operationId}`, function: 'GetOperation', authorized: true },
   { method: 'DELETE', path: `${project}/async/operation/{operationId}`, function: 'CancelOperation', authorized: true },
   { method: 'GET', path: `${project}/async/operation/{operationId}/results`, function: 'GetOperationResults', authorized: true },
+  { method: 'POST', path: `${project}/async/operation/{operationId}/retry`, function: 'RetryOperation', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/logs`, function: 'GetJobLogs', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/progress`, function: 'GetJobProgress', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/timeline`, function: 'GetJobTimeline', authorized: true },

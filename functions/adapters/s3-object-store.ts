@@ -1,13 +1,18 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { ObjectStore, PresignedUpload } from '../domain/ports.ts';
 
 export class S3ObjectStore implements ObjectStore {
   constructor(
     private readonly s3: S3Client,
-    private readonly bucket: string,
+    /** Resolved on use: only functions that touch objects are configured with the bucket. */
+    private readonly bucketName: () => string,
   ) {}
+
+  private get bucket(): string {
+    return this.bucketName();
+  }
 
   async presignPut(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedUpload> {
     const url = await getSignedUrl(this.s3, new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType }), {
@@ -51,5 +56,26 @@ export class S3ObjectStore implements ObjectStore {
 
   async write(key: string, body: Buffer | string, contentType: string): Promise<void> {
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async copyPrefix(fromPrefix: string, toPrefix: string): Promise<number> {
+    let copied = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: fromPrefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) {
+        if (!object.Key) continue;
+        await this.s3.send(
+          new CopyObjectCommand({
+            Bucket: this.bucket,
+            Key: `${toPrefix}${object.Key.slice(fromPrefix.length)}`,
+            CopySource: `${this.bucket}/${object.Key.split('/').map(encodeURIComponent).join('/')}`,
+          }),
+        );
+        copied += 1;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return copied;
   }
 }

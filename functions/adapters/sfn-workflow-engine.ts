@@ -1,5 +1,5 @@
 import { ExecutionDoesNotExist, type SFNClient, StartExecutionCommand, StopExecutionCommand, DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import type { OperationType } from '../domain/operation-types.ts';
+import type { OperationType, PhaseId } from '../domain/operation-types.ts';
 import type { WorkflowEngine } from '../domain/ports.ts';
 import type { JobRef } from '../domain/records.ts';
 
@@ -9,7 +9,7 @@ export class SfnWorkflowEngine implements WorkflowEngine {
     private readonly stateMachineArns: Partial<Record<OperationType, string>>,
   ) {}
 
-  async start(operationType: OperationType, executionName: string, input: { job: JobRef }): Promise<{ executionArn: string }> {
+  async start(operationType: OperationType, executionName: string, input: { job: JobRef; resumeFrom?: PhaseId }): Promise<{ executionArn: string }> {
     const stateMachineArn = this.stateMachineArns[operationType];
     if (!stateMachineArn) throw new Error(`No state machine is configured for ${operationType}`);
     const result = await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }));

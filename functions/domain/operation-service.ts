@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DatasetService } from './dataset-service.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import { phasesByOperationType } from './operation-types.ts';
-import type { CancellationQueue, Clock, OperationFilter, OperationStore, WorkflowEngine } from './ports.ts';
+import { phasesByOperationType, type PhaseId } from './operation-types.ts';
+import { jobObjectKey } from './phases/checkpoint-keys.ts';
+import type { CancellationQueue, Clock, ObjectStore, OperationFilter, OperationStore, WorkflowEngine } from './ports.ts';
 import { progressOf } from './progress.ts';
 import { isTerminal, type JobRef, type OperationRecord, type ProjectScope } from './records.ts';
-import { listItemView, startedView, statusView } from './views/operation-view.ts';
-import type { CancelOperationBody, ListOperationsQuery, StartOperationBody } from '../schemas/operation.ts';
+import { listItemView, startedView, statusView, trackingUrl } from './views/operation-view.ts';
+import { startOperationBody, type CancelOperationBody, type ListOperationsQuery, type Priority, type RetryOperationBody, type StartOperationBody } from '../schemas/operation.ts';
+import { ValidationError } from './errors.ts';
 
 export interface ResourcesAllocated {
   cpuUnits: number;
@@ -26,6 +28,7 @@ export class OperationService {
     private readonly operations: OperationStore,
     private readonly datasets: DatasetService,
     private readonly workflows: WorkflowEngine,
+    private readonly objects: ObjectStore,
     private readonly cancellations: CancellationQueue,
     private readonly clock: Clock,
     /** What a phase runs with, from the deployed configuration of the phase function. */
@@ -54,20 +57,95 @@ export class OperationService {
       timeoutAt: new Date(now.getTime() + body.timeout * 1000).toISOString(),
       phases: phasesByOperationType[body.operationType].map((p) => ({ id: p.id, name: p.name, status: 'Pending' })),
     };
+    await this.launch(operation);
+    return startedView(operation, this.resourcesAllocated);
+  }
+
+  /** Writes the operation and starts its execution; an execution that cannot start leaves it Failed, not silently Initiated. */
+  private async launch(operation: OperationRecord, resumeFrom?: PhaseId): Promise<void> {
+    const scope = { tenantId: operation.tenantId, projectId: operation.projectId };
     await this.operations.create(operation);
     try {
-      const { executionArn } = await this.workflows.start(operation.operationType, operation.jobId, { job: jobRefOf(operation) });
+      const { executionArn } = await this.workflows.start(operation.operationType, operation.jobId, { job: jobRefOf(operation), ...(resumeFrom ? { resumeFrom } : {}) });
       await this.operations.update(scope, operation.operationId, { executionArn });
       operation.executionArn = executionArn;
     } catch (error) {
-      // The operation stays visible as Failed rather than silently Initiated forever.
       await this.operations.transition(scope, operation.operationId, ['Initiated'], 'Failed', {
         endTime: this.clock.now().toISOString(),
         error: { error: 'ExecutionStartFailed', cause: error instanceof Error ? error.message : String(error) },
       });
       throw error;
     }
-    return startedView(operation, this.resourcesAllocated);
+  }
+
+  /**
+   * Retries an ended, unsuccessful operation as a new operation. `resume` carries the completed
+   * phases over (their records and their stored outputs) and starts at the first phase that did
+   * not complete; `restart` runs every phase again. Updated parameters are validated as a start
+   * request of the same type would be.
+   */
+  async retry(scope: ProjectScope, operationId: string, body: RetryOperationBody, userId: string) {
+    const original = await this.get(scope, operationId);
+    if (!['Failed', 'Cancelled', 'Timeout'].includes(original.status)) {
+      throw new ConflictError(`Operation ${operationId} is ${original.status}; only Failed, Cancelled or Timeout operations can be retried`);
+    }
+    const { resourceAllocation, ...changes } = body.updatedParameters ?? {};
+    const request = parseRetried(original, changes, resourceAllocation?.priority, body);
+    const now = this.clock.now();
+    const completed = body.retryMode === 'resume' ? original.phases.filter((p, i) => p.status === 'Completed' && original.phases.slice(0, i).every((q) => q.status === 'Completed')) : [];
+    const resumeFrom = original.phases[completed.length];
+    if (body.retryMode === 'resume' && !resumeFrom) throw new ConflictError(`Operation ${operationId} completed every phase; use retryMode restart`);
+    const retryNumber = (original.retry?.retryNumber ?? 0) + 1;
+    const operation: OperationRecord = {
+      ...scope,
+      operationId: `op-${randomUUID()}`,
+      jobId: randomUUID(),
+      operationType: original.operationType,
+      operationName: original.operationName,
+      ...(original.operationDescription ? { operationDescription: original.operationDescription } : {}),
+      priority: request.priority,
+      status: 'Initiated',
+      parameters: request.parameters,
+      ...(original.callbacks ? { callbacks: original.callbacks } : {}),
+      ...(original.notifications ? { notifications: original.notifications } : {}),
+      ...(request.retryPolicy ? { retryPolicy: request.retryPolicy } : {}),
+      timeoutSeconds: request.timeout,
+      submittedBy: userId,
+      dateCreated: now.toISOString(),
+      timeoutAt: new Date(now.getTime() + request.timeout * 1000).toISOString(),
+      phases: original.phases.map((p, i) => (i < completed.length ? { ...p } : { id: p.id, name: p.name, status: 'Pending' as const })),
+      ...(completed.length ? { totalRecords: original.totalRecords, processedRecords: original.processedRecords } : {}),
+      retry: {
+        originalOperationId: original.operationId,
+        retryNumber,
+        retryMode: body.retryMode,
+        resumeFromPhase: body.retryMode === 'resume' ? resumeFrom!.name : null,
+        ...(body.retryReason ? { retryReason: body.retryReason } : {}),
+        phasesPreserved: completed.length,
+      },
+    };
+    // The carried-over phases' outputs (checkpoints, results, artifacts) move with them.
+    if (completed.length) await this.objects.copyPrefix(jobObjectKey(original, ''), jobObjectKey(operation, ''));
+    await this.launch(operation, body.retryMode === 'resume' && completed.length ? resumeFrom!.id : undefined);
+    return {
+      originalOperationId: original.operationId,
+      newOperationId: operation.operationId,
+      retryMode: body.retryMode,
+      retryNumber,
+      resumeFromPhase: operation.retry!.resumeFromPhase,
+      status: operation.status,
+      estimatedDuration: null,
+      estimatedCompletion: null,
+      trackingUrl: trackingUrl(operation),
+      jobId: operation.jobId,
+      preservedResults: {
+        phasesPreserved: completed.length,
+        recordsProcessed: completed.length ? (original.processedRecords ?? 0) : 0,
+        progressSaved: Math.floor((100 * completed.length) / Math.max(1, original.phases.length)),
+      },
+      resourcesAllocated: this.resourcesAllocated,
+      retryAttemptDate: operation.dateCreated,
+    };
   }
 
   private async checkInputs(scope: ProjectScope, body: StartOperationBody): Promise<void> {
@@ -170,4 +248,25 @@ export class OperationService {
       cancelledBy: userId,
     };
   }
+}
+
+/** The original request with the retry's changes, validated by the same schema as a start. */
+function parseRetried(original: OperationRecord, changes: Record<string, unknown>, priority: Priority | undefined, body: RetryOperationBody): StartOperationBody {
+  const result = startOperationBody.safeParse({
+    operationType: original.operationType,
+    operationName: original.operationName,
+    priority: priority ?? original.priority,
+    parameters: { ...original.parameters, ...changes },
+    timeout: body.newTimeout ?? original.timeoutSeconds,
+    ...((body.retryPolicy ?? original.retryPolicy) ? { retryPolicy: body.retryPolicy ?? original.retryPolicy } : {}),
+  });
+  if (result.success) return result.data;
+  throw new ValidationError(
+    'The updated parameters are not valid for this operation',
+    result.error.issues.map((issue) => {
+      const [head, ...rest] = issue.path.map(String);
+      const name = head === 'parameters' ? ['body', 'updatedParameters', ...rest].join('.') : ['body', head, ...rest].join('.');
+      return { name: issue.code === 'unrecognized_keys' ? `${name}.${issue.keys.join(',')}` : name, reason: issue.message };
+    }),
+  );
 }

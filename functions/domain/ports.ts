@@ -82,10 +82,13 @@ export interface ObjectStore {
   read(key: string): Promise<Readable>;
   readBytes(key: string): Promise<Buffer>;
   write(key: string, body: Buffer | string, contentType: string): Promise<void>;
+  /** Copies every object under one prefix to the same relative keys under another; returns how many. */
+  copyPrefix(fromPrefix: string, toPrefix: string): Promise<number>;
 }
 
 export interface WorkflowEngine {
-  start(operationType: OperationType, executionName: string, input: { job: JobRef }): Promise<{ executionArn: string }>;
+  /** `resumeFrom` names the phase a resumed retry starts at (the state machines' Resume Point). */
+  start(operationType: OperationType, executionName: string, input: { job: JobRef; resumeFrom?: PhaseId }): Promise<{ executionArn: string }>;
   stop(executionArn: string, error: string, cause: string): Promise<void>;
 }
 

@@ -115,6 +115,17 @@ export interface OperationRecord extends ProjectScope {
   latestSample?: ResourceSample;
   error?: OperationError;
   cancellation?: CancellationRecord;
+  retry?: RetryRecord;
+}
+
+/** How a retry relates to the operation it retries. */
+export interface RetryRecord {
+  originalOperationId: string;
+  retryNumber: number;
+  retryMode: 'resume' | 'restart';
+  resumeFromPhase: string | null;
+  retryReason?: string;
+  phasesPreserved: number;
 }
 
 export const terminalStatuses: readonly OperationStatus[] = ['Completed', 'Failed', 'Cancelled', 'Timeout'];

@@ -134,3 +134,24 @@ export const operationResultsQuery = z.strictObject({
   phase: z.string().trim().min(1).max(100).optional(),
 });
 export type OperationResultsQuery = z.infer<typeof operationResultsQuery>;
+
+export const retryOperationBody = z
+  .strictObject({
+    /** `resume` starts at the first phase that did not complete, keeping the earlier ones; `restart` runs every phase again. */
+    retryMode: z.enum(['resume', 'restart']),
+    retryReason: z.string().trim().min(1).max(1000).optional(),
+    modifyParameters: z.boolean().default(false),
+    /** Parameters of the operation type to change; priority through resourceAllocation as in the spec. */
+    updatedParameters: z
+      .record(z.string(), z.unknown())
+      .and(z.object({ resourceAllocation: z.strictObject({ priority: z.enum(priorities).optional() }, { error: 'only priority can be changed: compute is set by the deployment' }).optional() }))
+      .optional(),
+    retryPolicy: retryPolicy.optional(),
+    newTimeout: z.number().int().min(60).max(86_400).optional(),
+    preserveOriginalResults: z.boolean().default(true),
+  })
+  .refine((body) => body.modifyParameters || body.updatedParameters === undefined, {
+    message: 'set modifyParameters to true to change parameters',
+    path: ['modifyParameters'],
+  });
+export type RetryOperationBody = z.infer<typeof retryOperationBody>;

@@ -73,6 +73,7 @@ export function statusView(op: OperationRecord, now: Date) {
     phases: op.phases.map(phaseView),
     ...(op.error ? { error: op.error } : {}),
     ...(op.cancellation ? { cancellation: op.cancellation } : {}),
+    ...(op.retry ? { retry: op.retry } : {}),
     submittedBy: op.submittedBy,
     dateCreated: op.dateCreated,
     ...(op.endTime ? { endTime: op.endTime } : {}),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DatasetService } from '../../../functions/domain/dataset-service.ts';
 import { ConflictError } from '../../../functions/domain/errors.ts';
 import { OperationService } from '../../../functions/domain/operation-service.ts';
-import type { CancellationQueue, OperationStore, WorkflowEngine } from '../../../functions/domain/ports.ts';
+import type { CancellationQueue, ObjectStore, OperationStore, WorkflowEngine } from '../../../functions/domain/ports.ts';
 import type { OperationRecord } from '../../../functions/domain/records.ts';
 import { startOperationBody } from '../../../functions/schemas/operation.ts';
 
@@ -32,6 +32,7 @@ function memoryStore() {
 
 const datasets = { requireUploaded: async () => ({}) } as unknown as DatasetService;
 const queue: CancellationQueue = { send: async () => undefined };
+const objects = {} as ObjectStore;
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
 const resources = { cpuUnits: 1, memoryGB: 1 };
 
@@ -40,7 +41,7 @@ describe('OperationService.start', () => {
     const { items, store } = memoryStore();
     const started: string[] = [];
     const workflows: WorkflowEngine = { start: async (_t, name) => (started.push(name), { executionArn: `arn:${name}` }), stop: async () => undefined };
-    const view = await new OperationService(store, datasets, workflows, queue, clock, resources).start(scope, body, 'alice');
+    const view = await new OperationService(store, datasets, workflows, objects, queue, clock, resources).start(scope, body, 'alice');
     const stored = items.get(view.operationId)!;
     expect(started).toEqual([stored.jobId]);
     expect(stored).toMatchObject({ status: 'Initiated', executionArn: `arn:${stored.jobId}`, submittedBy: 'alice', timeoutAt: '2026-01-01T01:00:00.000Z' });
@@ -50,7 +51,7 @@ describe('OperationService.start', () => {
   it('leaves a Failed operation, not a silent Initiated one, when the execution cannot start', async () => {
     const { items, store } = memoryStore();
     const workflows: WorkflowEngine = { start: async () => Promise.reject(new Error('throttled')), stop: async () => undefined };
-    await expect(new OperationService(store, datasets, workflows, queue, clock, resources).start(scope, body, 'alice')).rejects.toThrow('throttled');
+    await expect(new OperationService(store, datasets, workflows, objects, queue, clock, resources).start(scope, body, 'alice')).rejects.toThrow('throttled');
     const [stored] = [...items.values()];
     expect(stored).toMatchObject({ status: 'Failed', error: { error: 'ExecutionStartFailed', cause: 'throttled' } });
   });
@@ -60,7 +61,7 @@ describe('OperationService.cancel', () => {
   it('refuses to cancel an operation that has ended', async () => {
     const { items, store } = memoryStore();
     const workflows: WorkflowEngine = { start: async () => ({ executionArn: 'arn' }), stop: async () => undefined };
-    const service = new OperationService(store, datasets, workflows, queue, clock, resources);
+    const service = new OperationService(store, datasets, workflows, objects, queue, clock, resources);
     const { operationId } = await service.start(scope, body, 'alice');
     items.get(operationId)!.status = 'Completed';
     await expect(service.cancel(scope, operationId, { preservePartialResults: true, forceTermination: false, notifyCallbacks: true }, 'bob')).rejects.toBeInstanceOf(ConflictError);
@@ -70,7 +71,7 @@ describe('OperationService.cancel', () => {
     const { items, store } = memoryStore();
     const sent: unknown[] = [];
     const workflows: WorkflowEngine = { start: async () => ({ executionArn: 'arn:x' }), stop: async () => undefined };
-    const service = new OperationService(store, datasets, workflows, { send: async (m) => void sent.push(m) }, clock, resources);
+    const service = new OperationService(store, datasets, workflows, objects, { send: async (m) => void sent.push(m) }, clock, resources);
     const { operationId } = await service.start(scope, body, 'alice');
     const result = await service.cancel(scope, operationId, { reason: 'why', preservePartialResults: true, forceTermination: false, notifyCallbacks: true }, 'bob');
     expect(result).toMatchObject({ status: 'Cancelled', cancelledBy: 'bob', progressAtCancellation: 0, partialResults: { available: false, completedPhases: 0 } });

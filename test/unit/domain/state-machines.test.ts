@@ -6,6 +6,8 @@ import { stateMachines } from '../../../lib/topology.ts';
 
 interface State {
   Type: string;
+  Default?: string;
+  Choices?: Array<{ And: Array<{ Variable: string; StringEquals?: string }>; Next: string }>;
   Resource?: string;
   Parameters?: { phase?: string; event?: string };
   Next?: string;
@@ -21,7 +23,7 @@ describe.each(Object.entries(stateMachines))('the %s state machine', (type, defi
   it('runs one Task state per domain phase, named and ordered like the phases', () => {
     const path: State[] = [];
     const names: string[] = [];
-    for (let name: string | undefined = asl.StartAt; name; name = asl.States[name]?.Next) {
+    for (let name: string | undefined = asl.StartAt; name; name = asl.States[name]?.Next ?? asl.States[name]?.Default) {
       names.push(name);
       path.push(asl.States[name]!);
     }
@@ -31,6 +33,13 @@ describe.each(Object.entries(stateMachines))('the %s state machine', (type, defi
     expect(phaseStates.map((s) => s.Parameters!.phase)).toEqual(phases.map((p) => p.id));
     expect(path[0]!.Parameters?.event).toBe('started');
     expect(path.at(-1)).toMatchObject({ End: true, Parameters: { event: 'completed' } });
+  });
+
+  it('resumes at any phase after the first by its id', () => {
+    const phases = phasesByOperationType[type as OperationType];
+    const resume = asl.States['Resume Point']!;
+    expect(resume.Default).toBe(phases[0]!.name);
+    expect(resume.Choices!.map((c) => [c.And[1]!.StringEquals, c.Next])).toEqual(phases.slice(1).map((p) => [p.id, p.name]));
   });
 
   it('sends every failure to the failure recorder', () => {

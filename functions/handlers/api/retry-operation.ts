@@ -1,0 +1,13 @@
+import { operationService } from '../../composition.ts';
+import { httpRoute } from '../../middleware/http-route.ts';
+import { jsonResponse } from '../../middleware/problem.ts';
+import { operationPath, retryOperationBody } from '../../schemas/operation.ts';
+
+export const handler = httpRoute({
+  path: operationPath,
+  body: retryOperationBody,
+  handle: async ({ path, body, caller }) => {
+    const retried = await operationService().retry(path, path.operationId, body, caller.userId);
+    return jsonResponse(202, retried, { Location: retried.trackingUrl });
+  },
+});
