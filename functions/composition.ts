@@ -14,7 +14,8 @@ import { DynamoJobJournal } from './adapters/dynamo-job-journal.ts';
 import { DynamoOperationStore } from './adapters/dynamo-operation-store.ts';
 import { S3ObjectStore } from './adapters/s3-object-store.ts';
 import { SfnWorkflowEngine } from './adapters/sfn-workflow-engine.ts';
-import { SqsCancellationQueue } from './adapters/sqs-cancellation-queue.ts';
+import { SqsMessageQueue } from './adapters/sqs-message-queue.ts';
+import { CallbackDeliverer, CallbackNotifier, type CallbackDelivery } from './domain/callbacks.ts';
 import { DatasetService } from './domain/dataset-service.ts';
 import { OperationService } from './domain/operation-service.ts';
 import { ResultsService } from './domain/results-service.ts';
@@ -78,13 +79,27 @@ export const operationService = lazy(
       datasetService(),
       workflowEngine(),
       objectStore(),
-      new SqsCancellationQueue(sqsClient(), () => required(env.queueUrl('Cancellation'))),
+      new SqsMessageQueue(sqsClient(), () => required(env.queueUrl('Cancellation'))),
       systemClock,
       phaseResources(),
     ),
 );
 
-export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), systemClock));
+export const callbackNotifier = lazy(
+  () => new CallbackNotifier(new SqsMessageQueue<CallbackDelivery>(sqsClient(), () => required(env.queueUrl('CallbackDelivery'))), systemClock),
+);
+
+/** A receiver gets 10 s to answer; a slow one is retried like a failing one. */
+export const callbackDeliverer = lazy(
+  () =>
+    new CallbackDeliverer(
+      async (url, body, headers) => ({ status: (await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000), redirect: 'manual' })).status }),
+      operationStore(),
+      systemClock,
+    ),
+);
+
+export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), callbackNotifier(), systemClock));
 
 export const resultsService = lazy(() => new ResultsService(operationStore(), objectStore()));
 

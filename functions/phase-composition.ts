@@ -2,7 +2,7 @@
  * Wiring of the phase runner, kept apart from composition.ts so that API functions do not
  * bundle the mining engine.
  */
-import { datasetStore, jobJournal, objectStore, operationStore } from './composition.ts';
+import { callbackNotifier, datasetStore, jobJournal, objectStore, operationStore } from './composition.ts';
 import { PhaseRunner } from './domain/phase-runner.ts';
 import { phaseWork } from './domain/phases/registry.ts';
 import { systemClock } from './domain/ports.ts';
@@ -22,5 +22,6 @@ export function phaseRunner(): PhaseRunner {
       memoryLimitBytes: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ? Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) * 1024 * 1024 : null,
     },
     phaseWork,
+    callbackNotifier(),
   ));
 }

@@ -26,9 +26,10 @@ export type FunctionId =
   | 'TrackJobs'
   | 'RecordLifecycle'
   | 'RunPhase'
-  | 'ProcessCancellation';
+  | 'ProcessCancellation'
+  | 'DeliverCallback';
 
-export type QueueId = 'Cancellation';
+export type QueueId = 'Cancellation' | 'CallbackDelivery';
 export type StateMachineId = 'ProcessMiningAnalysis' | 'DataEnrichment' | 'ReportGeneration';
 
 /** What a function may touch; the CDK stack turns it into IAM grants, both runtimes into environment variables. */
@@ -104,19 +105,31 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   GetJobTimeline: { entry: 'functions/handlers/api/get-job-timeline.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobMetrics: { entry: 'functions/handlers/api/get-job-metrics.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   TrackJobs: { entry: 'functions/handlers/api/track-jobs.ts', timeoutSeconds: 15, memoryMb: 256, access: { table: 'read' } },
-  RecordLifecycle: { entry: 'functions/handlers/phases/record-lifecycle.ts', timeoutSeconds: 30, memoryMb: 256, access: { table: 'readWrite' } },
+  RecordLifecycle: {
+    entry: 'functions/handlers/phases/record-lifecycle.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    access: { table: 'readWrite', sendTo: ['CallbackDelivery'] },
+  },
   RunPhase: {
     entry: 'functions/handlers/phases/run-phase.ts',
     timeoutSeconds: 900,
     memoryMb: 3008,
-    access: { table: 'readWrite', bucket: 'readWrite' },
+    access: { table: 'readWrite', bucket: 'readWrite', sendTo: ['CallbackDelivery'] },
     bundledFiles: reportFonts,
   },
   ProcessCancellation: {
     entry: 'functions/handlers/queues/process-cancellation.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    access: { table: 'readWrite', stopExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
+    access: { table: 'readWrite', stopExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], sendTo: ['CallbackDelivery'] },
+  },
+  DeliverCallback: {
+    entry: 'functions/handlers/queues/deliver-callback.ts',
+    // Above the 10 s per-request limit of a delivery, times a batch of five.
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    access: { table: 'readWrite' },
   },
 };
 
@@ -167,6 +180,8 @@ export interface QueueDefinition {
 
 export const queues: Record<QueueId, QueueDefinition> = {
   Cancellation: { consumer: 'ProcessCancellation', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  // A failed delivery comes back after the visibility timeout: five attempts over about six minutes.
+  CallbackDelivery: { consumer: 'DeliverCallback', batchSize: 5, visibilityTimeoutSeconds: 90, maxReceiveCount: 5 },
 };
 
 export interface StateMachineDefinition {
@@ -212,6 +227,8 @@ export const env = {
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   logRetentionDays: 'LOG_RETENTION_DAYS',
   resourceSampleIntervalMs: 'RESOURCE_SAMPLE_INTERVAL_MS',
+  /** Hosts callbacks may reach over plain http (local development only). */
+  callbackAllowHttpHosts: 'CALLBACK_ALLOW_HTTP_HOSTS',
 } as const;
 
 function screamingSnake(id: string): string {

@@ -57,6 +57,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [env.jwtIssuer]: LOCAL_ISSUER,
       [env.jwtAudience]: LOCAL_AUDIENCE,
       [env.resourceSampleIntervalMs]: String(options.sampleIntervalMs ?? 1000),
+      // Callbacks to services on this machine may use plain http locally.
+      [env.callbackAllowHttpHosts]: '127.0.0.1,localhost',
       ...Object.fromEntries(queueIds().map((id) => [env.queueUrl(id), resources.queueUrls[id]])),
     });
 

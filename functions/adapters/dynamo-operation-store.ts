@@ -205,6 +205,22 @@ export class DynamoOperationStore implements OperationStore {
     await this.setFields(scope, operationId, { ...fields, ...phaseFields });
   }
 
+  async recordCallback(scope: ProjectScope, operationId: string, outcome: { successful: boolean; progress: boolean; at: string }): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: projectKey(scope), sk: operationSk(operationId) },
+        UpdateExpression: outcome.progress
+          ? 'ADD callbackStats.sent :one, callbackStats.#outcome :one, callbackStats.progressSent :one SET callbackStats.lastProgressCallback = :at'
+          : 'ADD callbackStats.sent :one, callbackStats.#outcome :one',
+        // The map exists from creation on for operations with callbacks.
+        ConditionExpression: 'attribute_exists(callbackStats)',
+        ExpressionAttributeNames: { '#outcome': outcome.successful ? 'successful' : 'failed' },
+        ExpressionAttributeValues: { ':one': 1, ...(outcome.progress ? { ':at': outcome.at } : {}) },
+      }),
+    );
+  }
+
   private async setFields(scope: ProjectScope, operationId: string, fields: Record<string, unknown>): Promise<void> {
     const { assignments, names, values } = setExpression(fields);
     if (assignments.length === 0) return;

@@ -1,3 +1,4 @@
+import type { CallbackEvent, CallbackNotifier } from './callbacks.ts';
 import type { Clock, JobJournal, OperationStore } from './ports.ts';
 import type { JobRef } from './records.ts';
 
@@ -25,8 +26,14 @@ export class LifecycleRecorder {
   constructor(
     private readonly operations: OperationStore,
     private readonly journal: JobJournal,
+    private readonly notifier: CallbackNotifier,
     private readonly clock: Clock,
   ) {}
+
+  private async notify(job: JobRef, event: CallbackEvent): Promise<void> {
+    const operation = await this.operations.get(job, job.operationId);
+    if (operation) await this.notifier.notify(operation, event);
+  }
 
   async record(input: LifecycleEvent): Promise<{ recorded: boolean }> {
     const { job } = input;
@@ -59,6 +66,7 @@ export class LifecycleRecorder {
             logs: [log('INFO', `Job ${job.jobId} completed`)],
             events: [{ timestamp: now, eventType: 'JobCompleted', description: 'Job execution completed' }],
           });
+          await this.notify(job, 'operation.completed');
         }
         return { recorded };
       }
@@ -70,6 +78,7 @@ export class LifecycleRecorder {
             logs: [log('ERROR', `Job ${job.jobId} failed: ${error.cause}`, error)],
             events: [{ timestamp: now, eventType: 'JobFailed', description: 'Job execution failed', details: error }],
           });
+          await this.notify(job, 'operation.failed');
         }
         return { recorded };
       }

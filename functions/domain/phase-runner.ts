@@ -1,4 +1,5 @@
 import { phaseOf, type PhaseDefinition, type PhaseId } from './operation-types.ts';
+import type { CallbackNotifier } from './callbacks.ts';
 import type { Clock, DatasetStore, JobJournal, ObjectStore, OperationStore } from './ports.ts';
 import { isTerminal, type ArtifactRecord, type JobRef, type LogEntry, type LogLevel, type OperationRecord, type TimelineEvent } from './records.ts';
 import { jobObjectKey } from './phases/checkpoint-keys.ts';
@@ -49,6 +50,7 @@ export class PhaseRunner {
     private readonly clock: Clock,
     private readonly options: PhaseRunnerOptions,
     private readonly work: Record<PhaseId, PhaseWork>,
+    private readonly notifier: CallbackNotifier,
   ) {}
 
   async run(phaseId: PhaseId, job: JobRef): Promise<{ phase: PhaseId; recordsProcessed: number }> {
@@ -61,6 +63,8 @@ export class PhaseRunner {
         endTime: this.clock.now().toISOString(),
         error: { error: 'OperationTimedOut', cause: `The operation's timeout of ${operation.timeoutSeconds} s passed at ${operation.timeoutAt}` },
       });
+      const timedOut = await this.operations.get(job, job.operationId);
+      if (timedOut) await this.notifier.notify(timedOut, 'operation.timeout');
       throw new OperationNotRunningError(`Operation ${job.operationId} timed out at ${operation.timeoutAt}`);
     }
     const phase = phaseOf(job.operationType, phaseId);
@@ -142,6 +146,8 @@ export class PhaseRunner {
           },
         ),
       ]);
+      const updated = await this.operations.get(job, job.operationId);
+      if (updated) await this.notifier.notify(updated, 'operation.progress', { phase: updated.phases.find((p) => p.id === phaseId)! });
       return { phase: phaseId, recordsProcessed: outcome.recordsProcessed };
     } catch (error) {
       clearInterval(timer);

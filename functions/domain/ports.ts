@@ -12,6 +12,7 @@ import type {
   TimelineEvent,
 } from './records.ts';
 import type { OperationStatus, Priority } from '../schemas/operation.ts';
+import type { CallbackDelivery } from './callbacks.ts';
 
 export interface Page<T> {
   items: T[];
@@ -50,6 +51,8 @@ export interface OperationStore {
   transition(scope: ProjectScope, operationId: string, from: readonly OperationStatus[], to: OperationStatus, fields?: Partial<OperationRecord>): Promise<boolean>;
   update(scope: ProjectScope, operationId: string, fields: Partial<OperationRecord>): Promise<void>;
   updatePhase(scope: ProjectScope, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields?: Partial<OperationRecord>): Promise<void>;
+  /** Counts one finished callback delivery in the operation's callbackStats. */
+  recordCallback(scope: ProjectScope, operationId: string, outcome: { successful: boolean; progress: boolean; at: string }): Promise<void>;
 }
 
 export type JobScope = ProjectScope & { jobId: string };
@@ -90,6 +93,10 @@ export interface WorkflowEngine {
   /** `resumeFrom` names the phase a resumed retry starts at (the state machines' Resume Point). */
   start(operationType: OperationType, executionName: string, input: { job: JobRef; resumeFrom?: PhaseId }): Promise<{ executionArn: string }>;
   stop(executionArn: string, error: string, cause: string): Promise<void>;
+}
+
+export interface CallbackQueue {
+  send(delivery: CallbackDelivery): Promise<void>;
 }
 
 export interface CancellationQueue {

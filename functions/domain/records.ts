@@ -116,6 +116,16 @@ export interface OperationRecord extends ProjectScope {
   error?: OperationError;
   cancellation?: CancellationRecord;
   retry?: RetryRecord;
+  /** Delivery counts of the operation's callbacks; present when it has callbacks. */
+  callbackStats?: CallbackStats;
+}
+
+export interface CallbackStats {
+  sent: number;
+  successful: number;
+  failed: number;
+  progressSent: number;
+  lastProgressCallback?: string;
 }
 
 /** How a retry relates to the operation it retries. */

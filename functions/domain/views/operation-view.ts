@@ -74,6 +74,16 @@ export function statusView(op: OperationRecord, now: Date) {
     ...(op.error ? { error: op.error } : {}),
     ...(op.cancellation ? { cancellation: op.cancellation } : {}),
     ...(op.retry ? { retry: op.retry } : {}),
+    ...(op.callbackStats
+      ? {
+          callbacks: {
+            progressCallbacksSent: op.callbackStats.progressSent,
+            lastProgressCallback: op.callbackStats.lastProgressCallback ?? null,
+            callbacksSuccessful: op.callbackStats.successful,
+            callbacksFailed: op.callbackStats.failed,
+          },
+        }
+      : {}),
     submittedBy: op.submittedBy,
     dateCreated: op.dateCreated,
     ...(op.endTime ? { endTime: op.endTime } : {}),

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { jobJournal, workflowEngine } from '../../composition.ts';
+import { callbackNotifier, jobJournal, operationStore, workflowEngine } from '../../composition.ts';
 import type { JobRef } from '../../domain/records.ts';
 
 interface CancellationRequest {
@@ -24,6 +24,8 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
         logs: [{ timestamp: now, level: 'INFO', component: 'Orchestrator', stage: 'Lifecycle', message: `Job ${request.job.jobId} cancelled`, details: { requestedAt: request.requestedAt } }],
         events: [{ timestamp: now, eventType: 'JobCancelled', description: 'Job execution cancelled', details: { requestedAt: request.requestedAt } }],
       });
+      const operation = await operationStore().get(request.job, request.job.operationId);
+      if (operation?.cancellation?.notifyCallbacks) await callbackNotifier().notify(operation, 'operation.cancelled');
     } catch (error) {
       console.error(JSON.stringify({ level: 'ERROR', message: 'Cancellation failed', messageId: record.messageId, error: error instanceof Error ? error.message : String(error) }));
       failures.push({ itemIdentifier: record.messageId });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CallbackNotifier } from '../../../functions/domain/callbacks.ts';
 import { OperationNotRunningError, PhaseRunner, type PhaseWork } from '../../../functions/domain/phase-runner.ts';
 import type { DatasetStore, JobJournal, ObjectStore, OperationStore } from '../../../functions/domain/ports.ts';
 import type { JobRef, LogEntry, OperationRecord, PhaseRecord, TimelineEvent } from '../../../functions/domain/records.ts';
@@ -32,16 +33,18 @@ function setup(overrides: Partial<OperationRecord> = {}) {
   };
   let now = new Date('2026-01-01T00:00:00.000Z');
   const clock = { now: () => now };
+  const notified: string[] = [];
+  const notifier = { notify: async (_op: unknown, event: string) => void notified.push(event) } as unknown as CallbackNotifier;
   const runner = (work: PhaseWork) =>
     new PhaseRunner(operations, {} as DatasetStore, {} as ObjectStore, journal, clock, { sampleIntervalMs: 60_000, memoryLimitBytes: null }, {
       ProcessDiscovery: work,
-    } as Record<string, PhaseWork> as never);
-  return { runner, phaseUpdates, transitions, logs, events, setNow: (d: string) => (now = new Date(d)) };
+    } as Record<string, PhaseWork> as never, notifier);
+  return { runner, phaseUpdates, transitions, logs, events, notified, setNow: (d: string) => (now = new Date(d)) };
 }
 
 describe('PhaseRunner', () => {
   it('records a phase from start to completion with its results and resources', async () => {
-    const { runner, phaseUpdates, events, logs } = setup();
+    const { runner, phaseUpdates, events, logs, notified } = setup();
     await runner(async (context) => {
       context.log('INFO', 'working');
       return { recordsProcessed: 42, results: { answer: 42 } };
@@ -52,6 +55,7 @@ describe('PhaseRunner', () => {
     expect(events.map((e) => e.eventType)).toEqual(['StageStarted', 'StageCompleted']);
     expect(logs.map((l) => l.message)).toEqual(['Process Discovery started', 'working', 'Process Discovery completed']);
     expect(logs.every((l) => l.component === 'ProcessMiner' && l.stage === 'Process Discovery')).toBe(true);
+    expect(notified).toEqual(['operation.progress']);
   });
 
   it('marks the phase Failed, logs the error and rethrows it', async () => {
@@ -68,9 +72,10 @@ describe('PhaseRunner', () => {
   });
 
   it('times the operation out instead of starting a phase after its deadline', async () => {
-    const { runner, transitions, setNow } = setup();
+    const { runner, transitions, notified, setNow } = setup();
     setNow('2026-01-01T01:00:00.001Z');
     await expect(runner(async () => ({ recordsProcessed: 0, results: {} })).run('ProcessDiscovery', job)).rejects.toThrow(/timed out/);
     expect(transitions).toEqual(['Timeout']);
+    expect(notified).toEqual(['operation.timeout']);
   });
 });
