@@ -37,26 +37,7 @@ export class OperationService {
 
   async start(scope: ProjectScope, body: StartOperationBody, userId: string) {
     await this.checkInputs(scope, body);
-    const now = this.clock.now();
-    const operation: OperationRecord = {
-      ...scope,
-      operationId: `op-${randomUUID()}`,
-      jobId: randomUUID(),
-      operationType: body.operationType,
-      operationName: body.operationName,
-      ...(body.operationDescription ? { operationDescription: body.operationDescription } : {}),
-      priority: body.priority,
-      status: 'Initiated',
-      parameters: body.parameters,
-      ...(body.callbacks ? { callbacks: body.callbacks, callbackStats: { sent: 0, successful: 0, failed: 0, progressSent: 0 } } : {}),
-      ...(body.notifications ? { notifications: body.notifications } : {}),
-      ...(body.retryPolicy ? { retryPolicy: body.retryPolicy } : {}),
-      timeoutSeconds: body.timeout,
-      submittedBy: userId,
-      dateCreated: now.toISOString(),
-      timeoutAt: new Date(now.getTime() + body.timeout * 1000).toISOString(),
-      phases: phasesByOperationType[body.operationType].map((p) => ({ id: p.id, name: p.name, status: 'Pending' })),
-    };
+    const operation = newOperation(scope, body, userId, this.clock.now());
     await this.launch(operation);
     return startedView(operation, this.resourcesAllocated);
   }
@@ -92,27 +73,14 @@ export class OperationService {
     const { resourceAllocation, ...changes } = body.updatedParameters ?? {};
     const request = parseRetried(original, changes, resourceAllocation?.priority, body);
     const now = this.clock.now();
-    const completed = body.retryMode === 'resume' ? original.phases.filter((p, i) => p.status === 'Completed' && original.phases.slice(0, i).every((q) => q.status === 'Completed')) : [];
+    // The completed phases before the first one that is not: those a resume can keep.
+    const unfinished = original.phases.findIndex((p) => p.status !== 'Completed');
+    const completed = body.retryMode === 'resume' ? original.phases.slice(0, unfinished < 0 ? original.phases.length : unfinished) : [];
     const resumeFrom = original.phases[completed.length];
     if (body.retryMode === 'resume' && !resumeFrom) throw new ConflictError(`Operation ${operationId} completed every phase; use retryMode restart`);
     const retryNumber = (original.retry?.retryNumber ?? 0) + 1;
     const operation: OperationRecord = {
-      ...scope,
-      operationId: `op-${randomUUID()}`,
-      jobId: randomUUID(),
-      operationType: original.operationType,
-      operationName: original.operationName,
-      ...(original.operationDescription ? { operationDescription: original.operationDescription } : {}),
-      priority: request.priority,
-      status: 'Initiated',
-      parameters: request.parameters,
-      ...(original.callbacks ? { callbacks: original.callbacks, callbackStats: { sent: 0, successful: 0, failed: 0, progressSent: 0 } } : {}),
-      ...(original.notifications ? { notifications: original.notifications } : {}),
-      ...(request.retryPolicy ? { retryPolicy: request.retryPolicy } : {}),
-      timeoutSeconds: request.timeout,
-      submittedBy: userId,
-      dateCreated: now.toISOString(),
-      timeoutAt: new Date(now.getTime() + request.timeout * 1000).toISOString(),
+      ...newOperation(scope, request, userId, now),
       phases: original.phases.map((p, i) => (i < completed.length ? { ...p } : { id: p.id, name: p.name, status: 'Pending' as const })),
       ...(completed.length ? { totalRecords: original.totalRecords, processedRecords: original.processedRecords } : {}),
       retry: {
@@ -255,7 +223,10 @@ function parseRetried(original: OperationRecord, changes: Record<string, unknown
   const result = startOperationBody.safeParse({
     operationType: original.operationType,
     operationName: original.operationName,
+    ...(original.operationDescription ? { operationDescription: original.operationDescription } : {}),
     priority: priority ?? original.priority,
+    ...(original.callbacks ? { callbacks: original.callbacks } : {}),
+    ...(original.notifications ? { notifications: original.notifications } : {}),
     parameters: { ...original.parameters, ...changes },
     timeout: body.newTimeout ?? original.timeoutSeconds,
     ...((body.retryPolicy ?? original.retryPolicy) ? { retryPolicy: body.retryPolicy ?? original.retryPolicy } : {}),
@@ -269,4 +240,27 @@ function parseRetried(original: OperationRecord, changes: Record<string, unknown
       return { name: issue.code === 'unrecognized_keys' ? `${name}.${issue.keys.join(',')}` : name, reason: issue.message };
     }),
   );
+}
+
+/** A new operation, Initiated, with every phase of its type Pending. */
+function newOperation(scope: ProjectScope, request: StartOperationBody, userId: string, now: Date): OperationRecord {
+  return {
+    ...scope,
+    operationId: `op-${randomUUID()}`,
+    jobId: randomUUID(),
+    operationType: request.operationType,
+    operationName: request.operationName,
+    ...(request.operationDescription ? { operationDescription: request.operationDescription } : {}),
+    priority: request.priority,
+    status: 'Initiated',
+    parameters: request.parameters,
+    ...(request.callbacks ? { callbacks: request.callbacks, callbackStats: { sent: 0, successful: 0, failed: 0, progressSent: 0 } } : {}),
+    ...(request.notifications ? { notifications: request.notifications } : {}),
+    ...(request.retryPolicy ? { retryPolicy: request.retryPolicy } : {}),
+    timeoutSeconds: request.timeout,
+    submittedBy: userId,
+    dateCreated: now.toISOString(),
+    timeoutAt: new Date(now.getTime() + request.timeout * 1000).toISOString(),
+    phases: phasesByOperationType[request.operationType].map((p) => ({ id: p.id, name: p.name, status: 'Pending' })),
+  };
 }
