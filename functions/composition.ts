@@ -14,7 +14,10 @@ import { DynamoJobJournal } from './adapters/dynamo-job-journal.ts';
 import { DynamoOperationStore } from './adapters/dynamo-operation-store.ts';
 import { S3ObjectStore } from './adapters/s3-object-store.ts';
 import { SfnWorkflowEngine } from './adapters/sfn-workflow-engine.ts';
+import { DynamoWebhookStore } from './adapters/dynamo-webhook-store.ts';
+import { SqsDeliveryRetries } from './adapters/sqs-delivery-retries.ts';
 import { SqsMessageQueue } from './adapters/sqs-message-queue.ts';
+import { WebhookService } from './domain/webhook-service.ts';
 import { CallbackDeliverer, CallbackNotifier, type CallbackDelivery } from './domain/callbacks.ts';
 import { DatasetService } from './domain/dataset-service.ts';
 import { OperationService } from './domain/operation-service.ts';
@@ -85,9 +88,14 @@ export const operationService = lazy(
     ),
 );
 
+export const webhookStore = lazy(() => new DynamoWebhookStore(documentClient(), tableName()));
+export const webhookService = lazy(() => new WebhookService(webhookStore(), systemClock));
+
 export const callbackNotifier = lazy(
-  () => new CallbackNotifier(new SqsMessageQueue<CallbackDelivery>(sqsClient(), () => required(env.queueUrl('CallbackDelivery'))), systemClock),
+  () => new CallbackNotifier(new SqsMessageQueue<CallbackDelivery>(sqsClient(), () => required(env.queueUrl('CallbackDelivery'))), webhookStore(), systemClock),
 );
+
+export const deliveryRetries = lazy(() => new SqsDeliveryRetries(sqsClient()));
 
 /** A receiver gets 10 s to answer; a slow one is retried like a failing one. */
 export const callbackDeliverer = lazy(
@@ -95,6 +103,7 @@ export const callbackDeliverer = lazy(
     new CallbackDeliverer(
       async (url, body, headers) => ({ status: (await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000), redirect: 'manual' })).status }),
       operationStore(),
+      webhookStore(),
       systemClock,
     ),
 );

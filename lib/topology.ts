@@ -18,6 +18,8 @@ export type FunctionId =
   | 'GetOperationResults'
   | 'ListOperations'
   | 'CancelOperation'
+  | 'RegisterWebhook'
+  | 'GetWebhook'
   | 'RetryOperation'
   | 'GetJobLogs'
   | 'GetJobProgress'
@@ -93,6 +95,8 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     memoryMb: 256,
     access: { table: 'readWrite', sendTo: ['Cancellation'] },
   },
+  RegisterWebhook: { entry: 'functions/handlers/api/register-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  GetWebhook: { entry: 'functions/handlers/api/get-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   RetryOperation: {
     entry: 'functions/handlers/api/retry-operation.ts',
     timeoutSeconds: 30,
@@ -157,6 +161,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'DELETE', path: `${project}/async/operation/{operationId}`, function: 'CancelOperation', authorized: true },
   { method: 'GET', path: `${project}/async/operation/{operationId}/results`, function: 'GetOperationResults', authorized: true },
   { method: 'POST', path: `${project}/async/operation/{operationId}/retry`, function: 'RetryOperation', authorized: true },
+  { method: 'POST', path: `${project}/async/webhooks`, function: 'RegisterWebhook', authorized: true },
+  { method: 'GET', path: `${project}/async/webhooks/{webhookId}`, function: 'GetWebhook', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/logs`, function: 'GetJobLogs', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/progress`, function: 'GetJobProgress', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/timeline`, function: 'GetJobTimeline', authorized: true },
@@ -180,8 +186,8 @@ export interface QueueDefinition {
 
 export const queues: Record<QueueId, QueueDefinition> = {
   Cancellation: { consumer: 'ProcessCancellation', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
-  // A failed delivery comes back after the visibility timeout: five attempts over about six minutes.
-  CallbackDelivery: { consumer: 'DeliverCallback', batchSize: 5, visibilityTimeoutSeconds: 90, maxReceiveCount: 5 },
+  // Retries are timed by each receiver's policy (at most 10); the DLQ only catches what keeps crashing the consumer.
+  CallbackDelivery: { consumer: 'DeliverCallback', batchSize: 5, visibilityTimeoutSeconds: 90, maxReceiveCount: 15 },
 };
 
 export interface StateMachineDefinition {

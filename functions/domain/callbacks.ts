@@ -1,95 +1,164 @@
-import { randomUUID } from 'node:crypto';
-import type { CallbackQueue, Clock, OperationStore } from './ports.ts';
+import { createHmac, randomUUID } from 'node:crypto';
+import type { CallbackQueue, Clock, OperationStore, WebhookStore } from './ports.ts';
 import { progressOf } from './progress.ts';
-import type { OperationRecord, PhaseRecord } from './records.ts';
+import type { OperationRecord, PhaseRecord, WebhookRecord } from './records.ts';
 import { trackingUrl } from './views/operation-view.ts';
+import type { WebhookEvent } from '../schemas/webhook.ts';
 
-export type CallbackEvent = 'operation.progress' | 'operation.completed' | 'operation.failed' | 'operation.cancelled' | 'operation.timeout';
+/** What happened to an operation; webhooks also hear `operation.phase.completed` for each progress event. */
+export type CallbackEvent = Exclude<WebhookEvent, 'operation.phase.completed'>;
 
-/** One POST to one callback URL, as queued for delivery. */
+/** Who receives a delivery: one of the operation's callbacks, or a registered webhook. */
+export type DeliveryTarget = { kind: 'callback' } | { kind: 'webhook'; webhookId: string };
+
+/** One POST to one receiver, as queued for delivery. */
 export interface CallbackDelivery {
   deliveryId: string;
   url: string;
-  event: CallbackEvent;
+  event: WebhookEvent;
+  target: DeliveryTarget;
   operation: { tenantId: string; projectId: string; operationId: string };
   payload: Record<string, unknown>;
 }
+
+export interface RetryPolicy {
+  maxRetries: number;
+  /** Seconds before the first retry. */
+  retryDelay: number;
+  backoffMultiplier: number;
+  maxDelay: number;
+}
+
+/** Callbacks have no policy of their own in the API: four retries, a minute apart and doubling. */
+export const callbackRetryPolicy: RetryPolicy = { maxRetries: 4, retryDelay: 60, backoffMultiplier: 2, maxDelay: 900 };
 
 /** Which of the operation's callbacks hears an event: progress, completion (also cancellation) or error (also timeout). */
 export function callbackUrl(op: OperationRecord, event: CallbackEvent): string | undefined {
   const callbacks = op.callbacks ?? {};
   if (event === 'operation.progress') return callbacks.onProgress;
   if (event === 'operation.completed' || event === 'operation.cancelled') return callbacks.onCompletion;
-  return callbacks.onError;
+  if (event === 'operation.failed' || event === 'operation.timeout') return callbacks.onError;
+  return undefined;
 }
 
-/** Queues callback deliveries; SQS carries them so a slow or failing receiver never holds up a job. */
+/** Whether a webhook wants this event of this operation, by its events and filters. */
+export function webhookWants(webhook: WebhookRecord, op: OperationRecord, event: WebhookEvent, progress: { before: number; after: number }): boolean {
+  if (!webhook.events.includes(event)) return false;
+  const filters = webhook.filters ?? {};
+  if (filters.operationTypes && !filters.operationTypes.includes(op.operationType)) return false;
+  if (filters.priorities && !filters.priorities.includes(op.priority)) return false;
+  // Sent when progress crosses a multiple of the increment, so no state is kept per receiver.
+  const step = filters.minProgressIncrement;
+  if (event === 'operation.progress' && step && Math.floor(progress.after / step) === Math.floor(progress.before / step)) return false;
+  return true;
+}
+
+/**
+ * Queues deliveries for an operation's callbacks and the project's webhooks; SQS carries them
+ * so a slow or failing receiver never holds up a job.
+ */
 export class CallbackNotifier {
   constructor(
     private readonly queue: CallbackQueue,
+    private readonly webhooks: WebhookStore,
     private readonly clock: Clock,
   ) {}
 
   async notify(op: OperationRecord, event: CallbackEvent, extra: { phase?: PhaseRecord } = {}): Promise<void> {
-    const url = callbackUrl(op, event);
-    if (!url) return;
-    const deliveryId = randomUUID();
-    await this.queue.send({
+    const progress = progressOf(op);
+    // A progress event follows a phase completion: progress before it was one phase less.
+    const before = event === 'operation.progress' ? Math.floor((100 * Math.max(0, progress.phasesCompleted - 1)) / Math.max(1, progress.totalPhases)) : progress.percentage;
+    const payload = (type: WebhookEvent, deliveryId: string) => ({
+      event: type,
       deliveryId,
-      url,
-      event,
-      operation: { tenantId: op.tenantId, projectId: op.projectId, operationId: op.operationId },
-      payload: {
-        event,
-        deliveryId,
-        timestamp: this.clock.now().toISOString(),
-        operationId: op.operationId,
-        jobId: op.jobId,
-        operationType: op.operationType,
-        operationName: op.operationName,
-        status: op.status,
-        progress: progressOf(op),
-        ...(extra.phase
-          ? { phase: { phaseName: extra.phase.name, status: extra.phase.status, durationMs: extra.phase.durationMs ?? null, recordsProcessed: extra.phase.recordsProcessed ?? null } }
-          : {}),
-        ...(op.error ? { error: op.error } : {}),
-        trackingUrl: trackingUrl(op),
-      },
+      timestamp: this.clock.now().toISOString(),
+      operationId: op.operationId,
+      jobId: op.jobId,
+      operationType: op.operationType,
+      operationName: op.operationName,
+      priority: op.priority,
+      status: op.status,
+      progress,
+      ...(extra.phase
+        ? { phase: { phaseName: extra.phase.name, status: extra.phase.status, durationMs: extra.phase.durationMs ?? null, recordsProcessed: extra.phase.recordsProcessed ?? null } }
+        : {}),
+      ...(op.error ? { error: op.error } : {}),
+      trackingUrl: trackingUrl(op),
     });
+    const deliveries: CallbackDelivery[] = [];
+    const add = (url: string, type: WebhookEvent, target: DeliveryTarget) => {
+      const deliveryId = randomUUID();
+      deliveries.push({ deliveryId, url, event: type, target, operation: { tenantId: op.tenantId, projectId: op.projectId, operationId: op.operationId }, payload: payload(type, deliveryId) });
+    };
+
+    const url = callbackUrl(op, event);
+    if (url) add(url, event, { kind: 'callback' });
+    const types: WebhookEvent[] = event === 'operation.progress' ? ['operation.phase.completed', 'operation.progress'] : [event];
+    for (const webhook of await this.webhooks.list(op)) {
+      for (const type of types) {
+        if (webhookWants(webhook, op, type, { before, after: progress.percentage })) add(webhook.webhookUrl, type, { kind: 'webhook', webhookId: webhook.webhookId });
+      }
+    }
+    await Promise.all(deliveries.map((delivery) => this.queue.send(delivery)));
   }
 }
 
 export type Post = (url: string, body: string, headers: Record<string, string>) => Promise<{ status: number }>;
 
-/** Sends one delivery; a 2xx answer is success, anything else is retried until the last attempt. */
+export type DeliveryOutcome = { outcome: 'delivered' | 'failed' | 'dropped' } | { outcome: 'retry'; afterSeconds: number };
+
+/** `sha256=<hex>` of `<timestamp>.<body>`: binding the timestamp lets receivers refuse replays. */
+export function webhookSignature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** Sends one delivery; a 2xx answer is success, anything else is retried by the receiver's policy. */
 export class CallbackDeliverer {
   constructor(
     private readonly post: Post,
     private readonly operations: OperationStore,
+    private readonly webhooks: WebhookStore,
     private readonly clock: Clock,
   ) {}
 
-  async deliver(delivery: CallbackDelivery, lastAttempt: boolean): Promise<'delivered' | 'retry' | 'failed'> {
-    let ok = false;
+  /** `attempt` counts from 1. */
+  async deliver(delivery: CallbackDelivery, attempt: number): Promise<DeliveryOutcome> {
+    const scope = { tenantId: delivery.operation.tenantId, projectId: delivery.operation.projectId };
+    const webhook = delivery.target.kind === 'webhook' ? await this.webhooks.get(scope, delivery.target.webhookId) : undefined;
+    if (delivery.target.kind === 'webhook' && !webhook) return { outcome: 'dropped' };
+    const policy: RetryPolicy = webhook?.retryPolicy ?? callbackRetryPolicy;
+
+    const body = JSON.stringify(delivery.payload);
+    const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
+    const headers: Record<string, string> = {
+      ...(webhook?.headers ?? {}),
+      'Content-Type': 'application/json',
+      'User-Agent': 'process-mining-jobs-callbacks/1',
+      // SQS delivers at least once: receivers deduplicate on this id.
+      'X-Webhook-Delivery': delivery.deliveryId,
+      'X-Webhook-Event': delivery.event,
+      'X-Webhook-Timestamp': timestamp,
+      ...(webhook ? { 'X-Webhook-Id': webhook.webhookId } : {}),
+      ...(webhook?.authentication?.type === 'hmac-sha256' ? { 'X-Webhook-Signature': webhookSignature(webhook.authentication.secret, timestamp, body) } : {}),
+      ...(webhook?.authentication?.type === 'bearer' ? { Authorization: `Bearer ${webhook.authentication.token}` } : {}),
+    };
+    const started = Date.now();
+    let statusCode: number | null = null;
     try {
-      const { status } = await this.post(delivery.url, JSON.stringify(delivery.payload), {
-        'Content-Type': 'application/json',
-        'User-Agent': 'process-mining-jobs-callbacks/1',
-        'X-Callback-Event': delivery.event,
-        // SQS delivers at least once: receivers deduplicate on this id.
-        'X-Callback-Delivery': delivery.deliveryId,
-      });
-      ok = status >= 200 && status < 300;
+      statusCode = (await this.post(delivery.url, body, headers)).status;
     } catch {
-      ok = false;
+      statusCode = null;
     }
-    if (!ok && !lastAttempt) return 'retry';
-    const { tenantId, projectId, operationId } = delivery.operation;
-    await this.operations.recordCallback({ tenantId, projectId }, operationId, {
-      successful: ok,
-      progress: delivery.event === 'operation.progress',
-      at: this.clock.now().toISOString(),
-    });
-    return ok ? 'delivered' : 'failed';
+    const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+    if (!ok && attempt <= policy.maxRetries) {
+      return { outcome: 'retry', afterSeconds: Math.min(policy.maxDelay, Math.round(policy.retryDelay * policy.backoffMultiplier ** (attempt - 1))) };
+    }
+    const at = this.clock.now().toISOString();
+    if (webhook) {
+      await this.webhooks.recordDelivery(scope, webhook.webhookId, { successful: ok, responseMs: Date.now() - started, at, event: delivery.event, statusCode });
+    } else {
+      await this.operations.recordCallback(scope, delivery.operation.operationId, { successful: ok, progress: delivery.event === 'operation.progress', at });
+    }
+    return { outcome: ok ? 'delivered' : 'failed' };
   }
 }

@@ -56,6 +56,7 @@ export class LifecycleRecorder {
             logs: [log('INFO', `Job ${job.jobId} started`, details)],
             events: [{ timestamp: now, eventType: 'JobStarted', description: 'Job execution started', details }],
           });
+          await this.notify(job, 'operation.started');
         }
         return { recorded };
       }

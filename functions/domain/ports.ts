@@ -10,6 +10,7 @@ import type {
   ResourceSample,
   StatusCounts,
   TimelineEvent,
+  WebhookRecord,
 } from './records.ts';
 import type { OperationStatus, Priority } from '../schemas/operation.ts';
 import type { CallbackDelivery } from './callbacks.ts';
@@ -93,6 +94,13 @@ export interface WorkflowEngine {
   /** `resumeFrom` names the phase a resumed retry starts at (the state machines' Resume Point). */
   start(operationType: OperationType, executionName: string, input: { job: JobRef; resumeFrom?: PhaseId }): Promise<{ executionArn: string }>;
   stop(executionArn: string, error: string, cause: string): Promise<void>;
+}
+
+export interface WebhookStore {
+  create(webhook: WebhookRecord): Promise<void>;
+  get(scope: ProjectScope, webhookId: string): Promise<WebhookRecord | undefined>;
+  list(scope: ProjectScope): Promise<WebhookRecord[]>;
+  recordDelivery(scope: ProjectScope, webhookId: string, outcome: { successful: boolean; responseMs: number; at: string; event: string; statusCode: number | null }): Promise<void>;
 }
 
 export interface CallbackQueue {

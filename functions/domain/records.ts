@@ -1,4 +1,5 @@
 import type { ArtifactType } from '../mining/analysis/analysis-report.ts';
+import type { RegisterWebhookBody, WebhookEvent } from '../schemas/webhook.ts';
 import type { OperationType, PhaseId } from './operation-types.ts';
 import type { OperationStatus, Priority, StartOperationBody } from '../schemas/operation.ts';
 import type { ColumnMapping, DatasetFormat } from '../schemas/dataset.ts';
@@ -168,4 +169,20 @@ export interface TimelineEvent {
   eventType: TimelineEventType;
   description: string;
   details?: Record<string, unknown>;
+}
+
+export interface WebhookRecord extends ProjectScope {
+  webhookId: string;
+  webhookUrl: string;
+  webhookName: string;
+  status: 'Active';
+  events: WebhookEvent[];
+  filters?: RegisterWebhookBody['filters'];
+  authentication?: RegisterWebhookBody['authentication'];
+  retryPolicy: RegisterWebhookBody['retryPolicy'];
+  headers?: Record<string, string>;
+  createdAt: string;
+  createdBy: string;
+  stats: { totalDeliveries: number; successfulDeliveries: number; failedDeliveries: number; totalResponseMs: number };
+  lastDelivery?: { at: string; event: string; successful: boolean; statusCode: number | null };
 }

@@ -14,5 +14,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, sourc
     }
     return { name: path, reason: issue.message };
   });
-  throw new ValidationError(`The request ${source} is not valid`, fields);
+  // One field can fail two checks with the same reason (e.g. a URL's scheme and its refinement).
+  const unique = fields.filter((field, i) => fields.findIndex((f) => f.name === field.name && f.reason === field.reason) === i);
+  throw new ValidationError(`The request ${source} is not valid`, unique);
 }

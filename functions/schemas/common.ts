@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { env } from '../../lib/topology.ts';
 
 export const guid = z.guid({ error: 'must be a GUID (8-4-4-4-12 hexadecimal digits)' });
 
@@ -22,3 +23,19 @@ export const pageQuery = {
     .max(100, 'must be 100 or less')
     .default(20),
 };
+
+/**
+ * Callback and webhook receivers are reached over https. Hosts listed in CALLBACK_ALLOW_HTTP_HOSTS (comma-separated; the
+ * local stack sets 127.0.0.1 and localhost) may use plain http, for local development only.
+ */
+export const receiverUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an https URL' })
+  .max(2048)
+  .refine(
+    (value) => {
+      const url = new URL(value);
+      const allowed = (process.env[env.callbackAllowHttpHosts] ?? '').split(',').map((host) => host.trim()).filter(Boolean);
+      return url.protocol === 'https:' || allowed.includes(url.hostname);
+    },
+    { error: 'must be an https URL' },
+  );

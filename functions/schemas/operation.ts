@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { booleanQuery, guid, isoDateTime, pageQuery, projectPath } from './common.ts';
+import { booleanQuery, guid, isoDateTime, pageQuery, projectPath, receiverUrl } from './common.ts';
 import { operationTypes } from '../domain/operation-types.ts';
-import { env } from '../../lib/topology.ts';
 
 export const priorities = ['Low', 'Normal', 'High', 'Critical'] as const;
 export type Priority = (typeof priorities)[number];
@@ -58,26 +57,10 @@ const reportParameters = z.strictObject({
   exportFormats: z.array(z.enum(exportFormats)).min(1).default(['PDF']),
 });
 
-/**
- * Callbacks go over https. Hosts listed in CALLBACK_ALLOW_HTTP_HOSTS (comma-separated; the
- * local stack sets 127.0.0.1 and localhost) may use plain http, for local development only.
- */
-const httpsUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an https URL' })
-  .max(2048)
-  .refine(
-    (value) => {
-      const url = new URL(value);
-      const allowed = (process.env[env.callbackAllowHttpHosts] ?? '').split(',').map((host) => host.trim()).filter(Boolean);
-      return url.protocol === 'https:' || allowed.includes(url.hostname);
-    },
-    { error: 'must be an https URL' },
-  );
-
 const callbacks = z.strictObject({
-  onProgress: httpsUrl.optional(),
-  onCompletion: httpsUrl.optional(),
-  onError: httpsUrl.optional(),
+  onProgress: receiverUrl.optional(),
+  onCompletion: receiverUrl.optional(),
+  onError: receiverUrl.optional(),
 });
 
 const notifications = z.strictObject({

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,7 @@ describe('operation callbacks', () => {
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         received.push({ path: request.url ?? '', headers: request.headers, body: JSON.parse(body) });
-        response.writeHead(204).end();
+        response.writeHead(request.url === '/refuse' ? 500 : 204).end();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,7 +51,7 @@ describe('operation callbacks', () => {
 
     const progress = mine().filter((r) => r.path === '/progress');
     expect(progress.map((r) => r.body.phase.phaseName).sort()).toEqual(['Data Loading & Validation', 'Machine Learning Analysis', 'Performance Analysis', 'Process Discovery', 'Report Generation']);
-    expect(progress.every((r) => r.headers['x-callback-event'] === 'operation.progress' && typeof r.headers['x-callback-delivery'] === 'string')).toBe(true);
+    expect(progress.every((r) => r.headers['x-webhook-event'] === 'operation.progress' && typeof r.headers['x-webhook-delivery'] === 'string')).toBe(true);
     const done = mine().filter((r) => r.path === '/done');
     expect(done).toHaveLength(1);
     expect(done[0]!.body).toMatchObject({ event: 'operation.completed', status: 'Completed', progress: { percentage: 100 } });
@@ -72,5 +73,73 @@ describe('operation callbacks', () => {
     const response = await startAnalysis(project, datasetId, { callbacks: { onCompletion: 'http://example.com/hook' } });
     expect(response.status).toBe(400);
     expect(response.body.invalidParams[0].name).toBe('body.callbacks.onCompletion');
+  });
+
+  it('delivers signed webhook events by the registration, filters and retry policy', async () => {
+    const project = await newProject();
+    const secret = 'integration-secret-1234';
+    const hook = await call('POST', `${project.base}/async/webhooks`, {
+      token: project.token,
+      body: {
+        webhookUrl: `${base}/hook`,
+        webhookName: 'all of it',
+        events: ['operation.started', 'operation.progress', 'operation.phase.completed', 'operation.completed'],
+        filters: { operationTypes: ['ProcessMiningAnalysis'], minProgressIncrement: 40 },
+        authentication: { type: 'hmac-sha256', secret },
+        headers: { 'X-Source': 'integration' },
+      },
+    });
+    expect(hook.status).toBe(201);
+    expect(hook.body).toMatchObject({ status: 'Active', authentication: { type: 'hmac-sha256' }, deliveryStats: { totalDeliveries: 0, averageResponseTime: null } });
+    expect(JSON.stringify(hook.body)).not.toContain(secret);
+    const refusing = await call('POST', `${project.base}/async/webhooks`, {
+      token: project.token,
+      body: { webhookUrl: `${base}/refuse`, webhookName: 'down', events: ['operation.completed'], retryPolicy: { maxRetries: 1, retryDelay: 1, backoffMultiplier: 1, maxDelay: 1 } },
+    });
+    expect(refusing.status).toBe(201);
+
+    const { datasetId } = await createDataset(project, 'running-example.xes', 'xes');
+    const started = await startAnalysis(project, datasetId);
+    const operationId = started.body.operationId as string;
+    await waitForStatus(project, operationId, ['Completed']);
+    const hooked = () => received.filter((r) => r.path === '/hook' && r.body.operationId === operationId);
+    const refused = () => received.filter((r) => r.path === '/refuse' && r.body.operationId === operationId);
+    await until(() => hooked().length >= 9 && refused().length >= 2);
+
+    const events = hooked().map((r) => r.body.event);
+    expect(events.filter((e) => e === 'operation.started')).toHaveLength(1);
+    expect(events.filter((e) => e === 'operation.phase.completed')).toHaveLength(5);
+    // Progress 20, 40, 60, 80, 100: multiples of 40 are crossed at 40 and 80.
+    expect(hooked().filter((r) => r.body.event === 'operation.progress').map((r) => r.body.progress.percentage).sort()).toEqual([40, 80]);
+    expect(events.filter((e) => e === 'operation.completed')).toHaveLength(1);
+    for (const delivery of hooked()) {
+      const expected = createHmac('sha256', secret).update(`${delivery.headers['x-webhook-timestamp']}.${JSON.stringify(delivery.body)}`).digest('hex');
+      expect(delivery.headers['x-webhook-signature']).toBe(`sha256=${expected}`);
+      expect(delivery.headers['x-source']).toBe('integration');
+    }
+    expect(refused()).toHaveLength(2);
+
+    let stats = await call('GET', `${project.base}/async/webhooks/${refusing.body.webhookId}`, { token: project.token });
+    for (let i = 0; i < 50 && stats.body.deliveryStats.totalDeliveries < 1; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      stats = await call('GET', `${project.base}/async/webhooks/${refusing.body.webhookId}`, { token: project.token });
+    }
+    expect(stats.body.deliveryStats).toMatchObject({ totalDeliveries: 1, successfulDeliveries: 0, failedDeliveries: 1 });
+    expect(stats.body.lastDelivery).toMatchObject({ successful: false, statusCode: 500, event: 'operation.completed' });
+    const good = await call('GET', `${project.base}/async/webhooks/${hook.body.webhookId}`, { token: project.token });
+    expect(good.body.deliveryStats.successfulDeliveries).toBeGreaterThanOrEqual(8);
+  });
+
+  it('rejects webhook registrations it could not honour', async () => {
+    const project = await newProject();
+    const response = await call('POST', `${project.base}/async/webhooks`, {
+      token: project.token,
+      body: { webhookUrl: 'ftp://x.example', webhookName: '', events: ['operation.exploded'], authentication: { type: 'hmac-sha256', secret: 'short' }, headers: { 'X-Webhook-Signature': 'forged' } },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual(
+      ['body.authentication.secret', 'body.events.0', 'body.headers.X-Webhook-Signature', 'body.webhookName', 'body.webhookUrl'].sort(),
+    );
+    expect((await call('GET', `${project.base}/async/webhooks/wh-00000000-0000-4000-8000-000000000000`, { token: project.token })).status).toBe(404);
   });
 });

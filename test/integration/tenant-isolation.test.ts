@@ -17,7 +17,18 @@ describe('tenant isolation on every route', () => {
     const { datasetId } = await createDataset(owner, 'running-example.xes', 'xes');
     const started = await startAnalysis(owner, datasetId);
     const done = await waitForStatus(owner, started.body.operationId, ['Completed', 'Failed']);
-    Object.assign(ids, { tenantId: owner.tenantId, projectId: owner.projectId, datasetId, operationId: started.body.operationId, jobId: done.execution.executionId });
+    const webhook = await call('POST', `${owner.base}/async/webhooks`, {
+      token: owner.token,
+      body: { webhookUrl: 'https://hooks.example/owner', webhookName: 'owner', events: ['operation.completed'] },
+    });
+    Object.assign(ids, {
+      tenantId: owner.tenantId,
+      projectId: owner.projectId,
+      datasetId,
+      operationId: started.body.operationId,
+      jobId: done.execution.executionId,
+      webhookId: webhook.body.webhookId,
+    });
   });
 
   const authorized = routes.filter((route) => route.authorized);

@@ -1,20 +1,21 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { queues } from '../../../lib/topology.ts';
-import { callbackDeliverer } from '../../composition.ts';
+import { callbackDeliverer, deliveryRetries } from '../../composition.ts';
 import type { CallbackDelivery } from '../../domain/callbacks.ts';
 
 /**
- * Delivers queued callbacks. A delivery the receiver did not accept goes back to the queue and
- * is tried again after the visibility timeout; the last attempt is counted as failed (and the
- * message dead-lettered), so the operation's callback counts stay true.
+ * Delivers queued callbacks and webhook events. A delivery the receiver did not accept is
+ * hidden for the delay its retry policy gives and reported as a batch item failure, so SQS
+ * offers it again then; once the retries are spent it is counted as failed and deleted.
  */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
-    const lastAttempt = Number(record.attributes.ApproximateReceiveCount) >= queues.CallbackDelivery.maxReceiveCount;
     try {
-      const outcome = await callbackDeliverer().deliver(JSON.parse(record.body) as CallbackDelivery, lastAttempt);
-      if (outcome !== 'delivered') failures.push({ itemIdentifier: record.messageId });
+      const result = await callbackDeliverer().deliver(JSON.parse(record.body) as CallbackDelivery, Number(record.attributes.ApproximateReceiveCount));
+      if (result.outcome === 'retry') {
+        await deliveryRetries().retryAfter(record.eventSourceARN, record.receiptHandle, result.afterSeconds);
+        failures.push({ itemIdentifier: record.messageId });
+      }
     } catch (error) {
       console.error(JSON.stringify({ level: 'ERROR', message: 'Callback delivery failed', messageId: record.messageId, error: error instanceof Error ? error.message : String(error) }));
       failures.push({ itemIdentifier: record.messageId });

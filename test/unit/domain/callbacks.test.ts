@@ -1,7 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CallbackDeliverer, CallbackNotifier, callbackUrl, type CallbackDelivery } from '../../../functions/domain/callbacks.ts';
-import type { OperationStore } from '../../../functions/domain/ports.ts';
-import type { OperationRecord } from '../../../functions/domain/records.ts';
+import { CallbackDeliverer, CallbackNotifier, callbackUrl, webhookWants, type CallbackDelivery } from '../../../functions/domain/callbacks.ts';
+import type { OperationStore, WebhookStore } from '../../../functions/domain/ports.ts';
+import type { OperationRecord, WebhookRecord } from '../../../functions/domain/records.ts';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
 const op = {
@@ -11,50 +12,113 @@ const op = {
   jobId: 'j',
   operationType: 'ProcessMiningAnalysis',
   operationName: 'n',
+  priority: 'High',
   status: 'Running',
-  phases: [{ id: 'DataLoadingValidation', name: 'Data Loading & Validation', status: 'Completed' }],
+  phases: [
+    { id: 'DataLoadingValidation', name: 'Data Loading & Validation', status: 'Completed' },
+    { id: 'ProcessDiscovery', name: 'Process Discovery', status: 'Pending' },
+  ],
   callbacks: { onProgress: 'https://a.example/p', onError: 'https://a.example/e' },
 } as unknown as OperationRecord;
+
+const webhook = (overrides: Partial<WebhookRecord> = {}): WebhookRecord =>
+  ({
+    tenantId: 't',
+    projectId: 'p',
+    webhookId: 'wh-1',
+    webhookUrl: 'https://hooks.example/h',
+    events: ['operation.progress', 'operation.phase.completed'],
+    retryPolicy: { maxRetries: 2, retryDelay: 10, backoffMultiplier: 3, maxDelay: 60 },
+    stats: { totalDeliveries: 0, successfulDeliveries: 0, failedDeliveries: 0, totalResponseMs: 0 },
+    ...overrides,
+  }) as WebhookRecord;
+
+const webhooksOf = (list: WebhookRecord[]) => ({ list: async () => list, get: async (_s: unknown, id: string) => list.find((w) => w.webhookId === id) }) as unknown as WebhookStore;
 
 describe('callbackUrl', () => {
   it('routes events to the callback that hears them', () => {
     expect(callbackUrl(op, 'operation.progress')).toBe('https://a.example/p');
     expect(callbackUrl(op, 'operation.timeout')).toBe('https://a.example/e');
     expect(callbackUrl(op, 'operation.completed')).toBeUndefined();
+    expect(callbackUrl(op, 'operation.started')).toBeUndefined();
+  });
+});
+
+describe('webhookWants', () => {
+  it('applies events, types, priorities and the progress increment', () => {
+    expect(webhookWants(webhook(), op, 'operation.progress', { before: 0, after: 50 })).toBe(true);
+    expect(webhookWants(webhook(), op, 'operation.completed', { before: 50, after: 100 })).toBe(false);
+    expect(webhookWants(webhook({ filters: { priorities: ['Low'] } }), op, 'operation.progress', { before: 0, after: 50 })).toBe(false);
+    expect(webhookWants(webhook({ filters: { operationTypes: ['DataEnrichment'] } }), op, 'operation.progress', { before: 0, after: 50 })).toBe(false);
+    expect(webhookWants(webhook({ filters: { minProgressIncrement: 30 } }), op, 'operation.progress', { before: 0, after: 20 })).toBe(false);
+    expect(webhookWants(webhook({ filters: { minProgressIncrement: 30 } }), op, 'operation.progress', { before: 20, after: 40 })).toBe(true);
   });
 });
 
 describe('CallbackNotifier', () => {
-  it('queues nothing for an event without a callback', async () => {
+  it('queues the callback and every interested webhook, and nothing for the rest', async () => {
     const sent: CallbackDelivery[] = [];
-    const notifier = new CallbackNotifier({ send: async (d) => void sent.push(d) }, clock);
+    const notifier = new CallbackNotifier({ send: async (d) => void sent.push(d) }, webhooksOf([webhook()]), clock);
     await notifier.notify(op, 'operation.completed');
+    expect(sent).toEqual([]);
     await notifier.notify(op, 'operation.progress');
-    expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ url: 'https://a.example/p', event: 'operation.progress', payload: { operationId: 'op-1', progress: { phasesCompleted: 1 } } });
+    expect(sent.map((d) => [d.target.kind, d.event])).toEqual([
+      ['callback', 'operation.progress'],
+      ['webhook', 'operation.phase.completed'],
+      ['webhook', 'operation.progress'],
+    ]);
+    expect(sent[0]!.payload).toMatchObject({ operationId: 'op-1', progress: { phasesCompleted: 1, percentage: 50 } });
   });
 });
 
 describe('CallbackDeliverer', () => {
-  const delivery: CallbackDelivery = { deliveryId: 'd', url: 'https://a.example/p', event: 'operation.progress', operation: { tenantId: 't', projectId: 'p', operationId: 'op-1' }, payload: {} };
-  const recorder = () => {
-    const outcomes: Array<{ successful: boolean; progress: boolean }> = [];
-    const store = { recordCallback: async (_s: unknown, _id: string, outcome: { successful: boolean; progress: boolean }) => void outcomes.push(outcome) } as unknown as OperationStore;
-    return { outcomes, store };
+  const delivery = (target: CallbackDelivery['target']): CallbackDelivery => ({
+    deliveryId: 'd',
+    url: 'https://a.example/p',
+    event: 'operation.progress',
+    target,
+    operation: { tenantId: 't', projectId: 'p', operationId: 'op-1' },
+    payload: { hello: 'world' },
+  });
+  const stores = () => {
+    const callbackOutcomes: unknown[] = [];
+    const webhookOutcomes: unknown[] = [];
+    const operations = { recordCallback: async (_s: unknown, _id: string, outcome: unknown) => void callbackOutcomes.push(outcome) } as unknown as OperationStore;
+    return { callbackOutcomes, webhookOutcomes, operations };
   };
 
   it('counts a 2xx as delivered', async () => {
-    const { outcomes, store } = recorder();
-    expect(await new CallbackDeliverer(async () => ({ status: 204 }), store, clock).deliver(delivery, false)).toBe('delivered');
-    expect(outcomes).toEqual([{ successful: true, progress: true, at: '2026-01-01T00:00:00.000Z' }]);
+    const { callbackOutcomes, operations } = stores();
+    const result = await new CallbackDeliverer(async () => ({ status: 204 }), operations, webhooksOf([]), clock).deliver(delivery({ kind: 'callback' }), 1);
+    expect(result).toEqual({ outcome: 'delivered' });
+    expect(callbackOutcomes).toEqual([{ successful: true, progress: true, at: '2026-01-01T00:00:00.000Z' }]);
   });
 
-  it('retries refusals and network errors, and counts the last attempt as failed', async () => {
-    const { outcomes, store } = recorder();
-    expect(await new CallbackDeliverer(async () => ({ status: 503 }), store, clock).deliver(delivery, false)).toBe('retry');
-    expect(await new CallbackDeliverer(async () => Promise.reject(new Error('ECONNREFUSED')), store, clock).deliver(delivery, false)).toBe('retry');
-    expect(outcomes).toEqual([]);
-    expect(await new CallbackDeliverer(async () => ({ status: 302 }), store, clock).deliver(delivery, true)).toBe('failed');
-    expect(outcomes).toEqual([{ successful: false, progress: true, at: '2026-01-01T00:00:00.000Z' }]);
+  it('backs off by the policy and counts the last attempt as failed', async () => {
+    const { callbackOutcomes, operations } = stores();
+    const refusing = new CallbackDeliverer(async () => ({ status: 503 }), operations, webhooksOf([]), clock);
+    expect(await refusing.deliver(delivery({ kind: 'callback' }), 1)).toEqual({ outcome: 'retry', afterSeconds: 60 });
+    expect(await refusing.deliver(delivery({ kind: 'callback' }), 3)).toEqual({ outcome: 'retry', afterSeconds: 240 });
+    expect(callbackOutcomes).toEqual([]);
+    const unreachable = new CallbackDeliverer(async () => Promise.reject(new Error('ECONNREFUSED')), operations, webhooksOf([]), clock);
+    expect(await unreachable.deliver(delivery({ kind: 'callback' }), 5)).toEqual({ outcome: 'failed' });
+    expect(callbackOutcomes).toEqual([{ successful: false, progress: true, at: '2026-01-01T00:00:00.000Z' }]);
+  });
+
+  it('signs webhook deliveries with the secret and follows the webhook policy', async () => {
+    const { operations } = stores();
+    const seen: Array<Record<string, string>> = [];
+    const hook = webhook({ authentication: { type: 'hmac-sha256', secret: 'a-secret-of-16-chars' }, headers: { 'X-Source': 'tests' } });
+    const outcomes: unknown[] = [];
+    const store = { ...webhooksOf([hook]), recordDelivery: async (_s: unknown, _id: string, outcome: unknown) => void outcomes.push(outcome) } as unknown as WebhookStore;
+    const deliverer = new CallbackDeliverer(async (_url, body, headers) => (seen.push({ ...headers, body }), { status: 500 }), operations, store, clock);
+    expect(await deliverer.deliver(delivery({ kind: 'webhook', webhookId: 'wh-1' }), 2)).toEqual({ outcome: 'retry', afterSeconds: 30 });
+    expect(await deliverer.deliver(delivery({ kind: 'webhook', webhookId: 'wh-1' }), 3)).toEqual({ outcome: 'failed' });
+    const headers = seen[0]!;
+    const expected = createHmac('sha256', 'a-secret-of-16-chars').update(`${headers['X-Webhook-Timestamp']}.${headers.body}`).digest('hex');
+    expect(headers['X-Webhook-Signature']).toBe(`sha256=${expected}`);
+    expect(headers['X-Source']).toBe('tests');
+    expect(outcomes).toEqual([expect.objectContaining({ successful: false, statusCode: 500, event: 'operation.progress' })]);
+    expect(await deliverer.deliver(delivery({ kind: 'webhook', webhookId: 'wh-gone' }), 1)).toEqual({ outcome: 'dropped' });
   });
 });
