@@ -112,4 +112,4 @@ export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore
 
 export const resultsService = lazy(() => new ResultsService(operationStore(), objectStore()));
 
-export const jobTrackingService = lazy(() => new JobTrackingService(operationStore(), jobJournal(), systemClock));
+export const jobTrackingService = lazy(() => new JobTrackingService(operationStore(), datasetStore(), jobJournal(), systemClock));

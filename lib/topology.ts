@@ -25,6 +25,7 @@ export type FunctionId =
   | 'GetJobProgress'
   | 'GetJobTimeline'
   | 'GetJobMetrics'
+  | 'GetJobDependencies'
   | 'TrackJobs'
   | 'RecordLifecycle'
   | 'RunPhase'
@@ -108,6 +109,7 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   GetJobProgress: { entry: 'functions/handlers/api/get-job-progress.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobTimeline: { entry: 'functions/handlers/api/get-job-timeline.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobMetrics: { entry: 'functions/handlers/api/get-job-metrics.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  GetJobDependencies: { entry: 'functions/handlers/api/get-job-dependencies.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   TrackJobs: { entry: 'functions/handlers/api/track-jobs.ts', timeoutSeconds: 15, memoryMb: 256, access: { table: 'read' } },
   RecordLifecycle: {
     entry: 'functions/handlers/phases/record-lifecycle.ts',
@@ -167,6 +169,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: `${project}/execution/job/{jobId}/progress`, function: 'GetJobProgress', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/timeline`, function: 'GetJobTimeline', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/metrics`, function: 'GetJobMetrics', authorized: true },
+  { method: 'GET', path: `${project}/execution/job/{jobId}/dependencies`, function: 'GetJobDependencies', authorized: true },
   { method: 'GET', path: `${project}/execution/tracking/batch`, function: 'TrackJobs', authorized: true },
 ];
 

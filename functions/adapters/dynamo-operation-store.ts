@@ -4,7 +4,7 @@ import { createdSortKey, indexKeys, jobSk, operationCountersSk, operationSk, pro
 import { setExpression } from './update-expression.ts';
 import { phasesByOperationType, type PhaseId } from '../domain/operation-types.ts';
 import type { OperationFilter, OperationStore } from '../domain/ports.ts';
-import type { OperationRecord, PhaseRecord, ProjectScope, StatusCounts } from '../domain/records.ts';
+import type { DependentRecord, OperationRecord, PhaseRecord, ProjectScope, StatusCounts } from '../domain/records.ts';
 import { operationStatuses, type OperationStatus } from '../schemas/operation.ts';
 
 type StoredOperation = Omit<OperationRecord, 'phases'> & { phases: Record<string, PhaseRecord> };
@@ -203,6 +203,18 @@ export class DynamoOperationStore implements OperationStore {
   async updatePhase(scope: ProjectScope, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields: Partial<OperationRecord> = {}): Promise<void> {
     const phaseFields = Object.fromEntries(Object.entries(phase).map(([key, value]) => [`phases.${phaseId}.${key}`, value]));
     await this.setFields(scope, operationId, { ...fields, ...phaseFields });
+  }
+
+  async addDependent(scope: ProjectScope, operationId: string, dependent: DependentRecord): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: projectKey(scope), sk: operationSk(operationId) },
+        UpdateExpression: 'SET dependents = list_append(if_not_exists(dependents, :empty), :dependent)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':empty': [], ':dependent': [dependent] },
+      }),
+    );
   }
 
   async recordCallback(scope: ProjectScope, operationId: string, outcome: { successful: boolean; progress: boolean; at: string }): Promise<void> {

@@ -1,6 +1,6 @@
 import { elapsedMs, formatBytes, humanDuration } from './durations.ts';
 import { NotFoundError } from './errors.ts';
-import type { Clock, JobJournal, JobScope, OperationStore } from './ports.ts';
+import type { Clock, DatasetStore, JobJournal, JobScope, OperationStore } from './ports.ts';
 import { progressOf } from './progress.ts';
 import { recordsPerSecond, resourceUsageOf } from './views/measurements.ts';
 import type { LogEntry, LogLevel, OperationRecord, PhaseRecord, ResourceSample, TimelineEvent } from './records.ts';
@@ -33,6 +33,7 @@ const rawLine = (entry: LogEntry) => `${entry.timestamp} ${entry.level.padEnd(5)
 export class JobTrackingService {
   constructor(
     private readonly operations: OperationStore,
+    private readonly datasets: DatasetStore,
     private readonly journal: JobJournal,
     private readonly clock: Clock,
   ) {}
@@ -242,6 +243,60 @@ export class JobTrackingService {
         };
       }),
       ...(query.refreshInterval ? { refreshInterval: query.refreshInterval } : {}),
+    };
+  }
+
+  /**
+   * What the job builds on (the job it retries, the analysis it reports on, its dataset) and what
+   * builds on it (its retries and reports), as recorded when those operations were created.
+   */
+  async dependencies(job: JobScope) {
+    const op = await this.operationOf(job);
+    const source = 'sourceOperationId' in op.parameters ? op.parameters.sourceOperationId : undefined;
+    const prerequisites = [
+      ...(op.retry ? [{ operationId: op.retry.originalOperationId, dependency: `Retry of this job (${op.retry.retryMode})` }] : []),
+      ...(source ? [{ operationId: source, dependency: 'The analysis whose results this job reports' }] : []),
+    ];
+    const [prerequisiteOps, dependentOps, dataset] = await Promise.all([
+      Promise.all(prerequisites.map(async (p) => ({ ...p, op: await this.operations.get(job, p.operationId) }))),
+      Promise.all((op.dependents ?? []).map(async (d) => ({ ...d, op: await this.operations.get(job, d.operationId) }))),
+      'datasetId' in op.parameters ? this.datasets.get(job, op.parameters.datasetId) : Promise.resolve(undefined),
+    ]);
+    const prerequisiteJobs = prerequisiteOps
+      .filter((p) => p.op)
+      .map((p) => ({ jobId: p.op!.jobId, jobName: p.op!.operationName, operationId: p.operationId, status: p.op!.status, completedAt: p.op!.endTime ?? null, dependency: p.dependency }));
+    const dependentJobs = dependentOps
+      .filter((d) => d.op)
+      .map((d) => ({
+        jobId: d.jobId,
+        jobName: d.op!.operationName,
+        operationId: d.operationId,
+        status: d.op!.status,
+        waitingFor: d.relation === 'report' ? `${op.operationName} results` : `${op.operationName} (retried)`,
+        relation: d.relation,
+      }));
+    return {
+      jobId: op.jobId,
+      dependencies: {
+        prerequisiteJobs,
+        resourceDependencies: dataset
+          ? [{ resourceType: 'Dataset', resourceId: dataset.datasetId, resourceName: dataset.name, status: dataset.status, lastModified: dataset.uploadedAt ?? dataset.createdAt }]
+          : [],
+        dependentJobs,
+      },
+      // Jobs start as soon as they are accepted: nothing can block one yet.
+      blockingConditions: [],
+      dependencyGraph: {
+        nodes: [
+          ...prerequisiteJobs.map((p) => ({ id: p.jobId, type: 'PrerequisiteJob', status: p.status })),
+          { id: op.jobId, type: 'CurrentJob', status: op.status },
+          ...dependentJobs.map((d) => ({ id: d.jobId, type: 'DependentJob', status: d.status })),
+        ],
+        edges: [
+          ...prerequisiteJobs.map((p) => ({ from: p.jobId, to: op.jobId, type: 'prerequisite' })),
+          ...dependentJobs.map((d) => ({ from: op.jobId, to: d.jobId, type: 'dependency' })),
+        ],
+      },
     };
   }
 }

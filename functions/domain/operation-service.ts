@@ -39,6 +39,9 @@ export class OperationService {
     await this.checkInputs(scope, body);
     const operation = newOperation(scope, body, userId, this.clock.now());
     await this.launch(operation);
+    if (body.operationType === 'ReportGeneration') {
+      await this.operations.addDependent(scope, body.parameters.sourceOperationId, { operationId: operation.operationId, jobId: operation.jobId, relation: 'report' });
+    }
     return startedView(operation, this.resourcesAllocated);
   }
 
@@ -95,6 +98,7 @@ export class OperationService {
     // The carried-over phases' outputs (checkpoints, results, artifacts) move with them.
     if (completed.length) await this.objects.copyPrefix(jobObjectKey(original, ''), jobObjectKey(operation, ''));
     await this.launch(operation, body.retryMode === 'resume' && completed.length ? resumeFrom!.id : undefined);
+    await this.operations.addDependent(scope, original.operationId, { operationId: operation.operationId, jobId: operation.jobId, relation: 'retry' });
     return {
       originalOperationId: original.operationId,
       newOperationId: operation.operationId,

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { OperationType, PhaseId } from './operation-types.ts';
 import type {
   DatasetRecord,
+  DependentRecord,
   JobRef,
   LogEntry,
   OperationRecord,
@@ -52,6 +53,8 @@ export interface OperationStore {
   transition(scope: ProjectScope, operationId: string, from: readonly OperationStatus[], to: OperationStatus, fields?: Partial<OperationRecord>): Promise<boolean>;
   update(scope: ProjectScope, operationId: string, fields: Partial<OperationRecord>): Promise<void>;
   updatePhase(scope: ProjectScope, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields?: Partial<OperationRecord>): Promise<void>;
+  /** Appends to the operation's list of dependents. */
+  addDependent(scope: ProjectScope, operationId: string, dependent: DependentRecord): Promise<void>;
   /** Counts one finished callback delivery in the operation's callbackStats. */
   recordCallback(scope: ProjectScope, operationId: string, outcome: { successful: boolean; progress: boolean; at: string }): Promise<void>;
 }

@@ -117,8 +117,16 @@ export interface OperationRecord extends ProjectScope {
   error?: OperationError;
   cancellation?: CancellationRecord;
   retry?: RetryRecord;
+  /** Operations that build on this one: its retries and the reports generated from it. */
+  dependents?: DependentRecord[];
   /** Delivery counts of the operation's callbacks; present when it has callbacks. */
   callbackStats?: CallbackStats;
+}
+
+export interface DependentRecord {
+  operationId: string;
+  jobId: string;
+  relation: 'retry' | 'report';
 }
 
 export interface CallbackStats {

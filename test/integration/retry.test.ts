@@ -94,4 +94,21 @@ describe('retrying an operation', () => {
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.invalidParams[0].name).toBe('body.updatedParameters.cleaningRules');
   });
+
+  it('links retries and originals in the job dependencies', async () => {
+    const original = await call('GET', `${project.base}/execution/job/${cancelled.execution.executionId}/dependencies`, { token: project.token });
+    expect(original.status).toBe(200);
+    const retries = original.body.dependencies.dependentJobs;
+    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries.every((d: { relation: string }) => d.relation === 'retry')).toBe(true);
+    expect(original.body.dependencies.resourceDependencies[0]).toMatchObject({ resourceType: 'Dataset', status: 'Available' });
+    expect(original.body.dependencyGraph.edges.every((e: { from: string }) => e.from === cancelled.execution.executionId)).toBe(true);
+
+    const retryJob = retries[0].jobId as string;
+    const retried = await call('GET', `${project.base}/execution/job/${retryJob}/dependencies`, { token: project.token });
+    expect(retried.body.dependencies.prerequisiteJobs).toEqual([
+      expect.objectContaining({ jobId: cancelled.execution.executionId, operationId: cancelled.operationId, status: 'Cancelled' }),
+    ]);
+    expect(retried.body.blockingConditions).toEqual([]);
+  });
 });
