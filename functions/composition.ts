@@ -89,7 +89,7 @@ export const operationService = lazy(
 );
 
 export const webhookStore = lazy(() => new DynamoWebhookStore(documentClient(), tableName()));
-export const webhookService = lazy(() => new WebhookService(webhookStore(), systemClock));
+export const webhookService = lazy(() => new WebhookService(webhookStore(), operationStore(), systemClock));
 
 export const callbackNotifier = lazy(
   () => new CallbackNotifier(new SqsMessageQueue<CallbackDelivery>(sqsClient(), () => required(env.queueUrl('CallbackDelivery'))), webhookStore(), systemClock),

@@ -26,6 +26,7 @@ export type FunctionId =
   | 'GetJobTimeline'
   | 'GetJobMetrics'
   | 'GetJobDependencies'
+  | 'SubscribeToJob'
   | 'TrackJobs'
   | 'RecordLifecycle'
   | 'RunPhase'
@@ -110,6 +111,7 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   GetJobTimeline: { entry: 'functions/handlers/api/get-job-timeline.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobMetrics: { entry: 'functions/handlers/api/get-job-metrics.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobDependencies: { entry: 'functions/handlers/api/get-job-dependencies.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  SubscribeToJob: { entry: 'functions/handlers/api/subscribe-to-job.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   TrackJobs: { entry: 'functions/handlers/api/track-jobs.ts', timeoutSeconds: 15, memoryMb: 256, access: { table: 'read' } },
   RecordLifecycle: {
     entry: 'functions/handlers/phases/record-lifecycle.ts',
@@ -170,6 +172,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: `${project}/execution/job/{jobId}/timeline`, function: 'GetJobTimeline', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/metrics`, function: 'GetJobMetrics', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/dependencies`, function: 'GetJobDependencies', authorized: true },
+  { method: 'POST', path: `${project}/execution/job/{jobId}/subscribe`, function: 'SubscribeToJob', authorized: true },
   { method: 'GET', path: `${project}/execution/tracking/batch`, function: 'TrackJobs', authorized: true },
 ];
 

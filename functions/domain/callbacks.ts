@@ -3,10 +3,15 @@ import type { CallbackQueue, Clock, OperationStore, WebhookStore } from './ports
 import { progressOf } from './progress.ts';
 import type { OperationRecord, PhaseRecord, WebhookRecord } from './records.ts';
 import { trackingUrl } from './views/operation-view.ts';
-import type { WebhookEvent } from '../schemas/webhook.ts';
+import { jobEvents, type WebhookEvent } from '../schemas/webhook.ts';
 
 /** What happened to an operation; webhooks also hear `operation.phase.completed` for each progress event. */
 export type CallbackEvent = Exclude<WebhookEvent, 'operation.phase.completed'>;
+
+/** The name a receiver sees: a subscription's own job-tracking name, or the operation event's. */
+function eventNameFor(receiver: WebhookRecord, type: WebhookEvent): string {
+  return receiver.jobEvents?.find((name) => (jobEvents[name] as readonly WebhookEvent[]).includes(type)) ?? (receiver.jobEvents ? 'error' : type);
+}
 
 /** Who receives a delivery: one of the operation's callbacks, or a registered webhook. */
 export type DeliveryTarget = { kind: 'callback' } | { kind: 'webhook'; webhookId: string };
@@ -15,7 +20,8 @@ export type DeliveryTarget = { kind: 'callback' } | { kind: 'webhook'; webhookId
 export interface CallbackDelivery {
   deliveryId: string;
   url: string;
-  event: WebhookEvent;
+  /** The event name the receiver sees (a subscription's job-tracking name for subscriptions). */
+  event: string;
   target: DeliveryTarget;
   operation: { tenantId: string; projectId: string; operationId: string };
   payload: Record<string, unknown>;
@@ -64,11 +70,11 @@ export class CallbackNotifier {
     private readonly clock: Clock,
   ) {}
 
-  async notify(op: OperationRecord, event: CallbackEvent, extra: { phase?: PhaseRecord } = {}): Promise<void> {
+  async notify(op: OperationRecord, event: CallbackEvent, extra: { phase?: PhaseRecord; warnings?: string[] } = {}): Promise<void> {
     const progress = progressOf(op);
     // A progress event follows a phase completion: progress before it was one phase less.
     const before = event === 'operation.progress' ? Math.floor((100 * Math.max(0, progress.phasesCompleted - 1)) / Math.max(1, progress.totalPhases)) : progress.percentage;
-    const payload = (type: WebhookEvent, deliveryId: string) => ({
+    const payload = (type: string, deliveryId: string) => ({
       event: type,
       deliveryId,
       timestamp: this.clock.now().toISOString(),
@@ -82,21 +88,27 @@ export class CallbackNotifier {
       ...(extra.phase
         ? { phase: { phaseName: extra.phase.name, status: extra.phase.status, durationMs: extra.phase.durationMs ?? null, recordsProcessed: extra.phase.recordsProcessed ?? null } }
         : {}),
+      ...(extra.warnings ? { warnings: extra.warnings } : {}),
       ...(op.error ? { error: op.error } : {}),
       trackingUrl: trackingUrl(op),
     });
     const deliveries: CallbackDelivery[] = [];
-    const add = (url: string, type: WebhookEvent, target: DeliveryTarget) => {
+    const add = (url: string, type: WebhookEvent, target: DeliveryTarget, name: string = type) => {
       const deliveryId = randomUUID();
-      deliveries.push({ deliveryId, url, event: type, target, operation: { tenantId: op.tenantId, projectId: op.projectId, operationId: op.operationId }, payload: payload(type, deliveryId) });
+      deliveries.push({ deliveryId, url, event: name, target, operation: { tenantId: op.tenantId, projectId: op.projectId, operationId: op.operationId }, payload: payload(name, deliveryId) });
     };
 
     const url = callbackUrl(op, event);
     if (url) add(url, event, { kind: 'callback' });
     const types: WebhookEvent[] = event === 'operation.progress' ? ['operation.phase.completed', 'operation.progress'] : [event];
-    for (const webhook of await this.webhooks.list(op)) {
+    const now = this.clock.now().getTime() / 1000;
+    // Project webhooks, and the subscriptions of this job that have not expired.
+    const receivers = (await this.webhooks.list(op)).filter((w) => (!w.jobId || w.jobId === op.jobId) && (!w.expiresAt || w.expiresAt > now));
+    for (const receiver of receivers) {
       for (const type of types) {
-        if (webhookWants(webhook, op, type, { before, after: progress.percentage })) add(webhook.webhookUrl, type, { kind: 'webhook', webhookId: webhook.webhookId });
+        if (webhookWants(receiver, op, type, { before, after: progress.percentage })) {
+          add(receiver.webhookUrl, type, { kind: 'webhook', webhookId: receiver.webhookId }, eventNameFor(receiver, type));
+        }
       }
     }
     await Promise.all(deliveries.map((delivery) => this.queue.send(delivery)));

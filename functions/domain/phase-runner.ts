@@ -72,8 +72,11 @@ export class PhaseRunner {
     const logs: LogEntry[] = [];
     const events: TimelineEvent[] = [];
     const now = () => this.clock.now().toISOString();
-    const log = (level: LogLevel, message: string, details?: Record<string, unknown>) =>
+    const warnings: string[] = [];
+    const log = (level: LogLevel, message: string, details?: Record<string, unknown>) => {
       logs.push({ timestamp: now(), level, component: phase.component, stage: phase.name, message, ...(details ? { details } : {}) });
+      if (level === 'WARN') warnings.push(message);
+    };
     const milestone = (eventType: TimelineEvent['eventType'], description: string, details?: Record<string, unknown>) =>
       events.push({ timestamp: now(), eventType, description, details: { stageName: phase.name, ...details } });
 
@@ -81,6 +84,7 @@ export class PhaseRunner {
     await this.operations.updatePhase(job, job.operationId, phaseId, { status: 'Running', startTime });
     log('INFO', `${phase.name} started`);
     milestone('StageStarted', `${phase.name} started`);
+    await this.notifier.notify(operation, 'operation.phase.started', { phase: { id: phaseId, name: phase.name, status: 'Running', startTime } });
 
     const flush = async () => {
       const sample = sampler.sample(this.clock.now());
@@ -147,7 +151,11 @@ export class PhaseRunner {
         ),
       ]);
       const updated = await this.operations.get(job, job.operationId);
-      if (updated) await this.notifier.notify(updated, 'operation.progress', { phase: updated.phases.find((p) => p.id === phaseId)! });
+      if (updated) {
+        const done = updated.phases.find((p) => p.id === phaseId)!;
+        if (warnings.length) await this.notifier.notify(updated, 'operation.warning', { phase: done, warnings });
+        await this.notifier.notify(updated, 'operation.progress', { phase: done });
+      }
       return { phase: phaseId, recordsProcessed: outcome.recordsProcessed };
     } catch (error) {
       clearInterval(timer);
@@ -166,6 +174,8 @@ export class PhaseRunner {
           resources: sampler.summary(),
         }),
       ]);
+      const failed = await this.operations.get(job, job.operationId);
+      if (failed) await this.notifier.notify(failed, 'operation.phase.failed', { phase: failed.phases.find((p) => p.id === phaseId)! });
       throw error;
     }
   }

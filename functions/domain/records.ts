@@ -1,5 +1,5 @@
 import type { ArtifactType } from '../mining/analysis/analysis-report.ts';
-import type { RegisterWebhookBody, WebhookEvent } from '../schemas/webhook.ts';
+import type { JobEvent, RegisterWebhookBody, WebhookEvent } from '../schemas/webhook.ts';
 import type { OperationType, PhaseId } from './operation-types.ts';
 import type { OperationStatus, Priority, StartOperationBody } from '../schemas/operation.ts';
 import type { ColumnMapping, DatasetFormat } from '../schemas/dataset.ts';
@@ -180,7 +180,14 @@ export interface TimelineEvent {
 }
 
 export interface WebhookRecord extends ProjectScope {
+  /** `wh-<GUID>` for a project webhook, `sub-<GUID>` for a job subscription. */
   webhookId: string;
+  /** Set on job subscriptions: only this job's events are delivered. */
+  jobId?: string;
+  /** The job-tracking event names a subscription asked for (`events` holds what they stand for). */
+  jobEvents?: JobEvent[];
+  /** Epoch seconds; DynamoDB's TTL deletes the subscription after it. */
+  expiresAt?: number;
   webhookUrl: string;
   webhookName: string;
   status: 'Active';

@@ -142,4 +142,40 @@ describe('operation callbacks', () => {
     );
     expect((await call('GET', `${project.base}/async/webhooks/wh-00000000-0000-4000-8000-000000000000`, { token: project.token })).status).toBe(404);
   });
+
+  it('delivers a job subscription under the job-tracking event names', async () => {
+    const project = await newProject();
+    const { datasetId } = await createDataset(project, 'bpic2012.xes.gz', 'xes.gz');
+    const started = await startAnalysis(project, datasetId);
+    const operationId = started.body.operationId as string;
+    const status = await call('GET', `${project.base}/async/operation/${operationId}`, { token: project.token });
+    const jobId = status.body.execution.executionId as string;
+    const subscribed = await call('POST', `${project.base}/execution/job/${jobId}/subscribe`, {
+      token: project.token,
+      body: { subscriptionType: 'webhook', webhookUrl: `${base}/job-events`, events: ['stageStarted', 'stageCompleted', 'jobCompleted'], authentication: { type: 'bearer', token: 'subscription-token-123' } },
+    });
+    expect(subscribed.status).toBe(201);
+    expect(subscribed.body).toMatchObject({ jobId, subscriptionType: 'webhook', status: 'Active', eventsSubscribed: ['stageStarted', 'stageCompleted', 'jobCompleted'] });
+    expect(Date.parse(subscribed.body.expiresAt) - Date.parse(subscribed.body.createdAt)).toBe(8 * 3600 * 1000);
+
+    await waitForStatus(project, operationId, ['Completed']);
+    const mine = () => received.filter((r) => r.path === '/job-events' && r.body.operationId === operationId);
+    await until(() => mine().some((r) => r.body.event === 'jobCompleted'));
+    const names = new Set(mine().map((r) => r.body.event));
+    expect([...names].every((name) => ['stageStarted', 'stageCompleted', 'jobCompleted'].includes(name))).toBe(true);
+    expect(mine().filter((r) => r.body.event === 'stageCompleted').length).toBeGreaterThan(0);
+    expect(mine().every((r) => r.headers.authorization === 'Bearer subscription-token-123')).toBe(true);
+
+    const websocket = await call('POST', `${project.base}/execution/job/${jobId}/subscribe`, {
+      token: project.token,
+      body: { subscriptionType: 'websocket', webhookUrl: `${base}/x`, events: ['error'] },
+    });
+    expect(websocket.status).toBe(400);
+    expect(websocket.body.invalidParams[0].name).toBe('body.subscriptionType');
+    const unknownJob = await call('POST', `${project.base}/execution/job/00000000-0000-4000-8000-000000000000/subscribe`, {
+      token: project.token,
+      body: { subscriptionType: 'webhook', webhookUrl: `${base}/x`, events: ['error'] },
+    });
+    expect(unknownJob.status).toBe(404);
+  });
 });

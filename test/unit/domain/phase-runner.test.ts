@@ -55,12 +55,13 @@ describe('PhaseRunner', () => {
     expect(events.map((e) => e.eventType)).toEqual(['StageStarted', 'StageCompleted']);
     expect(logs.map((l) => l.message)).toEqual(['Process Discovery started', 'working', 'Process Discovery completed']);
     expect(logs.every((l) => l.component === 'ProcessMiner' && l.stage === 'Process Discovery')).toBe(true);
-    expect(notified).toEqual(['operation.progress']);
+    expect(notified).toEqual(['operation.phase.started', 'operation.progress']);
   });
 
   it('marks the phase Failed, logs the error and rethrows it', async () => {
-    const { runner, phaseUpdates, logs } = setup();
+    const { runner, phaseUpdates, logs, notified } = setup();
     await expect(runner(async () => Promise.reject(new Error('bad log'))).run('ProcessDiscovery', job)).rejects.toThrow('bad log');
+    expect(notified).toEqual(['operation.phase.started', 'operation.phase.failed']);
     expect(phaseUpdates.at(-1)).toMatchObject({ status: 'Failed' });
     expect(logs.at(-1)).toMatchObject({ level: 'ERROR', message: 'Process Discovery failed: bad log' });
   });
