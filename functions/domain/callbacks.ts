@@ -70,7 +70,16 @@ export class CallbackNotifier {
     private readonly clock: Clock,
   ) {}
 
+  /** Never throws: a notification that cannot be queued is logged, and the job goes on. */
   async notify(op: OperationRecord, event: CallbackEvent, extra: { phase?: PhaseRecord; warnings?: string[] } = {}): Promise<void> {
+    try {
+      await this.enqueue(op, event, extra);
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not queue notifications', operationId: op.operationId, event, error: error instanceof Error ? error.message : String(error) }));
+    }
+  }
+
+  private async enqueue(op: OperationRecord, event: CallbackEvent, extra: { phase?: PhaseRecord; warnings?: string[] }): Promise<void> {
     const progress = progressOf(op);
     // A progress event follows a phase completion: progress before it was one phase less.
     const before = event === 'operation.progress' ? Math.floor((100 * Math.max(0, progress.phasesCompleted - 1)) / Math.max(1, progress.totalPhases)) : progress.percentage;

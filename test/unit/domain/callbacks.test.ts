@@ -122,3 +122,16 @@ describe('CallbackDeliverer', () => {
     expect(await deliverer.deliver(delivery({ kind: 'webhook', webhookId: 'wh-gone' }), 1)).toEqual({ outcome: 'dropped' });
   });
 });
+
+describe('CallbackNotifier failures', () => {
+  it('never fail the job that notifies', async () => {
+    const original = console.error;
+    console.error = () => undefined;
+    try {
+      const notifier = new CallbackNotifier({ send: async () => Promise.reject(new Error('queue down')) }, webhooksOf([]), clock);
+      await expect(notifier.notify(op, 'operation.progress')).resolves.toBeUndefined();
+    } finally {
+      console.error = original;
+    }
+  });
+});
