@@ -14,7 +14,9 @@ import { DynamoJobJournal } from './adapters/dynamo-job-journal.ts';
 import { DynamoOperationStore } from './adapters/dynamo-operation-store.ts';
 import { S3ObjectStore } from './adapters/s3-object-store.ts';
 import { SfnWorkflowEngine } from './adapters/sfn-workflow-engine.ts';
+import { DynamoBatchStore } from './adapters/dynamo-batch-store.ts';
 import { DynamoWebhookStore } from './adapters/dynamo-webhook-store.ts';
+import { BatchService } from './domain/batch-service.ts';
 import { SqsDeliveryRetries } from './adapters/sqs-delivery-retries.ts';
 import { SqsMessageQueue } from './adapters/sqs-message-queue.ts';
 import { WebhookService } from './domain/webhook-service.ts';
@@ -108,7 +110,9 @@ export const callbackDeliverer = lazy(
     ),
 );
 
-export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), callbackNotifier(), systemClock));
+export const batchService = lazy(() => new BatchService(new DynamoBatchStore(documentClient(), tableName()), operationStore(), operationService(), workflowEngine(), systemClock));
+
+export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), callbackNotifier(), batchService(), systemClock));
 
 export const resultsService = lazy(() => new ResultsService(operationStore(), objectStore()));
 

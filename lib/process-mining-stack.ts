@@ -49,7 +49,6 @@ export class ProcessMiningStack extends Stack {
     wireAccess(this.functions.byId, {
       table: this.data.table,
       bucket: this.data.bucket,
-      stateMachines: this.stateMachines.byId,
       queues: this.queues.queues(),
       jwt: this.jwt.settings,
     });

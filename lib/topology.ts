@@ -19,6 +19,8 @@ export type FunctionId =
   | 'ListOperations'
   | 'CancelOperation'
   | 'RegisterWebhook'
+  | 'SubmitBatch'
+  | 'GetBatch'
   | 'GetWebhook'
   | 'RetryOperation'
   | 'GetJobLogs'
@@ -97,6 +99,13 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     memoryMb: 256,
     access: { table: 'readWrite', sendTo: ['Cancellation'] },
   },
+  SubmitBatch: {
+    entry: 'functions/handlers/api/submit-batch.ts',
+    timeoutSeconds: 29,
+    memoryMb: 512,
+    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
+  },
+  GetBatch: { entry: 'functions/handlers/api/get-batch.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   RegisterWebhook: { entry: 'functions/handlers/api/register-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   GetWebhook: { entry: 'functions/handlers/api/get-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   RetryOperation: {
@@ -117,7 +126,8 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     entry: 'functions/handlers/phases/record-lifecycle.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    access: { table: 'readWrite', sendTo: ['CallbackDelivery'] },
+    // Starts the batch operations that waited for the one that ended.
+    access: { table: 'readWrite', sendTo: ['CallbackDelivery'], startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
   },
   RunPhase: {
     entry: 'functions/handlers/phases/run-phase.ts',
@@ -130,7 +140,12 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     entry: 'functions/handlers/queues/process-cancellation.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    access: { table: 'readWrite', stopExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], sendTo: ['CallbackDelivery'] },
+    access: {
+      table: 'readWrite',
+      stopExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'],
+      startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'],
+      sendTo: ['CallbackDelivery'],
+    },
   },
   DeliverCallback: {
     entry: 'functions/handlers/queues/deliver-callback.ts',
@@ -165,6 +180,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'DELETE', path: `${project}/async/operation/{operationId}`, function: 'CancelOperation', authorized: true },
   { method: 'GET', path: `${project}/async/operation/{operationId}/results`, function: 'GetOperationResults', authorized: true },
   { method: 'POST', path: `${project}/async/operation/{operationId}/retry`, function: 'RetryOperation', authorized: true },
+  { method: 'POST', path: `${project}/async/batch`, function: 'SubmitBatch', authorized: true },
+  { method: 'GET', path: `${project}/async/batch/{batchId}`, function: 'GetBatch', authorized: true },
   { method: 'POST', path: `${project}/async/webhooks`, function: 'RegisterWebhook', authorized: true },
   { method: 'GET', path: `${project}/async/webhooks/{webhookId}`, function: 'GetWebhook', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/logs`, function: 'GetJobLogs', authorized: true },

@@ -6,6 +6,7 @@ export const operationSk = (operationId: string): string => `OP#${operationId}`;
 export const jobSk = (jobId: string): string => `JOB#${jobId}`;
 export const datasetSk = (datasetId: string): string => `DS#${datasetId}`;
 export const webhookSk = (webhookId: string): string => `WH#${webhookId}`;
+export const batchSk = (batchId: string): string => `BATCH#${batchId}`;
 export const operationCountersSk = 'COUNTERS#OPERATIONS';
 export const jobFactsKey = (s: ProjectScope, jobId: string): string => `${projectKey(s)}#JOB#${jobId}`;
 

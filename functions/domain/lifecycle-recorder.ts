@@ -1,6 +1,6 @@
 import type { CallbackEvent, CallbackNotifier } from './callbacks.ts';
 import type { Clock, JobJournal, OperationStore } from './ports.ts';
-import type { JobRef } from './records.ts';
+import type { JobRef, ProjectScope } from './records.ts';
 
 export type LifecycleEvent =
   | { event: 'started'; job: JobRef }
@@ -27,8 +27,15 @@ export class LifecycleRecorder {
     private readonly operations: OperationStore,
     private readonly journal: JobJournal,
     private readonly notifier: CallbackNotifier,
+    /** Batches whose waiting operations may start or be cancelled when one of theirs ends. */
+    private readonly batches: { advance(scope: ProjectScope, batchId: string): Promise<void> },
     private readonly clock: Clock,
   ) {}
+
+  private async advanceBatch(job: JobRef): Promise<void> {
+    const operation = await this.operations.get(job, job.operationId);
+    if (operation?.batch) await this.batches.advance(job, operation.batch.batchId);
+  }
 
   private async notify(job: JobRef, event: CallbackEvent): Promise<void> {
     const operation = await this.operations.get(job, job.operationId);
@@ -69,6 +76,7 @@ export class LifecycleRecorder {
           });
           await this.notify(job, 'operation.completed');
         }
+        await this.advanceBatch(job);
         return { recorded };
       }
       case 'failed': {
@@ -81,6 +89,8 @@ export class LifecycleRecorder {
           });
           await this.notify(job, 'operation.failed');
         }
+        // Also when the operation had already ended otherwise (cancelled, timed out): its batch moves on.
+        await this.advanceBatch(job);
         return { recorded };
       }
     }

@@ -46,7 +46,7 @@ export class OperationService {
   }
 
   /** Writes the operation and starts its execution; an execution that cannot start leaves it Failed, not silently Initiated. */
-  private async launch(operation: OperationRecord, resumeFrom?: PhaseId): Promise<void> {
+  async launch(operation: OperationRecord, resumeFrom?: PhaseId): Promise<void> {
     const scope = { tenantId: operation.tenantId, projectId: operation.projectId };
     await this.operations.create(operation);
     try {
@@ -120,7 +120,8 @@ export class OperationService {
     };
   }
 
-  private async checkInputs(scope: ProjectScope, body: StartOperationBody): Promise<void> {
+  /** Referenced datasets must have content and a report's source must be a completed analysis. */
+  async checkInputs(scope: ProjectScope, body: StartOperationBody): Promise<void> {
     if (body.operationType === 'ReportGeneration') {
       const source = await this.operations.get(scope, body.parameters.sourceOperationId);
       if (!source) throw new NotFoundError(`Operation ${body.parameters.sourceOperationId} does not exist in this project`);
@@ -247,7 +248,7 @@ function parseRetried(original: OperationRecord, changes: Record<string, unknown
 }
 
 /** A new operation, Initiated, with every phase of its type Pending. */
-function newOperation(scope: ProjectScope, request: StartOperationBody, userId: string, now: Date): OperationRecord {
+export function newOperation(scope: ProjectScope, request: StartOperationBody, userId: string, now: Date): OperationRecord {
   return {
     ...scope,
     operationId: `op-${randomUUID()}`,

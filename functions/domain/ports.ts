@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { OperationType, PhaseId } from './operation-types.ts';
 import type {
+  BatchRecord,
   DatasetRecord,
   DependentRecord,
   JobRef,
@@ -97,6 +98,11 @@ export interface WorkflowEngine {
   /** `resumeFrom` names the phase a resumed retry starts at (the state machines' Resume Point). */
   start(operationType: OperationType, executionName: string, input: { job: JobRef; resumeFrom?: PhaseId }): Promise<{ executionArn: string }>;
   stop(executionArn: string, error: string, cause: string): Promise<void>;
+}
+
+export interface BatchStore {
+  create(batch: BatchRecord): Promise<void>;
+  get(scope: ProjectScope, batchId: string): Promise<BatchRecord | undefined>;
 }
 
 export interface WebhookStore {

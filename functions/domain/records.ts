@@ -117,6 +117,8 @@ export interface OperationRecord extends ProjectScope {
   error?: OperationError;
   cancellation?: CancellationRecord;
   retry?: RetryRecord;
+  /** Set on operations submitted in a batch. */
+  batch?: { batchId: string; operationKey: string };
   /** Operations that build on this one: its retries and the reports generated from it. */
   dependents?: DependentRecord[];
   /** Delivery counts of the operation's callbacks; present when it has callbacks. */
@@ -200,4 +202,23 @@ export interface WebhookRecord extends ProjectScope {
   createdBy: string;
   stats: { totalDeliveries: number; successfulDeliveries: number; failedDeliveries: number; totalResponseMs: number };
   lastDelivery?: { at: string; event: string; successful: boolean; statusCode: number | null };
+}
+
+export interface BatchOperationRecord {
+  operationKey: string;
+  operationId: string;
+  jobId: string;
+  dependencies: string[];
+  datasetFrom?: string;
+  sourceFrom?: string;
+}
+
+export interface BatchRecord extends ProjectScope {
+  batchId: string;
+  batchName: string;
+  batchDescription?: string;
+  operations: BatchOperationRecord[];
+  failurePolicy: { stopOnFirstFailure: boolean; continueIndependentOperations: boolean; retryFailedOperations: false };
+  createdAt: string;
+  submittedBy: string;
 }

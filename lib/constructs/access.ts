@@ -3,16 +3,15 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { env, functions as functionTopology, type FunctionId, type QueueId, type StateMachineId } from '../topology.ts';
+import { env, functions as functionTopology, type FunctionId, type QueueId } from '../topology.ts';
 import type { JwtSettings } from './auth.ts';
 import { acknowledge, wildcardResource } from './nag.ts';
+import { stateMachineArn, stateMachineName } from './state-machines.ts';
 
 export interface AccessTargets {
   readonly table: dynamodb.ITable;
   readonly bucket: s3.IBucket;
-  readonly stateMachines: Record<StateMachineId, sfn.StateMachine>;
   readonly queues: Record<QueueId, sqs.IQueue>;
   readonly jwt: JwtSettings;
 }
@@ -60,18 +59,17 @@ export function wireAccess(fns: Record<FunctionId, lambda.Function>, targets: Ac
     }
 
     for (const machineId of access.startExecution ?? []) {
-      const machine = targets.stateMachines[machineId];
-      fn.addEnvironment(env.stateMachineArn(machineId), machine.stateMachineArn);
-      machine.grantStartExecution(fn);
+      const arn = stateMachineArn(fn, machineId);
+      fn.addEnvironment(env.stateMachineArn(machineId), arn);
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [arn] }));
     }
 
     for (const machineId of access.stopExecution ?? []) {
-      const machine = targets.stateMachines[machineId];
-      fn.addEnvironment(env.stateMachineArn(machineId), machine.stateMachineArn);
+      fn.addEnvironment(env.stateMachineArn(machineId), stateMachineArn(fn, machineId));
       const executions = Stack.of(fn).formatArn({
         service: 'states',
         resource: 'execution',
-        resourceName: `${machine.stateMachineName}:*`,
+        resourceName: `${stateMachineName(fn, machineId)}:*`,
         arnFormat: ArnFormat.COLON_RESOURCE_NAME,
       });
       fn.addToRolePolicy(

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -12,6 +13,16 @@ export interface StateMachinesProps {
   readonly functions: Record<FunctionId, lambda.IFunction>;
 }
 
+/**
+ * Machines are named from the stack, so functions can be given their ARNs as plain strings:
+ * a reference to the machine resource would make a cycle for the functions the machines invoke
+ * that also start executions (batches advance from RecordLifecycle).
+ */
+export const stateMachineName = (scope: Construct, id: StateMachineId): string => `${Stack.of(scope).stackName}-${id}`;
+
+export const stateMachineArn = (scope: Construct, id: StateMachineId): string =>
+  Stack.of(scope).formatArn({ service: 'states', resource: 'stateMachine', resourceName: stateMachineName(scope, id), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
 /** One STANDARD state machine per topology entry, defined by its ASL file with function ARNs substituted. */
 export class StateMachines extends Construct {
   readonly byId: Record<StateMachineId, sfn.StateMachine>;
@@ -23,6 +34,7 @@ export class StateMachines extends Construct {
       entries.map(([machineId, def]) => {
         const substituted = Object.entries(def.substitutions).map(([key, fnId]) => [key, props.functions[fnId]] as const);
         const machine = new sfn.StateMachine(this, machineId, {
+          stateMachineName: stateMachineName(this, machineId),
           stateMachineType: sfn.StateMachineType.STANDARD,
           definitionBody: sfn.DefinitionBody.fromFile(path.join(props.projectRoot, def.definitionFile)),
           definitionSubstitutions: Object.fromEntries(substituted.map(([key, fn]) => [key, fn.functionArn])),

@@ -21,7 +21,12 @@ describe('tenant isolation on every route', () => {
       token: owner.token,
       body: { webhookUrl: 'https://hooks.example/owner', webhookName: 'owner', events: ['operation.completed'] },
     });
+    const batch = await call('POST', `${owner.base}/async/batch`, {
+      token: owner.token,
+      body: { batchName: 'owner', operations: [{ operationKey: 'a', operationName: 'a', operationType: 'ProcessMiningAnalysis', parameters: { datasetId } }] },
+    });
     Object.assign(ids, {
+      batchId: batch.body.batchId,
       tenantId: owner.tenantId,
       projectId: owner.projectId,
       datasetId,
@@ -43,7 +48,7 @@ describe('tenant isolation on every route', () => {
 
   it('left the owner untouched', async () => {
     const list = await call('GET', `${owner.base}/async/operations`, { token: owner.token });
-    expect(list.body.summary).toMatchObject({ totalOperations: 1, completed: 1, cancelled: 0 });
+    expect(list.body.summary).toMatchObject({ totalOperations: 2, cancelled: 0 });
     const datasets = await call('GET', `${owner.base}/datasets`, { token: owner.token });
     expect(datasets.body.datasets).toHaveLength(1);
   });
