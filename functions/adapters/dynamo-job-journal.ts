@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { BatchWriteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamo-query.ts';
 import { jobFactsKey } from './dynamo-keys.ts';
 import type { JobFacts, JobJournal, JobScope } from '../domain/ports.ts';
 import type { JobRef, LogEntry, ResourceSample, TimelineEvent } from '../domain/records.ts';
@@ -38,25 +39,16 @@ export class DynamoJobJournal implements JobJournal {
 
   async read<K extends keyof JobFacts>(job: JobScope, kind: K, range: { from?: string; to?: string } = {}): Promise<JobFacts[K][]> {
     const prefix = prefixes[kind];
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': jobFactsKey(job, job.jobId),
-            ':from': `${prefix}#${range.from ?? ''}`,
-            // '~' sorts after every character of an ISO timestamp and of the random suffix.
-            ':to': `${prefix}#${range.to ?? ''}~`,
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': jobFactsKey(job, job.jobId),
+        ':from': `${prefix}#${range.from ?? ''}`,
+        // '~' sorts after every character of an ISO timestamp and of the random suffix.
+        ':to': `${prefix}#${range.to ?? ''}~`,
+      },
+    });
     return items.map(({ pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, ...fact }) => fact as unknown as JobFacts[K]);
   }
 }

@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from './dynamo-query.ts';
 import { projectKey, webhookSk } from './dynamo-keys.ts';
 import type { WebhookStore } from '../domain/ports.ts';
 import type { ProjectScope, WebhookRecord } from '../domain/records.ts';
@@ -31,20 +32,11 @@ export class DynamoWebhookStore implements WebhookStore {
 
   /** A project's webhooks share its partition, so fan-out is one query. */
   async list(scope: ProjectScope): Promise<WebhookRecord[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': projectKey(scope), ':prefix': webhookSk('') },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': projectKey(scope), ':prefix': webhookSk('') },
+    });
     return items.map(toRecord);
   }
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { planBatch } from './batch-planner.ts';
 import { NotFoundError } from './errors.ts';
-import { newOperation, type OperationService } from './operation-service.ts';
+import { jobRefOf, newOperation, type OperationService } from './operation-service.ts';
 import type { BatchStore, Clock, OperationStore, WorkflowEngine } from './ports.ts';
-import { jobRefOf } from './operation-service.ts';
 import type { BatchRecord, OperationRecord, ProjectScope } from './records.ts';
 import type { SubmitBatchBody } from '../schemas/batch.ts';
 
