@@ -17,6 +17,7 @@ import { SfnWorkflowEngine } from './adapters/sfn-workflow-engine.ts';
 import { DynamoBatchStore } from './adapters/dynamo-batch-store.ts';
 import { DynamoWebhookStore } from './adapters/dynamo-webhook-store.ts';
 import { BatchService } from './domain/batch-service.ts';
+import { Scheduler } from './domain/scheduler.ts';
 import { SqsDeliveryRetries } from './adapters/sqs-delivery-retries.ts';
 import { SqsMessageQueue } from './adapters/sqs-message-queue.ts';
 import { WebhookService } from './domain/webhook-service.ts';
@@ -60,7 +61,13 @@ const sqsClient = lazy(() => new SQSClient({ useQueueUrlAsEndpoint: false }));
 
 const tableName = () => required(env.tableName);
 
-export const operationStore = lazy(() => new DynamoOperationStore(documentClient(), tableName()));
+/** Unset or empty means no limit. */
+const maxActiveOperations = (): number | null => {
+  const value = process.env[env.maxActiveOperationsPerProject];
+  return value ? Number(value) : null;
+};
+
+export const operationStore = lazy(() => new DynamoOperationStore(documentClient(), tableName(), maxActiveOperations()));
 export const datasetStore = lazy(() => new DynamoDatasetStore(documentClient(), tableName()));
 export const objectStore = lazy(() => new S3ObjectStore(s3Client(), () => required(env.bucketName)));
 export const jobJournal = lazy(() => new DynamoJobJournal(documentClient(), tableName(), Number(process.env[env.logRetentionDays] ?? 30)));
@@ -112,7 +119,9 @@ export const callbackDeliverer = lazy(
 
 export const batchService = lazy(() => new BatchService(new DynamoBatchStore(documentClient(), tableName()), operationStore(), operationService(), workflowEngine(), systemClock));
 
-export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), callbackNotifier(), batchService(), systemClock));
+export const scheduler = lazy(() => new Scheduler(operationStore(), batchService(), operationService()));
+
+export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), callbackNotifier(), scheduler(), systemClock));
 
 export const resultsService = lazy(() => new ResultsService(operationStore(), objectStore()));
 

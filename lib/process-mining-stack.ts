@@ -8,6 +8,7 @@ import { JwtIssuer } from './constructs/auth.ts';
 import { DataStore } from './constructs/data.ts';
 import { Functions } from './constructs/functions.ts';
 import { Queues } from './constructs/queues.ts';
+import { defaultMaxActiveOperationsPerProject, env } from './topology.ts';
 import { StateMachines } from './constructs/state-machines.ts';
 
 /** The project root: topology entries and ASL files are relative to it. */
@@ -21,6 +22,7 @@ export interface ProcessMiningStackProps extends StackProps {
 /**
  * Everything is derived from lib/topology.ts. CDK context:
  * - `logRetentionDays` (default 30): retention of every log group;
+ * - `maxActiveOperationsPerProject` (default 10): operations of a project that may run at once;
  * - `jwtIssuer`, `jwtAudience`, `jwtJwksUrl`: external OIDC issuer; without them a Cognito user pool is created.
  */
 export class ProcessMiningStack extends Stack {
@@ -38,7 +40,9 @@ export class ProcessMiningStack extends Stack {
 
     this.data = new DataStore(this, 'Data');
     this.jwt = new JwtIssuer(this, 'Auth');
-    this.functions = new Functions(this, 'Functions', { projectRoot, logRetention });
+    const maxActive = Number(this.node.tryGetContext('maxActiveOperationsPerProject') ?? defaultMaxActiveOperationsPerProject);
+    if (!Number.isInteger(maxActive) || maxActive < 1) throw new Error(`CDK context maxActiveOperationsPerProject must be a positive integer`);
+    this.functions = new Functions(this, 'Functions', { projectRoot, logRetention, environment: { [env.maxActiveOperationsPerProject]: String(maxActive) } });
     this.stateMachines = new StateMachines(this, 'StateMachines', {
       projectRoot,
       logRetention,

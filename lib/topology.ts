@@ -244,6 +244,9 @@ export const table = {
   ],
 } as const;
 
+/** Operations a project may have Initiated or Running at once, unless the deployment sets another figure. */
+export const defaultMaxActiveOperationsPerProject = 10;
+
 /** Environment variable names shared by the CDK stack, the local stack and `functions/composition.ts`. */
 export const env = {
   tableName: 'TABLE_NAME',
@@ -256,6 +259,8 @@ export const env = {
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   logRetentionDays: 'LOG_RETENTION_DAYS',
   resourceSampleIntervalMs: 'RESOURCE_SAMPLE_INTERVAL_MS',
+  /** Operations of one project that may be Initiated or Running at once; the rest wait as Queued. */
+  maxActiveOperationsPerProject: 'MAX_ACTIVE_OPERATIONS_PER_PROJECT',
   /** Hosts callbacks may reach over plain http (local development only). */
   callbackAllowHttpHosts: 'CALLBACK_ALLOW_HTTP_HOSTS',
 } as const;

@@ -10,7 +10,7 @@ import { provision, queueIds } from './provision.ts';
 import { failOrphanedOperations } from './reconcile.ts';
 import { startSqsPollers } from './sqs-poller.ts';
 import { startStepFunctions } from './step-functions/index.ts';
-import { env, stateMachines, type StateMachineId } from '../lib/topology.ts';
+import { defaultMaxActiveOperationsPerProject, env, stateMachines, type StateMachineId } from '../lib/topology.ts';
 
 export interface LocalStackOptions {
   projectRoot: string;
@@ -59,6 +59,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [env.resourceSampleIntervalMs]: String(options.sampleIntervalMs ?? 1000),
       // Callbacks to services on this machine may use plain http locally.
       [env.callbackAllowHttpHosts]: '127.0.0.1,localhost',
+      [env.maxActiveOperationsPerProject]: process.env[env.maxActiveOperationsPerProject] ?? String(defaultMaxActiveOperationsPerProject),
       ...Object.fromEntries(queueIds().map((id) => [env.queueUrl(id), resources.queueUrls[id]])),
     });
 

@@ -2,9 +2,10 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createdSortKey, indexKeys, jobSk, operationCountersSk, operationSk, projectKey } from './dynamo-keys.ts';
 import { setExpression } from './update-expression.ts';
+import { CapacityExceededError } from '../domain/errors.ts';
 import { phasesByOperationType, type PhaseId } from '../domain/operation-types.ts';
 import type { OperationFilter, OperationStore } from '../domain/ports.ts';
-import type { DependentRecord, OperationRecord, PhaseRecord, ProjectScope, StatusCounts } from '../domain/records.ts';
+import { activeStatuses, type DependentRecord, type OperationRecord, type PhaseRecord, type ProjectScope, type StatusCounts } from '../domain/records.ts';
 import { operationStatuses, type OperationStatus } from '../schemas/operation.ts';
 
 type StoredOperation = Omit<OperationRecord, 'phases'> & { phases: Record<string, PhaseRecord> };
@@ -41,7 +42,38 @@ export class DynamoOperationStore implements OperationStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Active (Initiated or Running) operations a project may have; null for no limit. */
+    private readonly maxActivePerProject: number | null = null,
   ) {}
+
+  /**
+   * The counters item's update for a status change: per-status counts, and `active`, the slots
+   * in use. Taking a slot is conditional on one being free, in the same transaction as the change.
+   */
+  private countersUpdate(scope: ProjectScope, from: OperationStatus | null, to: OperationStatus) {
+    const slot = (activeStatuses.includes(to) ? 1 : 0) - (from && activeStatuses.includes(from) ? 1 : 0);
+    const names: Record<string, string> = { '#to': to, '#active': 'active' };
+    const values: Record<string, unknown> = { ':plus': 1, ':slot': slot };
+    let expression = 'ADD #to :plus, #active :slot';
+    if (from) {
+      names['#from'] = from;
+      values[':minus'] = -1;
+      expression += ', #from :minus';
+    } else {
+      names['#total'] = 'total';
+      expression += ', #total :plus';
+    }
+    const limited = slot > 0 && this.maxActivePerProject !== null;
+    if (limited) values[':limit'] = this.maxActivePerProject;
+    return {
+      TableName: this.tableName,
+      Key: { pk: projectKey(scope), sk: operationCountersSk },
+      UpdateExpression: expression,
+      ...(limited ? { ConditionExpression: 'attribute_not_exists(#active) OR #active < :limit' } : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
 
   async create(op: OperationRecord): Promise<void> {
     const item: StoredOperation & Record<string, unknown> = {
@@ -52,9 +84,7 @@ export class DynamoOperationStore implements OperationStore {
       entity: 'Operation',
       ...indexFields(op),
     };
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
+    await this.write([
           { Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
           {
             Put: {
@@ -63,18 +93,20 @@ export class DynamoOperationStore implements OperationStore {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: { pk: projectKey(op), sk: operationCountersSk },
-              UpdateExpression: 'ADD #total :one, #status :one',
-              ExpressionAttributeNames: { '#total': 'total', '#status': op.status },
-              ExpressionAttributeValues: { ':one': 1 },
-            },
-          },
-        ],
-      }),
-    );
+          { Update: this.countersUpdate(op, null, op.status) },
+        ], 2);
+  }
+
+  /** A transaction whose item at `countersIndex` takes a slot: its failed condition means no slot was free. */
+  private async write(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>, countersIndex: number): Promise<void> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[countersIndex]?.Code === 'ConditionalCheckFailed') {
+        throw new CapacityExceededError('The project has no free slot for another active operation');
+      }
+      throw error;
+    }
   }
 
   async get(scope: ProjectScope, operationId: string): Promise<OperationRecord | undefined> {
@@ -161,30 +193,21 @@ export class DynamoOperationStore implements OperationStore {
       if (!current || !from.includes(current.status)) return false;
       const { assignments, names, values } = setExpression({ ...fields, status: to, gsi2pk: indexKeys.byStatus(scope, to) });
       try {
-        await this.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: { pk: projectKey(scope), sk: operationSk(operationId) },
-                  UpdateExpression: `SET ${assignments.join(', ')}`,
-                  ConditionExpression: '#current = :current',
-                  ExpressionAttributeNames: { ...names, '#current': 'status' },
-                  ExpressionAttributeValues: { ...values, ':current': current.status },
-                },
+        await this.write(
+          [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: projectKey(scope), sk: operationSk(operationId) },
+                UpdateExpression: `SET ${assignments.join(', ')}`,
+                ConditionExpression: '#current = :current',
+                ExpressionAttributeNames: { ...names, '#current': 'status' },
+                ExpressionAttributeValues: { ...values, ':current': current.status },
               },
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: { pk: projectKey(scope), sk: operationCountersSk },
-                  UpdateExpression: 'ADD #from :minus, #to :plus',
-                  ExpressionAttributeNames: { '#from': current.status, '#to': to },
-                  ExpressionAttributeValues: { ':minus': -1, ':plus': 1 },
-                },
-              },
-            ],
-          }),
+            },
+            { Update: this.countersUpdate(scope, current.status, to) },
+          ],
+          1,
         );
         return true;
       } catch (error) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { planBatch } from './batch-planner.ts';
-import { NotFoundError } from './errors.ts';
+import { CapacityExceededError, NotFoundError } from './errors.ts';
 import { jobRefOf, newOperation, type OperationService } from './operation-service.ts';
 import type { BatchStore, Clock, OperationStore, WorkflowEngine } from './ports.ts';
 import type { BatchRecord, OperationRecord, ProjectScope } from './records.ts';
@@ -132,7 +132,7 @@ export class BatchService {
           changed ||= await this.cancelQueued(op, reason);
           continue;
         }
-        if (entry.dependencies.every((key) => operations.get(key)!.status === 'Completed')) changed ||= await this.start(op, entry, operations);
+        if (!op.waitingFor && entry.dependencies.every((key) => operations.get(key)!.status === 'Completed')) changed ||= await this.start(op, entry, operations);
       }
     }
   }
@@ -153,7 +153,15 @@ export class BatchService {
       parameters.datasetId = producer.phases.find((p) => p.id === 'DatasetExport')?.results?.outputDatasetId;
     }
     if (entry.sourceFrom) parameters.sourceOperationId = operations.get(entry.sourceFrom)!.operationId;
-    const started = await this.operations.transition(op, op.operationId, ['Queued'], 'Initiated', { parameters: parameters as OperationRecord['parameters'] });
+    // Ready now: from here on it only waits for capacity, like any other queued operation.
+    await this.operations.update(op, op.operationId, { parameters: parameters as OperationRecord['parameters'], waitingFor: 'capacity' });
+    let started: boolean;
+    try {
+      started = await this.operations.transition(op, op.operationId, ['Queued'], 'Initiated');
+    } catch (error) {
+      if (error instanceof CapacityExceededError) return false;
+      throw error;
+    }
     if (!started) return false;
     try {
       const { executionArn } = await this.workflows.start(op.operationType, op.jobId, { job: jobRefOf(op) });

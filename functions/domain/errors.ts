@@ -53,3 +53,8 @@ export class UnsupportedMediaTypeError extends ClientError {
   readonly status = 415;
   readonly title = 'Unsupported Media Type';
 }
+
+/** The project already runs as many operations as it may; the operation has to wait. */
+export class CapacityExceededError extends Error {
+  override readonly name = 'CapacityExceeded';
+}

@@ -27,14 +27,13 @@ export class LifecycleRecorder {
     private readonly operations: OperationStore,
     private readonly journal: JobJournal,
     private readonly notifier: CallbackNotifier,
-    /** Batches whose waiting operations may start or be cancelled when one of theirs ends. */
-    private readonly batches: { advance(scope: ProjectScope, batchId: string): Promise<void> },
+    /** Starts or cancels what waited for an operation that ended (batch dependents, queued operations). */
+    private readonly scheduler: { operationEnded(scope: ProjectScope, operationId: string): Promise<void> },
     private readonly clock: Clock,
   ) {}
 
-  private async advanceBatch(job: JobRef): Promise<void> {
-    const operation = await this.operations.get(job, job.operationId);
-    if (operation?.batch) await this.batches.advance(job, operation.batch.batchId);
+  private async ended(job: JobRef): Promise<void> {
+    await this.scheduler.operationEnded(job, job.operationId);
   }
 
   private async notify(job: JobRef, event: CallbackEvent): Promise<void> {
@@ -76,7 +75,7 @@ export class LifecycleRecorder {
           });
           await this.notify(job, 'operation.completed');
         }
-        await this.advanceBatch(job);
+        await this.ended(job);
         return { recorded };
       }
       case 'failed': {
@@ -89,8 +88,8 @@ export class LifecycleRecorder {
           });
           await this.notify(job, 'operation.failed');
         }
-        // Also when the operation had already ended otherwise (cancelled, timed out): its batch moves on.
-        await this.advanceBatch(job);
+        // Also when the operation had already ended otherwise (cancelled, timed out): what waited on it moves on.
+        await this.ended(job);
         return { recorded };
       }
     }

@@ -8,7 +8,9 @@ import { progressOf } from './progress.ts';
 import { isTerminal, type JobRef, type OperationRecord, type ProjectScope } from './records.ts';
 import { listItemView, startedView, statusView, trackingUrl } from './views/operation-view.ts';
 import { startOperationBody, type CancelOperationBody, type ListOperationsQuery, type Priority, type RetryOperationBody, type StartOperationBody } from '../schemas/operation.ts';
-import { ValidationError } from './errors.ts';
+import { CapacityExceededError, ValidationError } from './errors.ts';
+
+const priorityRank: Record<Priority, number> = { Low: 0, Normal: 1, High: 2, Critical: 3 };
 
 export interface ResourcesAllocated {
   cpuUnits: number;
@@ -47,8 +49,25 @@ export class OperationService {
 
   /** Writes the operation and starts its execution; an execution that cannot start leaves it Failed, not silently Initiated. */
   async launch(operation: OperationRecord, resumeFrom?: PhaseId): Promise<void> {
+    try {
+      await this.operations.create(operation);
+    } catch (error) {
+      if (!(error instanceof CapacityExceededError)) throw error;
+      // No free slot in the project: the operation waits, and starts when one ends.
+      Object.assign(operation, { status: 'Queued', waitingFor: 'capacity' });
+      await this.operations.create(operation);
+      // A slot may have freed between the refusal and now, with nothing left to end and admit this one.
+      await this.admitQueued({ tenantId: operation.tenantId, projectId: operation.projectId });
+      const current = await this.operations.get(operation, operation.operationId);
+      if (current) Object.assign(operation, { status: current.status, executionArn: current.executionArn });
+      return;
+    }
+    await this.startExecution(operation, resumeFrom);
+  }
+
+  /** Starts the execution of an Initiated operation; one that cannot start is left Failed, not silently Initiated. */
+  private async startExecution(operation: OperationRecord, resumeFrom?: PhaseId): Promise<void> {
     const scope = { tenantId: operation.tenantId, projectId: operation.projectId };
-    await this.operations.create(operation);
     try {
       const { executionArn } = await this.workflows.start(operation.operationType, operation.jobId, { job: jobRefOf(operation), ...(resumeFrom ? { resumeFrom } : {}) });
       await this.operations.update(scope, operation.operationId, { executionArn });
@@ -60,6 +79,31 @@ export class OperationService {
       });
       throw error;
     }
+  }
+
+  /**
+   * Starts operations waiting for capacity while the project has free slots: higher priority
+   * first, then the longest waiting. The Queued → Initiated transition takes the slot, so
+   * concurrent calls never start more than the limit.
+   */
+  async admitQueued(scope: ProjectScope): Promise<number> {
+    const { items } = await this.operations.list(scope, { status: 'Queued' }, 0, 100);
+    const waiting = items
+      .filter((op) => op.waitingFor === 'capacity')
+      .sort((a, b) => priorityRank[b.priority] - priorityRank[a.priority] || a.dateCreated.localeCompare(b.dateCreated));
+    let admitted = 0;
+    for (const op of waiting) {
+      try {
+        if (!(await this.operations.transition(scope, op.operationId, ['Queued'], 'Initiated'))) continue;
+      } catch (error) {
+        if (error instanceof CapacityExceededError) break;
+        throw error;
+      }
+      const resumeFrom = op.retry?.retryMode === 'resume' && op.retry.phasesPreserved > 0 ? op.phases[op.retry.phasesPreserved]?.id : undefined;
+      await this.startExecution({ ...op, status: 'Initiated' }, resumeFrom).catch(() => undefined);
+      admitted += 1;
+    }
+    return admitted;
   }
 
   /**

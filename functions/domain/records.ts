@@ -117,6 +117,8 @@ export interface OperationRecord extends ProjectScope {
   error?: OperationError;
   cancellation?: CancellationRecord;
   retry?: RetryRecord;
+  /** Why a Queued operation waits: for free capacity in its project (batch operations may also wait for dependencies). */
+  waitingFor?: 'capacity';
   /** Set on operations submitted in a batch. */
   batch?: { batchId: string; operationKey: string };
   /** Operations that build on this one: its retries and the reports generated from it. */
@@ -150,6 +152,8 @@ export interface RetryRecord {
 }
 
 export const terminalStatuses: readonly OperationStatus[] = ['Completed', 'Failed', 'Cancelled', 'Timeout'];
+/** Statuses that hold one of the project's slots. */
+export const activeStatuses: readonly OperationStatus[] = ['Initiated', 'Running'];
 export const isTerminal = (status: OperationStatus): boolean => terminalStatuses.includes(status);
 
 export type StatusCounts = Record<OperationStatus, number> & { total: number };

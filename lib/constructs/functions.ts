@@ -16,6 +16,8 @@ export interface FunctionsProps {
   /** Absolute path of the project root (topology entries are relative to it). */
   readonly projectRoot: string;
   readonly logRetention: logs.RetentionDays;
+  /** Settings every function gets. */
+  readonly environment: Record<string, string>;
 }
 
 /** Copies run-time files (fonts, ...) into the bundle under the same relative path, so module resolution finds them. */
@@ -49,7 +51,7 @@ export class Functions extends Construct {
           timeout: Duration.seconds(def.timeoutSeconds),
           tracing: lambda.Tracing.ACTIVE,
           logGroup,
-          environment: { NODE_OPTIONS: '--enable-source-maps' },
+          environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
           bundling: {
             format: OutputFormat.ESM,
             mainFields: ['module', 'main'],

@@ -10,6 +10,7 @@ import { assertVisibilityCoversConsumer } from '../../lib/constructs/queues.ts';
 import { PROJECT_ROOT, ProcessMiningStack } from '../../lib/process-mining-stack.ts';
 import {
   LAMBDA_NODE_MAJOR,
+  defaultMaxActiveOperationsPerProject,
   env,
   functions,
   methodNotAllowedFunction,
@@ -83,7 +84,7 @@ describe('functions', () => {
 
   it('sets exactly the environment variables the topology access implies', () => {
     for (const [id, { access }] of Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]) {
-      const expected = new Set<string>(['NODE_OPTIONS']);
+      const expected = new Set<string>(['NODE_OPTIONS', env.maxActiveOperationsPerProject]);
       if (access.table) expected.add(env.tableName);
       if (access.bucket) expected.add(env.bucketName);
       for (const machine of [...(access.startExecution ?? []), ...(access.stopExecution ?? [])]) expected.add(env.stateMachineArn(machine));
@@ -92,6 +93,7 @@ describe('functions', () => {
       const variables = resources[fnLogicalId(id)]!.Properties.Environment.Variables as Record<string, unknown>;
       expect(new Set(Object.keys(variables)), id).toEqual(expected);
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+      expect(variables[env.maxActiveOperationsPerProject]).toBe(String(defaultMaxActiveOperationsPerProject));
     }
   });
 

@@ -20,7 +20,8 @@ export async function setup(project: TestProject) {
   const root = resolve(import.meta.dirname, '../..');
   child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: dataDir },
+    // A small limit, so the tests can watch operations wait for a slot.
+    env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: dataDir, MAX_ACTIVE_OPERATIONS_PER_PROJECT: '2' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { batchService, callbackNotifier, jobJournal, operationStore, workflowEngine } from '../../composition.ts';
+import { callbackNotifier, jobJournal, operationStore, scheduler, workflowEngine } from '../../composition.ts';
 import type { JobRef } from '../../domain/records.ts';
 
 interface CancellationRequest {
@@ -26,7 +26,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
       });
       const operation = await operationStore().get(request.job, request.job.operationId);
       if (operation?.cancellation?.notifyCallbacks) await callbackNotifier().notify(operation, 'operation.cancelled');
-      if (operation?.batch) await batchService().advance(request.job, operation.batch.batchId);
+      await scheduler().operationEnded(request.job, request.job.operationId);
     } catch (error) {
       console.error(JSON.stringify({ level: 'ERROR', message: 'Cancellation failed', messageId: record.messageId, error: error instanceof Error ? error.message : String(error) }));
       failures.push({ itemIdentifier: record.messageId });
