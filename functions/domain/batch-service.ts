@@ -36,7 +36,12 @@ export class BatchService {
     await Promise.all(plan.filter((p) => !p.datasetFrom && !p.sourceFrom).map((p) => this.operationService.checkInputs(scope, p.request)));
     const now = this.clock.now();
     const batchId = `batch-${randomUUID()}`;
-    const created = plan.map((p) => ({ plan: p, operation: { ...newOperation(scope, p.request, userId, now), batch: { batchId, operationKey: p.operationKey } } }));
+    const created = await Promise.all(
+      plan.map(async (p) => ({
+        plan: p,
+        operation: await this.operationService.withEstimate({ ...newOperation(scope, p.request, userId, now), batch: { batchId, operationKey: p.operationKey } }),
+      })),
+    );
     const batch: BatchRecord = {
       ...scope,
       batchId,

@@ -3,6 +3,7 @@ import { NotFoundError } from './errors.ts';
 import type { Clock, DatasetStore, JobJournal, JobScope, OperationStore } from './ports.ts';
 import { progressOf } from './progress.ts';
 import { recordsPerSecond, resourceUsageOf } from './views/measurements.ts';
+import { estimatesOf } from './views/operation-view.ts';
 import type { LogEntry, LogLevel, OperationRecord, PhaseRecord, ResourceSample, TimelineEvent } from './records.ts';
 import type { JobLogsQuery, JobMetricsQuery, JobTimelineQuery, TrackingQuery } from '../schemas/job.ts';
 import { logLevels } from '../schemas/job.ts';
@@ -75,7 +76,7 @@ export class JobTrackingService {
         processingRate: rate === null ? null : `${rate} records/second`,
         memoryUsage: sample ? formatBytes(sample.rssBytes) : null,
         cpuUsage: sample ? Math.round(sample.cpuPercent) : null,
-        estimatedCompletion: null,
+        estimatedCompletion: estimatesOf(op, this.clock.now()).estimatedCompletion,
       },
     };
   }
@@ -97,8 +98,8 @@ export class JobTrackingService {
         startTime: op.startTime ?? null,
         ...(op.startTime ? { elapsedTime: humanDuration(elapsedMs(op.startTime, op.endTime ?? this.clock.now())) } : {}),
         ...(op.endTime ? { endTime: op.endTime } : {}),
-        estimatedRemaining: null,
-        estimatedCompletion: null,
+        estimatedRemaining: estimatesOf(op, this.clock.now()).estimatedRemaining,
+        estimatedCompletion: estimatesOf(op, this.clock.now()).estimatedCompletion,
       },
       stages: op.phases.map((phase, i) => stageView(phase, i + 1, op)),
       currentActivity: current ? { component: current.component, operation: current.message, details: current.details ?? null } : null,
@@ -235,7 +236,7 @@ export class JobTrackingService {
           progress: progress.percentage,
           startTime: op.startTime ?? null,
           ...(op.endTime ? { endTime: op.endTime } : {}),
-          estimatedCompletion: null,
+          estimatedCompletion: estimatesOf(op, this.clock.now()).estimatedCompletion,
           currentStage: progress.currentPhase,
           submittedBy: op.submittedBy,
           priority: op.priority,

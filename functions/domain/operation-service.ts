@@ -6,9 +6,10 @@ import { jobObjectKey } from './phases/checkpoint-keys.ts';
 import type { CancellationQueue, Clock, ObjectStore, OperationFilter, OperationStore, WorkflowEngine } from './ports.ts';
 import { progressOf } from './progress.ts';
 import { isTerminal, type JobRef, type OperationRecord, type ProjectScope } from './records.ts';
-import { listItemView, startedView, statusView, trackingUrl } from './views/operation-view.ts';
+import { estimatesOf, listItemView, startedView, statusView, trackingUrl } from './views/operation-view.ts';
 import { startOperationBody, type CancelOperationBody, type ListOperationsQuery, type Priority, type RetryOperationBody, type StartOperationBody } from '../schemas/operation.ts';
 import { CapacityExceededError, ValidationError } from './errors.ts';
+import { estimateFrom } from './estimates.ts';
 
 const priorityRank: Record<Priority, number> = { Low: 0, Normal: 1, High: 2, Critical: 3 };
 
@@ -39,12 +40,20 @@ export class OperationService {
 
   async start(scope: ProjectScope, body: StartOperationBody, userId: string) {
     await this.checkInputs(scope, body);
-    const operation = newOperation(scope, body, userId, this.clock.now());
+    const operation = await this.withEstimate(newOperation(scope, body, userId, this.clock.now()));
     await this.launch(operation);
     if (body.operationType === 'ReportGeneration') {
       await this.operations.addDependent(scope, body.parameters.sourceOperationId, { operationId: operation.operationId, jobId: operation.jobId, relation: 'report' });
     }
-    return startedView(operation, this.resourcesAllocated);
+    return startedView(operation, this.resourcesAllocated, this.clock.now());
+  }
+
+  /** Adds the expected run time, from the project's last completed operations of the same type. */
+  async withEstimate(operation: OperationRecord): Promise<OperationRecord> {
+    const { items } = await this.operations.list(operation, { status: 'Completed', operationType: operation.operationType }, 0, 20);
+    const estimate = estimateFrom(items);
+    if (estimate) operation.estimate = estimate;
+    return operation;
   }
 
   /** Writes the operation and starts its execution; an execution that cannot start leaves it Failed, not silently Initiated. */
@@ -139,6 +148,8 @@ export class OperationService {
         phasesPreserved: completed.length,
       },
     };
+    // A resumed run skips phases, so whole-run history would overstate it: only restarts are estimated.
+    if (body.retryMode === 'restart') await this.withEstimate(operation);
     // The carried-over phases' outputs (checkpoints, results, artifacts) move with them.
     if (completed.length) await this.objects.copyPrefix(jobObjectKey(original, ''), jobObjectKey(operation, ''));
     await this.launch(operation, body.retryMode === 'resume' && completed.length ? resumeFrom!.id : undefined);
@@ -150,8 +161,8 @@ export class OperationService {
       retryNumber,
       resumeFromPhase: operation.retry!.resumeFromPhase,
       status: operation.status,
-      estimatedDuration: null,
-      estimatedCompletion: null,
+      estimatedDuration: estimatesOf(operation, this.clock.now()).estimatedDuration,
+      estimatedCompletion: estimatesOf(operation, this.clock.now()).estimatedCompletion,
       trackingUrl: trackingUrl(operation),
       jobId: operation.jobId,
       preservedResults: {

@@ -117,6 +117,8 @@ export interface OperationRecord extends ProjectScope {
   error?: OperationError;
   cancellation?: CancellationRecord;
   retry?: RetryRecord;
+  /** Expected run time from this project's completed operations of the same type; absent without enough history. */
+  estimate?: DurationEstimate;
   /** Why a Queued operation waits: for free capacity in its project (batch operations may also wait for dependencies). */
   waitingFor?: 'capacity';
   /** Set on operations submitted in a batch. */
@@ -225,4 +227,13 @@ export interface BatchRecord extends ProjectScope {
   failurePolicy: { stopOnFirstFailure: boolean; continueIndependentOperations: boolean; retryFailedOperations: false };
   createdAt: string;
   submittedBy: string;
+}
+
+export interface DurationEstimate {
+  /** Median run time (start to end) of the operations it is based on. */
+  durationMs: number;
+  /** Their interquartile range, the estimate's spread. */
+  lowMs: number;
+  highMs: number;
+  basedOnOperations: number;
 }

@@ -28,5 +28,13 @@ describe('admission by priority within a per-project limit', () => {
 
     const list = await call('GET', `${project.base}/async/operations`, { token: project.token });
     expect(list.body.summary).toMatchObject({ totalOperations: 5, completed: 5, queued: 0, running: 0, initiated: 0 });
+
+    // Five completed runs of this type: the next one gets an estimate from them.
+    const next = await startAnalysis(project, datasetId, { operationName: 'estimated' });
+    expect(next.body.estimateBasis).toMatchObject({ completedOperations: 5, medianDurationMs: expect.any(Number) });
+    expect(next.body.estimatedDuration).toEqual(expect.any(String));
+    expect(Date.parse(next.body.estimatedCompletion)).toBeGreaterThan(Date.parse(next.body.dateCreated));
+    const finished = await waitForStatus(project, next.body.operationId, ['Completed']);
+    expect(finished.progress.estimatedCompletion).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { elapsedMs, humanDuration } from '../durations.ts';
 import { recordsPerSecond, resourceUsageOf } from './measurements.ts';
 import { progressOf } from '../progress.ts';
-import type { OperationRecord, PhaseRecord } from '../records.ts';
+import { isTerminal, type OperationRecord, type PhaseRecord } from '../records.ts';
 
 export const trackingUrl = (op: OperationRecord): string => `/api/${op.tenantId}/${op.projectId}/async/operation/${op.operationId}`;
 
@@ -29,15 +29,30 @@ function processingRate(op: OperationRecord): string | null {
   return rate === null ? null : `${rate * 60} records/minute`;
 }
 
-export function startedView(op: OperationRecord, resourcesAllocated: { cpuUnits: number; memoryGB: number }) {
+/** Estimates come from the project's completed runs of the same type; without them, null. */
+export function estimatesOf(op: OperationRecord, now: Date) {
+  const estimate = op.estimate;
+  if (!estimate || isTerminal(op.status)) return { estimatedDuration: null, estimatedRemaining: null, estimatedCompletion: null };
+  const low = humanDuration(estimate.lowMs);
+  const high = humanDuration(estimate.highMs);
+  const started = op.startTime ? Date.parse(op.startTime) : now.getTime();
+  const completion = started + estimate.durationMs;
+  return {
+    estimatedDuration: low === high ? low : `${low} - ${high}`,
+    estimatedRemaining: humanDuration(Math.max(0, completion - now.getTime())),
+    estimatedCompletion: new Date(Math.max(completion, now.getTime())).toISOString(),
+    estimateBasis: { completedOperations: estimate.basedOnOperations, medianDurationMs: estimate.durationMs },
+  };
+}
+
+export function startedView(op: OperationRecord, resourcesAllocated: { cpuUnits: number; memoryGB: number }, now = new Date()) {
+  const { estimatedRemaining: _remaining, ...estimated } = estimatesOf(op, now);
   return {
     operationId: op.operationId,
     operationType: op.operationType,
     operationName: op.operationName,
     status: op.status,
-    // No history of comparable runs yet, so nothing honest can be estimated.
-    estimatedDuration: null,
-    estimatedCompletion: null,
+    ...estimated,
     trackingUrl: trackingUrl(op),
     jobId: op.jobId,
     webhooksRegistered: Object.values(op.callbacks ?? {}).filter(Boolean).length,
@@ -60,8 +75,8 @@ export function statusView(op: OperationRecord, now: Date) {
       ...progress,
       startTime: op.startTime ?? null,
       ...(op.startTime ? { elapsedTime: humanDuration(elapsedMs(op.startTime, op.endTime ?? now)) } : {}),
-      estimatedRemaining: null,
-      estimatedCompletion: null,
+      estimatedRemaining: estimatesOf(op, now).estimatedRemaining,
+      estimatedCompletion: estimatesOf(op, now).estimatedCompletion,
     },
     execution: {
       executionId: op.jobId,
@@ -106,6 +121,7 @@ export function listItemView(op: OperationRecord, includeDetails: boolean, now: 
     ...(op.startTime ? { startTime: op.startTime } : {}),
     ...durationFields(op.startTime, op.endTime, now),
     ...(progress.currentPhase ? { currentPhase: progress.currentPhase } : {}),
+    ...(estimatesOf(op, now).estimatedCompletion ? { estimatedCompletion: estimatesOf(op, now).estimatedCompletion } : {}),
     ...(op.processedRecords !== undefined ? { recordsProcessed: op.processedRecords } : {}),
     ...(usage ? { resourceUsage: { cpuUsage: usage.cpuUsage, memoryUsage: usage.memoryUsage } } : {}),
     ...(includeDetails ? { jobId: op.jobId, submittedBy: op.submittedBy, phases: op.phases.map(phaseView), ...(op.error ? { error: op.error } : {}) } : {}),

@@ -18,6 +18,7 @@ function memoryStore() {
   const items = new Map<string, OperationRecord>();
   const store: Partial<OperationStore> = {
     create: async (op) => void items.set(op.operationId, structuredClone(op)),
+    list: async () => ({ items: [], hasMore: false }),
     get: async (_s, id) => structuredClone(items.get(id)),
     update: async (_s, id, fields) => void Object.assign(items.get(id)!, fields),
     transition: async (_s, id, from, to, fields = {}) => {
