@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatasetService } from './dataset-service.ts';
-import { ConflictError, NotFoundError } from './errors.ts';
+import { CapacityExceededError, ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { estimateFrom } from './estimates.ts';
 import { phasesByOperationType, type PhaseId } from './operation-types.ts';
 import { jobObjectKey } from './phases/checkpoint-keys.ts';
 import type { CancellationQueue, Clock, ObjectStore, OperationFilter, OperationStore, WorkflowEngine } from './ports.ts';
@@ -8,8 +9,6 @@ import { progressOf } from './progress.ts';
 import { isTerminal, type JobRef, type OperationRecord, type ProjectScope } from './records.ts';
 import { estimatesOf, listItemView, startedView, statusView, trackingUrl } from './views/operation-view.ts';
 import { startOperationBody, type CancelOperationBody, type ListOperationsQuery, type Priority, type RetryOperationBody, type StartOperationBody } from '../schemas/operation.ts';
-import { CapacityExceededError, ValidationError } from './errors.ts';
-import { estimateFrom } from './estimates.ts';
 
 const priorityRank: Record<Priority, number> = { Low: 0, Normal: 1, High: 2, Critical: 3 };
 
