@@ -1,5 +1,10 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { readEventLog, type EventLogFormat } from '../../../functions/mining/ingest/read-event-log.ts';
+import type { ValidationReport } from '../../../functions/mining/ingest/validation-report.ts';
+import type { EventLog } from '../../../functions/mining/log/event-log.ts';
 
 /** Datasets shared by every checkout at `../shared/datasets` from the project root. */
 export const DATASETS_DIR = fileURLToPath(new URL('../../../../shared/datasets/', import.meta.url));
@@ -14,4 +19,19 @@ export function bytes(text: string | Uint8Array, chunkSize = 1 << 16): AsyncIter
 
 export function stream(text: string): Readable {
   return Readable.from([Buffer.from(text, 'utf8')]);
+}
+
+/** A shared dataset read through the engine's own reader. */
+export function readDataset(file: string, format: EventLogFormat): Promise<{ log: EventLog; validation: ValidationReport }> {
+  return readEventLog(createReadStream(join(DATASETS_DIR, file)), { format });
+}
+
+/** A log with one case per trace and one event per minute, in trace order. */
+export async function logOfTraces(traces: string[][]): Promise<EventLog> {
+  const rows = ['case,activity,timestamp'];
+  let minute = 0;
+  traces.forEach((trace, c) => {
+    for (const activity of trace) rows.push(`c${c},${activity},${new Date(Date.UTC(2024, 0, 1) + minute++ * 60_000).toISOString()}`);
+  });
+  return (await readEventLog(bytes(rows.join('\n')), { format: 'csv' })).log;
 }

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_HEURISTICS_PARAMETERS,
@@ -9,22 +7,12 @@ import {
 } from '../../../functions/mining/discovery/heuristics-miner.ts';
 import { heuristicsNetToPetriNet } from '../../../functions/mining/discovery/heuristics-petri-net.ts';
 import { petriNetSize, type PetriNet } from '../../../functions/mining/models/petri-net.ts';
-import { readEventLog, type EventLogFormat } from '../../../functions/mining/ingest/read-event-log.ts';
+import type { EventLogFormat } from '../../../functions/mining/ingest/read-event-log.ts';
 import type { EventLog } from '../../../functions/mining/log/event-log.ts';
-import { DATASETS_DIR, bytes } from './helpers.ts';
+import { logOfTraces, readDataset } from './helpers.ts';
 
-async function load(file: string, format: EventLogFormat): Promise<EventLog> {
-  return (await readEventLog(createReadStream(join(DATASETS_DIR, file)), { format })).log;
-}
-
-async function logOf(traces: string[][]): Promise<EventLog> {
-  const rows = ['case,activity,timestamp'];
-  let minute = 0;
-  traces.forEach((trace, c) => {
-    for (const activity of trace) rows.push(`c${c},${activity},${new Date(Date.UTC(2024, 0, 1) + minute++ * 60_000).toISOString()}`);
-  });
-  return (await readEventLog(bytes(rows.join('\n')), { format: 'csv' })).log;
-}
+const load = async (file: string, format: EventLogFormat): Promise<EventLog> => (await readDataset(file, format)).log;
+const logOf = logOfTraces;
 
 function edge(net: HeuristicsNet, from: string, to: string) {
   return net.edges.find((e) => e.from === from && e.to === to);

@@ -1,14 +1,12 @@
-import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { summarizeLog, type LogSummary } from '../../../functions/mining/discovery/summarize-log.ts';
 import { variants } from '../../../functions/mining/discovery/variants.ts';
-import { readEventLog, type EventLogFormat } from '../../../functions/mining/ingest/read-event-log.ts';
+import type { EventLogFormat } from '../../../functions/mining/ingest/read-event-log.ts';
 import { caseDurationStats } from '../../../functions/mining/performance/case-duration-stats.ts';
 import { deserializeEventLog, serializeEventLog } from '../../../functions/mining/log/event-log-codec.ts';
 import type { EventLog } from '../../../functions/mining/log/event-log.ts';
 import type { ValidationReport } from '../../../functions/mining/ingest/validation-report.ts';
-import { DATASETS_DIR } from './helpers.ts';
+import { readDataset } from './helpers.ts';
 
 /**
  * Reference figures from ../shared/README.md (PM4Py 2.7.11, cross-checked), where we follow
@@ -59,9 +57,7 @@ const references: Reference[] = [
   },
 ];
 
-async function load(file: string, format: EventLogFormat): Promise<{ log: EventLog; validation: ValidationReport }> {
-  return readEventLog(createReadStream(join(DATASETS_DIR, file)), { format });
-}
+const load = readDataset;
 
 describe.each(references)('$file', ({ file, format, summary, medianDurationS }) => {
   let log: EventLog;
