@@ -11,6 +11,8 @@
  * The steps are the functions the analysis phases call (functions/mining/analysis), so the
  * figures are those of the service's own pipeline; report renders the SVG map, anomalies CSV,
  * PDF and PNML, the default export formats.
+ * Discovery includes the Inductive Miner (tree, workflow net, BPMN, token replay); `inductive`
+ * times IM's tree alone on the same log, outside the total.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -22,13 +24,14 @@ import { analyseBehaviour } from '../functions/mining/analysis/analyse-behaviour
 import { analysePerformance } from '../functions/mining/analysis/analyse-performance.ts';
 import { recommendationsOf, renderReports, reportInputOf } from '../functions/mining/analysis/analysis-report.ts';
 import { discoverProcess } from '../functions/mining/analysis/discover-process.ts';
+import { inductiveMiner } from '../functions/mining/discovery/inductive/inductive-miner.ts';
 import { writeSyntheticCsv } from './synthetic-log.ts';
 
 export interface BenchResult {
   name: string;
   events: number;
   cases: number;
-  seconds: { ingest: number; discovery: number; performance: number; anomalies: number; report: number; total: number };
+  seconds: { ingest: number; discovery: number; performance: number; anomalies: number; report: number; total: number; inductive: number };
   eventsPerSecond: number;
   baselineRssBytes: number;
   peakRssBytes: number;
@@ -70,6 +73,8 @@ async function runOne(path: string, name: string): Promise<BenchResult> {
   const [{ log }, ingest] = await timed(() => readEventLog(createReadStream(path, { highWaterMark: 1 << 16 }), { format: formatOf(path) }));
   clearInterval(timer);
   const [discovered, discovery] = await timed(() => discoverProcess(log));
+  // IM's process tree alone (PM4Py's discover_process_tree_inductive), for the comparison with PM4Py.
+  const [, inductive] = await timed(() => inductiveMiner(log));
   const [performanceAnalysis, performanceSeconds] = await timed(() => analysePerformance(log));
   const [behaviour, anomalies] = await timed(() => analyseBehaviour(log, discovered.heuristicsPetriNet, { anomalies: true, predictions: true }));
   const [, report] = await timed(async () => {
@@ -80,6 +85,8 @@ async function runOne(path: string, name: string): Promise<BenchResult> {
       anomalies: behaviour.anomalies,
       alphaNet: discovered.alphaNet,
       heuristicsNet: discovered.heuristicsPetriNet,
+      inductiveNet: discovered.inductivePetriNet,
+      inductiveBpmn: discovered.inductiveBpmn,
     };
     const input = reportInputOf(documents, name, new Date().toISOString(), null, recommendationsOf(documents, null));
     return renderReports(documents, input, ['SVG', 'CSV', 'PDF', 'PNML'], { visualizations: true });
@@ -92,7 +99,7 @@ async function runOne(path: string, name: string): Promise<BenchResult> {
     name,
     events,
     cases: log.caseIds.length,
-    seconds: { ingest, discovery, performance: performanceSeconds, anomalies, report, total },
+    seconds: { ingest, discovery, performance: performanceSeconds, anomalies, report, total, inductive },
     // Report rendering is excluded: its cost depends on the graph, not on the number of events.
     eventsPerSecond: Math.round(events / (total - report)),
     baselineRssBytes,
@@ -130,7 +137,7 @@ function runChild(path: string, name: string): Promise<BenchResult> {
 
 function table(results: BenchResult[]): string {
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
-  const header = ['log', 'events', 'cases', 'ingest s', 'discov s', 'perf s', 'anom s', 'report s', 'total s'];
+  const header = ['log', 'events', 'cases', 'ingest s', 'discov s', 'perf s', 'anom s', 'report s', 'total s', 'IM s'];
   header.push('events/s', 'base MB', 'peak MB');
   const rows = results.map((r) => [
     r.name,
@@ -142,6 +149,7 @@ function table(results: BenchResult[]): string {
     r.seconds.anomalies.toFixed(3),
     r.seconds.report.toFixed(3),
     r.seconds.total.toFixed(3),
+    r.seconds.inductive.toFixed(3),
     r.eventsPerSecond.toLocaleString('en-US'),
     mb(r.baselineRssBytes),
     mb(r.peakRssBytes),

@@ -12,6 +12,8 @@ export const analysisDocuments = [
   checkpointKeys.anomalies,
   checkpointKeys.alphaNet,
   checkpointKeys.heuristicsNet,
+  checkpointKeys.inductiveNet,
+  checkpointKeys.inductiveBpmn,
 ] as const;
 
 async function optional<T>(context: PhaseContext, name: string): Promise<T | null> {
@@ -19,15 +21,18 @@ async function optional<T>(context: PhaseContext, name: string): Promise<T | nul
 }
 
 export async function loadAnalysisDocuments(context: PhaseContext): Promise<AnalysisDocuments> {
-  const [discovery, performance, behaviour, anomalies, alphaNet, heuristicsNet] = await Promise.all([
+  const [discovery, performance, behaviour, anomalies, alphaNet, heuristicsNet, inductiveNet, inductiveBpmn] = await Promise.all([
     loadJson<AnalysisDocuments['discovery']>(context, checkpointKeys.discovery),
     loadJson<AnalysisDocuments['performance']>(context, checkpointKeys.performance),
     optional<AnalysisDocuments['behaviour']>(context, checkpointKeys.behaviour),
     optional<AnalysisDocuments['anomalies']>(context, checkpointKeys.anomalies),
     loadJson<AnalysisDocuments['alphaNet']>(context, checkpointKeys.alphaNet),
     loadJson<AnalysisDocuments['heuristicsNet']>(context, checkpointKeys.heuristicsNet),
+    // Analyses stored before the Inductive Miner existed have neither.
+    optional<NonNullable<AnalysisDocuments['inductiveNet']>>(context, checkpointKeys.inductiveNet),
+    optional<NonNullable<AnalysisDocuments['inductiveBpmn']>>(context, checkpointKeys.inductiveBpmn),
   ]);
-  return { discovery, performance, behaviour, anomalies, alphaNet, heuristicsNet };
+  return { discovery, performance, behaviour, anomalies, alphaNet, heuristicsNet, inductiveNet, inductiveBpmn };
 }
 
 /** Stores rendered reports under the job and describes them as artifacts. */

@@ -10,6 +10,8 @@ export const checkpointKeys = {
   behaviour: 'results/behaviour.json',
   alphaNet: 'models/alpha-net.json',
   heuristicsNet: 'models/heuristics-petri-net.json',
+  inductiveNet: 'models/inductive-petri-net.json',
+  inductiveBpmn: 'models/inductive-bpmn.json',
   results: 'results/results.json',
 } as const;
 

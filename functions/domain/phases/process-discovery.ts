@@ -2,14 +2,17 @@ import { discoverProcess } from '../../mining/analysis/discover-process.ts';
 import type { PhaseWork } from '../phase-runner.ts';
 import { checkpointKeys, loadEventLog, saveJson } from './checkpoints.ts';
 
-/** Discovers the process and stores the discovery document and both nets for later stages. */
+/** Discovers the process and stores the discovery document and the models for later stages. */
 export const processDiscovery: PhaseWork = async (context) => {
   const log = await loadEventLog(context);
-  const { discovery, alphaNet, heuristicsPetriNet } = discoverProcess(log);
+  const { discovery, alphaNet, heuristicsPetriNet, inductivePetriNet, inductiveBpmn, warnings } = discoverProcess(log);
+  for (const warning of warnings) context.log('WARN', warning);
   await Promise.all([
     saveJson(context, checkpointKeys.discovery, discovery),
     saveJson(context, checkpointKeys.alphaNet, alphaNet),
     saveJson(context, checkpointKeys.heuristicsNet, heuristicsPetriNet),
+    ...(inductivePetriNet === null ? [] : [saveJson(context, checkpointKeys.inductiveNet, inductivePetriNet)]),
+    ...(inductiveBpmn === null ? [] : [saveJson(context, checkpointKeys.inductiveBpmn, inductiveBpmn)]),
   ]);
   context.milestone('Milestone', 'Process model discovered', {
     activitiesFound: discovery.activities.length,
@@ -27,7 +30,11 @@ export const processDiscovery: PhaseWork = async (context) => {
       endActivities: Object.keys(discovery.endActivities).length,
       alphaNet: discovery.alphaNet.size,
       heuristicsNet: { nodes: discovery.heuristicsNet.nodes.length, edges: discovery.heuristicsNet.edges.length, ...discovery.heuristicsNet.petriNetSize },
-      modelsGenerated: 2,
+      inductive:
+        discovery.inductive === null
+          ? null
+          : { variant: discovery.inductive.variant, ...discovery.inductive.petriNet, logFitness: discovery.inductive.fitness.logFitness },
+      modelsGenerated: discovery.inductive === null ? 2 : 3,
     },
   };
 };

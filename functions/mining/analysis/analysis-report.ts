@@ -3,9 +3,10 @@ import type { PerformanceAnalysis } from './analyse-performance.ts';
 import type { ProcessDiscovery } from './discover-process.ts';
 import { recommend, type Recommendation } from '../insights/recommendations.ts';
 import type { Anomaly } from '../ml/anomalies.ts';
+import { toBpmnXml, type BpmnModel } from '../models/bpmn.ts';
 import type { PetriNet } from '../models/petri-net.ts';
 import { toPnml } from '../models/pnml.ts';
-import { renderAnomaliesCsv, renderPdfReport, renderPptxReport, renderProcessMapSvg, type ReportInput } from '../report/index.ts';
+import { renderAnomaliesCsv, renderBpmnSvg, renderPdfReport, renderPptxReport, renderProcessMapSvg, type ReportInput } from '../report/index.ts';
 
 /** What an analysis produced, as the report stage reads it back. */
 export interface AnalysisDocuments {
@@ -15,6 +16,9 @@ export interface AnalysisDocuments {
   anomalies: Anomaly[] | null;
   alphaNet: PetriNet;
   heuristicsNet: PetriNet;
+  /** The Inductive Miner's net and BPMN model; absent from analyses stored before it existed. */
+  inductiveNet?: PetriNet | null;
+  inductiveBpmn?: BpmnModel | null;
 }
 
 /** The loading stage's validation figures the report and recommendations use. */
@@ -80,13 +84,27 @@ export interface RenderedArtifact {
   body: Buffer | string;
 }
 
-/** Renders the requested export formats (SVG, CSV, PDF, PowerPoint, PNML); JSON is the results document itself. */
+/**
+ * Renders the requested export formats (SVG, CSV, PDF, PowerPoint, PNML); JSON is the results
+ * document itself. The models export (PNML) also carries the Inductive Miner's BPMN model.
+ */
 export async function renderReports(analysis: AnalysisDocuments, input: ReportInput, formats: readonly string[], options: { visualizations: boolean }): Promise<RenderedArtifact[]> {
   const wanted = new Set(formats);
   const out: RenderedArtifact[] = [];
   if (wanted.has('SVG') || options.visualizations) {
     const map = await renderProcessMapSvg(input.processMap);
     out.push({ name: 'Process Model Visualization', type: 'Visualization', format: 'SVG', file: 'reports/process-map.svg', contentType: 'image/svg+xml', description: map.title, body: map.svg });
+    if (analysis.inductiveBpmn) {
+      out.push({
+        name: 'Inductive Miner BPMN Diagram',
+        type: 'Visualization',
+        format: 'SVG',
+        file: 'reports/inductive-bpmn.svg',
+        contentType: 'image/svg+xml',
+        description: 'The Inductive Miner process tree drawn as BPMN',
+        body: renderBpmnSvg(analysis.inductiveBpmn),
+      });
+    }
   }
   if (wanted.has('CSV') && analysis.anomalies) {
     out.push({
@@ -118,6 +136,13 @@ export async function renderReports(analysis: AnalysisDocuments, input: ReportIn
       { name: 'Alpha Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/alpha-net.pnml', contentType: 'application/xml', description: 'Petri net discovered by the Alpha Miner', body: toPnml(analysis.alphaNet) },
       { name: 'Heuristics Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/heuristics-net.pnml', contentType: 'application/xml', description: 'Petri net of the Heuristics Miner net (PM4Py default thresholds)', body: toPnml(analysis.heuristicsNet) },
     );
+    const tree = analysis.discovery.inductive?.processTree;
+    if (analysis.inductiveNet) {
+      out.push({ name: 'Inductive Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/inductive-net.pnml', contentType: 'application/xml', description: `Sound workflow net of the process tree ${tree ?? ''}`.trim(), body: toPnml(analysis.inductiveNet) });
+    }
+    if (analysis.inductiveBpmn) {
+      out.push({ name: 'Inductive Miner BPMN Model', type: 'Model', format: 'BPMN', file: 'models/inductive.bpmn', contentType: 'application/xml', description: 'BPMN 2.0 process with diagram of the Inductive Miner process tree', body: toBpmnXml(analysis.inductiveBpmn) });
+    }
   }
   return out;
 }

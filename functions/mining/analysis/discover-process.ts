@@ -6,7 +6,9 @@ import { heuristicsNetToPetriNet } from '../discovery/heuristics-petri-net.ts';
 import { processComplexity, type ProcessComplexity } from '../discovery/process-complexity.ts';
 import { variants, type VariantSummary } from '../discovery/variants.ts';
 import type { EventLog } from '../log/event-log.ts';
+import type { BpmnModel } from '../models/bpmn.ts';
 import { petriNetSize, type PetriNet, type PetriNetSize } from '../models/petri-net.ts';
+import { discoverInductive, type InductiveDiscovery } from './discover-inductive.ts';
 
 export interface ProcessDiscovery {
   cases: number;
@@ -19,6 +21,8 @@ export interface ProcessDiscovery {
   alphaNet: { places: AlphaPlace[]; transitions: (string | null)[]; size: PetriNetSize };
   heuristicsNet: Pick<HeuristicsNet, 'nodes' | 'edges' | 'parameters'> & { petriNetSize: PetriNetSize };
   complexity: ProcessComplexity;
+  /** The Inductive Miner's tree, net size and fitness; null when skipped (see `warnings`). */
+  inductive: InductiveDiscovery | null;
 }
 
 export interface ProcessDiscoveryResult {
@@ -26,19 +30,33 @@ export interface ProcessDiscoveryResult {
   alphaNet: PetriNet;
   /** The Heuristics net as a Petri net, for replay and export. */
   heuristicsPetriNet: PetriNet;
+  /** The Inductive Miner's workflow net and BPMN model, for export; null when skipped. */
+  inductivePetriNet: PetriNet | null;
+  inductiveBpmn: BpmnModel | null;
+  /** Why something was not computed, for the job's log. */
+  warnings: string[];
+}
+
+export interface DiscoveryOptions {
+  /** Variants listed in full, most frequent first (default 20). */
+  topVariants?: number;
+  /** The Inductive Miner's noise threshold: 0 (default) runs IM, above 0 IMf. */
+  noiseThreshold?: number;
 }
 
 /**
  * Everything discovery derives from a log: activities, the directly-follows graph, variants
  * (top `topVariants`), the Alpha Miner net, the Heuristics Miner net with PM4Py's default
- * thresholds, and the complexity label.
+ * thresholds, the Inductive Miner's tree with its net and BPMN model, and the complexity label.
  */
-export function discoverProcess(log: EventLog, topVariants = 20): ProcessDiscoveryResult {
+export function discoverProcess(log: EventLog, options: DiscoveryOptions = {}): ProcessDiscoveryResult {
+  const topVariants = options.topVariants ?? 20;
   const dfg = directlyFollowsGraph(log);
   const variantSummary = variants(log, { limit: topVariants });
   const alpha = alphaMiner(log);
   const heuristics = heuristicsMiner(log);
   const heuristicsPetriNet = heuristicsNetToPetriNet(heuristics);
+  const inductive = discoverInductive(log, options.noiseThreshold ?? 0);
   return {
     discovery: {
       cases: log.caseIds.length,
@@ -51,8 +69,12 @@ export function discoverProcess(log: EventLog, topVariants = 20): ProcessDiscove
       alphaNet: { places: alpha.places, transitions: alpha.net.transitions.map((t) => t.label), size: petriNetSize(alpha.net) },
       heuristicsNet: { nodes: heuristics.nodes, edges: heuristics.edges, parameters: heuristics.parameters, petriNetSize: petriNetSize(heuristicsPetriNet) },
       complexity: processComplexity({ activities: log.activities.length, dfgEdges: dfg.length, variants: variantSummary.total, cases: log.caseIds.length }),
+      inductive: inductive.models?.discovery ?? null,
     },
     alphaNet: alpha.net,
     heuristicsPetriNet,
+    inductivePetriNet: inductive.models?.petriNet ?? null,
+    inductiveBpmn: inductive.models?.bpmn ?? null,
+    warnings: inductive.skipped === null ? [] : [inductive.skipped],
   };
 }

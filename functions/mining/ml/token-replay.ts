@@ -96,8 +96,10 @@ function fitnessOf(c: { missing: number; consumed: number; remaining: number; pr
 class Replayer {
   /** Visible transitions per activity code of the log. */
   private readonly candidates: (readonly number[] | undefined)[];
-  /** Silent firing sequences found before, by goal and marking. */
-  private readonly silentPaths = new Map<string, readonly number[] | null>();
+  /** Silent firing sequences found before, by goal (a transition, or EXACT / COVER), then by marking. */
+  private readonly silentPaths = new Map<number, MarkingTable<readonly number[] | null>>();
+  /** Silent transitions that can put a token, directly or through other silent ones, into a transition's inputs. */
+  private readonly feeding = new Map<number, readonly number[]>();
 
   constructor(
     private readonly net: CompiledNet,
@@ -121,7 +123,7 @@ class Replayer {
       if (chosen === undefined) {
         let best: readonly number[] | null = null;
         for (const t of transitions) {
-          const path = this.silentPath(marking, `t${t}`, (m) => this.enabled(m, t));
+          const path = this.silentPath(marking, t, (m) => this.enabled(m, t), this.feeders(t));
           if (path !== null && (best === null || path.length < best.length)) {
             best = path;
             chosen = t;
@@ -135,8 +137,8 @@ class Replayer {
     const final = net.final;
     if (!equals(marking, final)) {
       const path =
-        this.silentPath(marking, 'exact', (m) => equals(m, final)) ??
-        (covers(marking, final) ? null : this.silentPath(marking, 'cover', (m) => covers(m, final)));
+        this.silentPath(marking, EXACT, (m) => equals(m, final)) ??
+        (covers(marking, final) ? null : this.silentPath(marking, COVER, (m) => covers(m, final)));
       if (path !== null) for (const s of path) this.fire(marking, s, counts);
     }
     for (let p = 0; p < final.length; p++) {
@@ -175,57 +177,132 @@ class Replayer {
     }
   }
 
+  /** Fires an enabled t without counting tokens (search only). */
+  private fireEnabled(marking: Int32Array, t: number): void {
+    const inputs = this.net.inputs[t]!;
+    for (let i = 0; i < inputs.length; i += 2) marking[inputs[i]!]! -= inputs[i + 1]!;
+    const outputs = this.net.outputs[t]!;
+    for (let i = 0; i < outputs.length; i += 2) marking[outputs[i]!]! += outputs[i + 1]!;
+  }
+
   /** Shortest sequence of silent firings from `start` to a marking where `goal` holds; null when none is found. */
-  private silentPath(start: Int32Array, goalKey: string, goal: (m: Int32Array) => boolean): readonly number[] | null {
-    const silent = this.net.silent;
+  /**
+   * Only silent transitions feeding t's inputs can help enable t: dropping the others from a
+   * firing sequence leaves the rest enabled. Searching among them alone finds the same
+   * shortest paths, and finds them in large nets with concurrency (Inductive Miner nets),
+   * where the full search ran out of expansions in the branches that do not matter.
+   */
+  private feeders(t: number): readonly number[] {
+    let list = this.feeding.get(t);
+    if (list !== undefined) return list;
+    const net = this.net;
+    const producers = new Map<number, number[]>();
+    for (const s of net.silent) {
+      const outputs = net.outputs[s]!;
+      for (let i = 0; i < outputs.length; i += 2) (producers.get(outputs[i]!) ?? producers.set(outputs[i]!, []).get(outputs[i]!)!).push(s);
+    }
+    const chosen = new Set<number>();
+    const places: number[] = [];
+    const visit = (inputs: Int32Array) => {
+      for (let i = 0; i < inputs.length; i += 2) places.push(inputs[i]!);
+    };
+    visit(net.inputs[t]!);
+    const seenPlaces = new Set<number>();
+    while (places.length > 0) {
+      const p = places.pop()!;
+      if (seenPlaces.has(p)) continue;
+      seenPlaces.add(p);
+      for (const s of producers.get(p) ?? []) {
+        if (chosen.has(s)) continue;
+        chosen.add(s);
+        visit(net.inputs[s]!);
+      }
+    }
+    list = net.silent.filter((s) => chosen.has(s));
+    this.feeding.set(t, list);
+    return list;
+  }
+
+  private silentPath(start: Int32Array, goalKey: number, goal: (m: Int32Array) => boolean, silent: readonly number[] = this.net.silent): readonly number[] | null {
     if (silent.length === 0) return null;
-    const cacheKey = `${goalKey}|${markingKey(start)}`;
-    const cached = this.silentPaths.get(cacheKey);
+    let byMarking = this.silentPaths.get(goalKey);
+    if (byMarking === undefined) this.silentPaths.set(goalKey, (byMarking = new MarkingTable()));
+    const startHash = hashMarking(start);
+    const cached = byMarking.get(start, startHash);
     if (cached !== undefined) return cached;
 
-    const seen = new Set<string>([markingKey(start)]);
-    let frontier: { marking: Int32Array; path: number[] }[] = [{ marking: start, path: [] }];
+    // Breadth first, successors built in one scratch marking and kept only when new: interleavings
+    // of concurrent silent steps reach the same markings many times over.
+    interface SearchNode {
+      marking: Int32Array;
+      parent: SearchNode | null;
+      via: number;
+    }
+    const seen = new MarkingTable<true>();
+    seen.set(Int32Array.from(start), true, startHash);
+    let frontier: SearchNode[] = [{ marking: start, parent: null, via: -1 }];
+    const scratch = new Int32Array(start.length);
     let expansions = 0;
     let found: number[] | null = null;
     search: while (frontier.length > 0) {
-      const next: typeof frontier = [];
+      const next: SearchNode[] = [];
       for (const node of frontier) {
         if (++expansions > this.maxExpansions) break search;
         for (const s of silent) {
           if (!this.enabled(node.marking, s)) continue;
-          const m = Int32Array.from(node.marking);
-          const scratch: Counts = { missing: 0, consumed: 0, remaining: 0, produced: 0, activitiesNotInModel: 0 };
-          this.fire(m, s, scratch);
-          const key = markingKey(m);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const path = [...node.path, s];
-          if (goal(m)) {
-            found = path;
+          scratch.set(node.marking);
+          this.fireEnabled(scratch, s);
+          const hash = hashMarking(scratch);
+          if (seen.get(scratch, hash) !== undefined) continue;
+          const child: SearchNode = { marking: Int32Array.from(scratch), parent: node, via: s };
+          seen.set(child.marking, true, hash);
+          if (goal(child.marking)) {
+            found = [];
+            for (let n: SearchNode | null = child; n !== null && n.via >= 0; n = n.parent) found.push(n.via);
+            found.reverse();
             break search;
           }
-          next.push({ marking: m, path });
+          next.push(child);
         }
       }
       frontier = next;
     }
-    this.silentPaths.set(cacheKey, found);
+    byMarking.set(Int32Array.from(start), found, startHash);
     return found;
   }
 }
 
+/** Goals of the end-of-trace searches (transition goals are the transition's index). */
+const EXACT = -1;
+const COVER = -2;
+
+/** FNV-1a over the token counts. */
+function hashMarking(marking: Int32Array): number {
+  let h = 0x811c9dc5 ^ marking.length;
+  for (let i = 0; i < marking.length; i++) h = Math.imul(h ^ marking[i]!, 0x01000193);
+  return h;
+}
+
 /**
- * A marking as a string, one UTF-16 unit per place while counts stay below 0xffff (else a
- * `\uffff`-prefixed join, which the short form cannot produce). Replaces `join(',')`: silent
- * path search was 0.12 s of bpic2012's 0.2 s replay, mostly building those keys.
+ * Markings as map keys, by hash and then by content. Replaces string keys: building a string
+ * per marking was most of the replay of Inductive Miner nets (54 places, a lookup per event).
+ * Stored markings must not change afterwards.
  */
-function markingKey(marking: Int32Array): string {
-  // apply() passes every place as an argument: keep huge nets on the join form.
-  if (marking.length > 4096) return `\uffff${marking.join(',')}`;
-  for (let i = 0; i < marking.length; i++) {
-    if (marking[i]! >= 0xffff || marking[i]! < 0) return `\uffff${marking.join(',')}`;
+class MarkingTable<V> {
+  readonly #buckets = new Map<number, { marking: Int32Array; value: V }[]>();
+
+  get(marking: Int32Array, hash: number): V | undefined {
+    const bucket = this.#buckets.get(hash);
+    if (bucket === undefined) return undefined;
+    for (const entry of bucket) if (equals(entry.marking, marking)) return entry.value;
+    return undefined;
   }
-  return String.fromCharCode.apply(null, marking as unknown as number[]);
+
+  set(marking: Int32Array, value: V, hash: number): void {
+    const bucket = this.#buckets.get(hash);
+    if (bucket === undefined) this.#buckets.set(hash, [{ marking, value }]);
+    else bucket.push({ marking, value });
+  }
 }
 
 function sum(a: Int32Array): number {

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -34,4 +34,32 @@ export async function logOfTraces(traces: string[][]): Promise<EventLog> {
     for (const activity of trace) rows.push(`c${c},${activity},${new Date(Date.UTC(2024, 0, 1) + minute++ * 60_000).toISOString()}`);
   });
   return (await readEventLog(bytes(rows.join('\n')), { format: 'csv' })).log;
+}
+
+/** PM4Py 2.7's Inductive Miner figures for one variant of one log (`datasets/reference/inductive/<log>.json`). */
+export interface InductiveReference {
+  noiseThreshold: number;
+  processTree: string;
+  petriNet: { places: number; transitions: number; invisibleTransitions: number; arcs: number };
+  bpmn: { nodes: number; flows: number };
+  tokenReplayFitness: { perc_fit_traces: number; average_trace_fitness: number; log_fitness: number };
+}
+
+/**
+ * Every log with Inductive Miner references, with the dataset file it was computed from, so
+ * that a log added to the shared folder is checked without editing the tests.
+ */
+export function inductiveReferenceLogs(): { name: string; file: string; format: EventLogFormat; variants: Record<'IM' | 'IMf', InductiveReference> }[] {
+  const dir = join(DATASETS_DIR, 'reference', 'inductive');
+  const files = readdirSync(DATASETS_DIR);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const reference = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { log: string; variants: Record<'IM' | 'IMf', InductiveReference> };
+      const formats: EventLogFormat[] = ['xes.gz', 'xes', 'csv.gz', 'csv'];
+      const match = formats.flatMap((format) => (files.includes(`${reference.log}.${format}`) ? [{ file: `${reference.log}.${format}`, format }] : []))[0];
+      if (match === undefined) throw new Error(`No dataset for the reference ${f}`);
+      return { name: reference.log, ...match, variants: reference.variants };
+    });
 }

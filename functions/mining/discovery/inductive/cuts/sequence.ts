@@ -1,0 +1,131 @@
+import type { InductiveDfg } from '../inductive-dfg.ts';
+import { TraceBuffer, VariantLog } from '../variant-log.ts';
+import { components, groupIndex, toCodes, type Groups } from './groups.ts';
+
+/** Transitive closure as bitsets: bit j of row i is set when j is reachable from i by one or more edges. */
+function reachability(dfg: InductiveDfg): { words: number; reach: Uint32Array } {
+  const k = dfg.acts.length;
+  const words = (k + 31) >>> 5;
+  const reach = new Uint32Array(k * words);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) if (dfg.edges[i * k + j]! > 0) reach[i * words + (j >>> 5)]! |= 1 << (j & 31);
+  }
+  for (let m = 0; m < k; m++) {
+    const mw = m >>> 5;
+    const mb = 1 << (m & 31);
+    for (let i = 0; i < k; i++) {
+      if ((reach[i * words + mw]! & mb) === 0) continue;
+      for (let w = 0; w < words; w++) reach[i * words + w]! |= reach[m * words + w]!;
+    }
+  }
+  return { words, reach };
+}
+
+/**
+ * Sequence cut (Leemans, "Robust Process Mining with Guarantees", p. 188): activities that
+ * reach each other both ways, or neither way, belong together; the groups are then ordered
+ * by how much precedes and follows them. Groups in local vertex indexes.
+ */
+function sequenceGroups(dfg: InductiveDfg): number[][] | null {
+  const k = dfg.acts.length;
+  if (k === 0) return null;
+  const { words, reach } = reachability(dfg);
+  const reaches = (a: number, b: number) => (reach[a * words + (b >>> 5)]! & (1 << (b & 31))) !== 0;
+  const groups = components(k, (a, b) => reaches(a, b) === reaches(b, a));
+  if (groups.length < 2) return null;
+  const successors = new Int32Array(k);
+  const predecessors = new Int32Array(k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      if (a !== b && reaches(a, b)) {
+        successors[a]!++;
+        predecessors[b]!++;
+      }
+    }
+  }
+  // PM4Py ranks a group by one of its members; members of a proper sequence group agree.
+  const rank = (group: number[]) => predecessors[group[0]!]! + (k - successors[group[0]!]!);
+  return groups.map((g) => ({ g, r: rank(g) })).sort((x, y) => x.r - y.r).map((x) => x.g);
+}
+
+/**
+ * The strict sequence cut (ibid., p. 233), PM4Py's default: groups that can be skipped
+ * together are merged with their neighbours. Like PM4Py, the merges may leave one group;
+ * the caller decides what that means.
+ */
+export function strictSequenceCut(dfg: InductiveDfg): Groups | null {
+  const c = sequenceGroups(dfg);
+  if (c === null) return null;
+  const k = dfg.acts.length;
+  const n = c.length;
+  const cmap = new Int32Array(k);
+  c.forEach((group, g) => group.forEach((a) => (cmap[a] = g)));
+  const mf = c.map((group) => (group.some((a) => dfg.start[a]! > 0) ? -Infinity : Infinity));
+  const mt = c.map((group) => (group.some((a) => dfg.end[a]! > 0) ? Infinity : -Infinity));
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      if (dfg.edges[a * k + b]! > 0) {
+        mf[cmap[b]!] = Math.min(mf[cmap[b]!]!, cmap[a]!);
+        mt[cmap[a]!] = Math.max(mt[cmap[a]!]!, cmap[b]!);
+      }
+    }
+  }
+  const skippable = (p: number): boolean => {
+    for (let i = 0; i < p; i++) {
+      for (let j = p + 1; j < n; j++) {
+        for (const a of c[i]!) for (const b of c[j]!) if (dfg.edges[a * k + b]! > 0) return true;
+      }
+    }
+    for (let i = p + 1; i < n; i++) for (const a of c[i]!) if (dfg.start[a]! > 0) return true;
+    for (let i = 0; i < p; i++) for (const a of c[i]!) if (dfg.end[a]! > 0) return true;
+    return false;
+  };
+  for (let p = 0; p < n; p++) {
+    if (!skippable(p)) continue;
+    for (let q = p - 1; q >= 0 && mt[q]! <= p; q--) {
+      c[p] = c[p]!.concat(c[q]!);
+      c[q] = [];
+    }
+    for (let q = p + 1; q < n && mf[q]! >= p; q++) {
+      c[p] = c[p]!.concat(c[q]!);
+      c[q] = [];
+    }
+  }
+  return toCodes(dfg, c.filter((group) => group.length > 0));
+}
+
+/**
+ * Splits each trace into one part per group, at the position that best separates the group
+ * from what follows (PM4Py `_find_split_point`: each event of the group before the split
+ * counts -1, each event of a later group +1, earlier groups are ignored).
+ */
+export function projectSequence(log: VariantLog, groups: Groups, alphabetSize: number): VariantLog[] {
+  const index = groupIndex(groups, alphabetSize);
+  const logs = groups.map(() => new VariantLog());
+  const part = new TraceBuffer();
+  log.traces.forEach((trace, t) => {
+    const count = log.counts[t]!;
+    let split = 0;
+    for (let g = 0; g < groups.length; g++) {
+      let cost = 0;
+      let least = 0;
+      let next = split;
+      for (let i = split; i < trace.length; i++) {
+        const h = index[trace.charCodeAt(i)]!;
+        if (h === g) cost--;
+        else if (h < 0 || h > g) cost++;
+        if (cost < least) {
+          least = cost;
+          next = i + 1;
+        }
+      }
+      for (let i = split; i < next; i++) {
+        const code = trace.charCodeAt(i);
+        if (index[code] === g) part.push(code);
+      }
+      logs[g]!.add(part.take(), count);
+      split = next;
+    }
+  });
+  return logs;
+}
