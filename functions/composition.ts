@@ -10,12 +10,17 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDatasetStore } from './adapters/dynamo-dataset-store.ts';
+import { dynamoCursorKey } from './adapters/dynamo-cursor-key.ts';
+import { SealedCursors } from './domain/cursors.ts';
+import { dynamoIdempotencyStores } from './adapters/dynamo-idempotency-store.ts';
 import { DynamoJobJournal } from './adapters/dynamo-job-journal.ts';
 import { DynamoOperationStore } from './adapters/dynamo-operation-store.ts';
 import { S3ObjectStore } from './adapters/s3-object-store.ts';
 import { SfnWorkflowEngine } from './adapters/sfn-workflow-engine.ts';
 import { DynamoBatchStore } from './adapters/dynamo-batch-store.ts';
 import { DynamoWebhookStore } from './adapters/dynamo-webhook-store.ts';
+import { dnsReceiverGuard, dnsResolver } from './adapters/dns-receiver-guard.ts';
+import { guardedHttpPost } from './adapters/guarded-http-post.ts';
 import { BatchService } from './domain/batch-service.ts';
 import { Scheduler } from './domain/scheduler.ts';
 import { SqsDeliveryRetries } from './adapters/sqs-delivery-retries.ts';
@@ -29,6 +34,7 @@ import { operationTypes } from './domain/operation-types.ts';
 import { systemClock } from './domain/ports.ts';
 import { JobTrackingService } from './domain/job-tracking-service.ts';
 import { LifecycleRecorder } from './domain/lifecycle-recorder.ts';
+import { receiverPolicyFromEnv } from './schemas/common.ts';
 import { env, functions } from '../lib/topology.ts';
 
 function required(name: string): string {
@@ -42,8 +48,9 @@ function lazy<T>(build: () => T): () => T {
   return () => (value ??= build());
 }
 
+const dynamoClient = lazy(() => new DynamoDBClient({}));
 const documentClient = lazy(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } }),
+  DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } }),
 );
 // Checksums only where S3 requires them: the SDK's default would sign a checksum of an empty
 // body into presigned PUT URLs, which a real upload's body then fails to match.
@@ -67,8 +74,14 @@ const maxActiveOperations = (): number | null => {
   return value ? Number(value) : null;
 };
 
+/** Idempotency-Key records, per project, in the table (see functions/middleware/idempotency.ts). */
+export const idempotencyStores = lazy(() => dynamoIdempotencyStores(dynamoClient(), tableName()));
+
 export const operationStore = lazy(() => new DynamoOperationStore(documentClient(), tableName(), maxActiveOperations()));
-export const datasetStore = lazy(() => new DynamoDatasetStore(documentClient(), tableName()));
+/** Seals every list's `nextToken`; the key is created in the table on first use (see dynamo-cursor-key.ts). */
+export const cursorCodec = lazy(() => new SealedCursors(dynamoCursorKey(documentClient(), tableName())));
+
+export const datasetStore = lazy(() => new DynamoDatasetStore(documentClient(), tableName(), cursorCodec()));
 export const objectStore = lazy(() => new S3ObjectStore(s3Client(), () => required(env.bucketName)));
 export const jobJournal = lazy(() => new DynamoJobJournal(documentClient(), tableName(), Number(process.env[env.logRetentionDays] ?? 30)));
 
@@ -94,15 +107,23 @@ export const operationService = lazy(
       new SqsMessageQueue(sqsClient(), () => required(env.queueUrl('Cancellation'))),
       systemClock,
       phaseResources(),
+      receiverGuard(),
     ),
 );
 
-export const webhookStore = lazy(() => new DynamoWebhookStore(documentClient(), tableName()));
-export const webhookService = lazy(() => new WebhookService(webhookStore(), operationStore(), systemClock));
+export const webhookStore = lazy(() => new DynamoWebhookStore(documentClient(), tableName(), cursorCodec()));
+/** Receiver safety (SSRF): one guard and one resolver for every delivery kind, at registration and at delivery. */
+const receiverResolver = lazy(() => dnsResolver());
+export const receiverGuard = lazy(() => dnsReceiverGuard(receiverPolicyFromEnv, receiverResolver()));
 
-export const callbackNotifier = lazy(
-  () => new CallbackNotifier(new SqsMessageQueue<CallbackDelivery>(sqsClient(), () => required(env.queueUrl('CallbackDelivery'))), webhookStore(), systemClock),
+export const webhookService = lazy(() => new WebhookService(webhookStore(), operationStore(), systemClock, receiverGuard()));
+
+/** Grouped by tenant: SQS fair queues keep one tenant's backlog from delaying the others' deliveries. */
+const callbackQueue = lazy(
+  () => new SqsMessageQueue<CallbackDelivery>(sqsClient(), () => required(env.queueUrl('CallbackDelivery')), (delivery) => delivery.operation.tenantId),
 );
+
+export const callbackNotifier = lazy(() => new CallbackNotifier(callbackQueue(), webhookStore(), systemClock));
 
 export const deliveryRetries = lazy(() => new SqsDeliveryRetries(sqsClient()));
 
@@ -110,10 +131,11 @@ export const deliveryRetries = lazy(() => new SqsDeliveryRetries(sqsClient()));
 export const callbackDeliverer = lazy(
   () =>
     new CallbackDeliverer(
-      async (url, body, headers) => ({ status: (await fetch(url, { method: 'POST', body, headers, signal: AbortSignal.timeout(10_000), redirect: 'manual' })).status }),
+      guardedHttpPost({ resolve: receiverResolver(), policy: receiverPolicyFromEnv, timeoutMs: 10_000 }),
       operationStore(),
       webhookStore(),
       systemClock,
+      callbackQueue(),
     ),
 );
 

@@ -8,8 +8,9 @@ import { JwtIssuer } from './constructs/auth.ts';
 import { DataStore } from './constructs/data.ts';
 import { Functions } from './constructs/functions.ts';
 import { Queues } from './constructs/queues.ts';
-import { defaultMaxActiveOperationsPerProject, env } from './topology.ts';
+import { defaultMaxActiveOperationsPerProject, defaultMaxTokenLifetimeSeconds, env } from './topology.ts';
 import { StateMachines } from './constructs/state-machines.ts';
+import { receiverPolicy } from '../functions/domain/receiver-guard.ts';
 
 /** The project root: topology entries and ASL files are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -23,6 +24,9 @@ export interface ProcessMiningStackProps extends StackProps {
  * Everything is derived from lib/topology.ts. CDK context:
  * - `logRetentionDays` (default 30): retention of every log group;
  * - `maxActiveOperationsPerProject` (default 10): operations of a project that may run at once;
+ * - `maxTokenLifetimeSeconds` (default 86400): bearer tokens that live longer (exp - iat) are refused;
+ * - `receiverAllowList` (default none): host names, IPs and CIDR networks that webhooks, subscriptions and callbacks may
+ *   reach although they are private (comma-separated, or a JSON list); everything else must be public unicast;
  * - `jwtIssuer`, `jwtAudience`, `jwtJwksUrl`: external OIDC issuer; without them a Cognito user pool is created.
  */
 export class ProcessMiningStack extends Stack {
@@ -42,6 +46,8 @@ export class ProcessMiningStack extends Stack {
     this.jwt = new JwtIssuer(this, 'Auth');
     const maxActive = Number(this.node.tryGetContext('maxActiveOperationsPerProject') ?? defaultMaxActiveOperationsPerProject);
     if (!Number.isInteger(maxActive) || maxActive < 1) throw new Error(`CDK context maxActiveOperationsPerProject must be a positive integer`);
+    const maxTokenLifetime = Number(this.node.tryGetContext('maxTokenLifetimeSeconds') ?? defaultMaxTokenLifetimeSeconds);
+    if (!Number.isSafeInteger(maxTokenLifetime) || maxTokenLifetime < 1) throw new Error(`CDK context maxTokenLifetimeSeconds must be a positive integer`);
     this.functions = new Functions(this, 'Functions', { projectRoot, logRetention, environment: { [env.maxActiveOperationsPerProject]: String(maxActive) } });
     this.stateMachines = new StateMachines(this, 'StateMachines', {
       projectRoot,
@@ -54,7 +60,8 @@ export class ProcessMiningStack extends Stack {
       table: this.data.table,
       bucket: this.data.bucket,
       queues: this.queues.queues(),
-      jwt: this.jwt.settings,
+      jwt: { ...this.jwt.settings, maxTokenLifetimeSeconds: maxTokenLifetime },
+      receiverAllowList: receiverAllowListFromContext(this),
     });
 
     this.api = new Api(this, 'Api', {
@@ -80,4 +87,17 @@ function logRetentionFromContext(scope: Construct): logs.RetentionDays {
     throw new Error(`CDK context logRetentionDays=${String(raw)} is not a CloudWatch Logs retention (${allowed.join(', ')})`);
   }
   return days as logs.RetentionDays;
+}
+
+/** The allow-list as the functions read it; a malformed entry fails the synth rather than every registration. */
+function receiverAllowListFromContext(scope: Construct): string {
+  const value: unknown = scope.node.tryGetContext('receiverAllowList') ?? '';
+  const entries = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  const list = entries.map((entry) => entry.trim()).filter(Boolean).join(',');
+  try {
+    receiverPolicy(list, undefined);
+  } catch (error) {
+    throw new Error(`CDK context receiverAllowList: ${(error as Error).message}`);
+  }
+  return list;
 }

@@ -22,6 +22,9 @@ export type FunctionId =
   | 'SubmitBatch'
   | 'GetBatch'
   | 'GetWebhook'
+  | 'ListWebhooks'
+  | 'UpdateWebhook'
+  | 'DeleteWebhook'
   | 'RetryOperation'
   | 'GetJobLogs'
   | 'GetJobProgress'
@@ -29,6 +32,10 @@ export type FunctionId =
   | 'GetJobMetrics'
   | 'GetJobDependencies'
   | 'SubscribeToJob'
+  | 'ListJobSubscriptions'
+  | 'GetJobSubscription'
+  | 'UpdateJobSubscription'
+  | 'DeleteJobSubscription'
   | 'TrackJobs'
   | 'RecordLifecycle'
   | 'RunPhase'
@@ -46,6 +53,8 @@ export interface FunctionAccess {
   stopExecution?: readonly StateMachineId[];
   sendTo?: readonly QueueId[];
   jwt?: boolean;
+  /** Registers or delivers to receivers (webhooks, subscriptions, callbacks): gets the operator's receiver allow-list. */
+  receivers?: boolean;
 }
 
 export interface FunctionDefinition {
@@ -83,7 +92,7 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     entry: 'functions/handlers/api/start-operation.ts',
     timeoutSeconds: 15,
     memoryMb: 256,
-    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
+    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true },
   },
   GetOperation: { entry: 'functions/handlers/api/get-operation.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetOperationResults: {
@@ -103,24 +112,37 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     entry: 'functions/handlers/api/submit-batch.ts',
     timeoutSeconds: 29,
     memoryMb: 512,
-    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
+    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true },
   },
   GetBatch: { entry: 'functions/handlers/api/get-batch.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
-  RegisterWebhook: { entry: 'functions/handlers/api/register-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  RegisterWebhook: { entry: 'functions/handlers/api/register-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
   GetWebhook: { entry: 'functions/handlers/api/get-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  // readWrite: the paging cursor's key is created in the table on first use.
+  ListWebhooks: { entry: 'functions/handlers/api/list-webhooks.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  UpdateWebhook: { entry: 'functions/handlers/api/update-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
+  DeleteWebhook: { entry: 'functions/handlers/api/delete-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   RetryOperation: {
     entry: 'functions/handlers/api/retry-operation.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
     // readWrite on the bucket: a resumed retry copies the completed phases' outputs to its own job.
-    access: { table: 'readWrite', bucket: 'readWrite', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
+    access: { table: 'readWrite', bucket: 'readWrite', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true },
   },
   GetJobLogs: { entry: 'functions/handlers/api/get-job-logs.ts', timeoutSeconds: 15, memoryMb: 512, access: { table: 'read' } },
   GetJobProgress: { entry: 'functions/handlers/api/get-job-progress.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobTimeline: { entry: 'functions/handlers/api/get-job-timeline.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobMetrics: { entry: 'functions/handlers/api/get-job-metrics.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobDependencies: { entry: 'functions/handlers/api/get-job-dependencies.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
-  SubscribeToJob: { entry: 'functions/handlers/api/subscribe-to-job.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  SubscribeToJob: { entry: 'functions/handlers/api/subscribe-to-job.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
+  ListJobSubscriptions: { entry: 'functions/handlers/api/list-job-subscriptions.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  GetJobSubscription: { entry: 'functions/handlers/api/get-job-subscription.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  UpdateJobSubscription: {
+    entry: 'functions/handlers/api/update-job-subscription.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { table: 'readWrite', receivers: true },
+  },
+  DeleteJobSubscription: { entry: 'functions/handlers/api/delete-job-subscription.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   TrackJobs: { entry: 'functions/handlers/api/track-jobs.ts', timeoutSeconds: 15, memoryMb: 256, access: { table: 'read' } },
   RecordLifecycle: {
     entry: 'functions/handlers/phases/record-lifecycle.ts',
@@ -149,10 +171,11 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   },
   DeliverCallback: {
     entry: 'functions/handlers/queues/deliver-callback.ts',
-    // Above the 10 s per-request limit of a delivery, times a batch of five.
-    timeoutSeconds: 60,
+    // A batch's records are delivered concurrently: one 10 s attempt and its bookkeeping, with room to spare.
+    timeoutSeconds: 30,
     memoryMb: 256,
-    access: { table: 'readWrite' },
+    // sendTo: a delivery to a paused endpoint is queued again, delayed until the pause ends.
+    access: { table: 'readWrite', receivers: true, sendTo: ['CallbackDelivery'] },
   },
 };
 
@@ -183,13 +206,20 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'POST', path: `${project}/async/batch`, function: 'SubmitBatch', authorized: true },
   { method: 'GET', path: `${project}/async/batch/{batchId}`, function: 'GetBatch', authorized: true },
   { method: 'POST', path: `${project}/async/webhooks`, function: 'RegisterWebhook', authorized: true },
+  { method: 'GET', path: `${project}/async/webhooks`, function: 'ListWebhooks', authorized: true },
   { method: 'GET', path: `${project}/async/webhooks/{webhookId}`, function: 'GetWebhook', authorized: true },
+  { method: 'PATCH', path: `${project}/async/webhooks/{webhookId}`, function: 'UpdateWebhook', authorized: true },
+  { method: 'DELETE', path: `${project}/async/webhooks/{webhookId}`, function: 'DeleteWebhook', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/logs`, function: 'GetJobLogs', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/progress`, function: 'GetJobProgress', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/timeline`, function: 'GetJobTimeline', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/metrics`, function: 'GetJobMetrics', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/dependencies`, function: 'GetJobDependencies', authorized: true },
   { method: 'POST', path: `${project}/execution/job/{jobId}/subscribe`, function: 'SubscribeToJob', authorized: true },
+  { method: 'GET', path: `${project}/execution/job/{jobId}/subscriptions`, function: 'ListJobSubscriptions', authorized: true },
+  { method: 'GET', path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}`, function: 'GetJobSubscription', authorized: true },
+  { method: 'PATCH', path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}`, function: 'UpdateJobSubscription', authorized: true },
+  { method: 'DELETE', path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}`, function: 'DeleteJobSubscription', authorized: true },
   { method: 'GET', path: `${project}/execution/tracking/batch`, function: 'TrackJobs', authorized: true },
 ];
 
@@ -205,12 +235,15 @@ export interface QueueDefinition {
   visibilityTimeoutSeconds: number;
   /** Receives after which a message moves to the queue's dead-letter queue. */
   maxReceiveCount: number;
+  /** Invocations of the consumer in flight at once (the event source mapping's maximum concurrency). */
+  maxConcurrency: number;
 }
 
 export const queues: Record<QueueId, QueueDefinition> = {
-  Cancellation: { consumer: 'ProcessCancellation', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  Cancellation: { consumer: 'ProcessCancellation', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5, maxConcurrency: 5 },
   // Retries are timed by each receiver's policy (at most 10); the DLQ only catches what keeps crashing the consumer.
-  CallbackDelivery: { consumer: 'DeliverCallback', batchSize: 5, visibilityTimeoutSeconds: 90, maxReceiveCount: 15 },
+  // Messages are grouped by tenant (SQS fair queues), so one tenant's backlog does not hold up the others.
+  CallbackDelivery: { consumer: 'DeliverCallback', batchSize: 5, visibilityTimeoutSeconds: 90, maxReceiveCount: 15, maxConcurrency: 10 },
 };
 
 export interface StateMachineDefinition {
@@ -241,11 +274,22 @@ export const table = {
     { indexName: 'byStatus', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     { indexName: 'byType', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     { indexName: 'byPriority', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    /** Sparse: only operations Queued for a free slot, by (priority, age); admission reads it in order. */
+    { indexName: 'byAdmission', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
   ],
 } as const;
 
 /** Operations a project may have Initiated or Running at once, unless the deployment sets another figure. */
 export const defaultMaxActiveOperationsPerProject = 10;
+
+/** Webhooks a project may have registered at once; one more is 409 with the limit. */
+export const maxWebhooksPerProject = 25;
+
+/** Unexpired subscriptions a job may have at once; one more is 409 with the limit. */
+export const maxSubscriptionsPerJob = 10;
+
+/** The longest a bearer token may live (exp - iat), unless the deployment sets another figure: one day. */
+export const defaultMaxTokenLifetimeSeconds = 86_400;
 
 /** Environment variable names shared by the CDK stack, the local stack and `functions/composition.ts`. */
 export const env = {
@@ -261,8 +305,12 @@ export const env = {
   resourceSampleIntervalMs: 'RESOURCE_SAMPLE_INTERVAL_MS',
   /** Operations of one project that may be Initiated or Running at once; the rest wait as Queued. */
   maxActiveOperationsPerProject: 'MAX_ACTIVE_OPERATIONS_PER_PROJECT',
-  /** Hosts callbacks may reach over plain http (local development only). */
-  callbackAllowHttpHosts: 'CALLBACK_ALLOW_HTTP_HOSTS',
+  /** Bearer tokens living longer than this (exp - iat, or exp - now without iat) are refused. */
+  maxTokenLifetimeSeconds: 'MAX_TOKEN_LIFETIME_SECONDS',
+  /** Receiver hosts, IPs and CIDR networks admitted despite being private (comma-separated; CDK context `receiverAllowList`). */
+  receiverAllowList: 'RECEIVER_ALLOW_LIST',
+  /** `loopback`: plain http to allow-listed loopback receivers (set only by the local stack). */
+  receiverAllowHttp: 'RECEIVER_ALLOW_HTTP',
 } as const;
 
 function screamingSnake(id: string): string {

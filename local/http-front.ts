@@ -45,9 +45,14 @@ function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
+/** Maps keyed by what a client sends: no prototype, so keys like `__proto__` or `constructor` are plain keys. */
+function dictionary<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 function headerMaps(request: IncomingMessage) {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers = dictionary<string>();
+  const multiValueHeaders = dictionary<string[]>();
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i]!;
     const value = request.rawHeaders[i + 1]!;
@@ -57,15 +62,46 @@ function headerMaps(request: IncomingMessage) {
   return { headers, multiValueHeaders };
 }
 
-function queryMaps(url: URL) {
-  if ([...url.searchParams.keys()].length === 0) return { queryStringParameters: null, multiValueQueryStringParameters: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
+/** `%` not followed by two hexadecimal digits. */
+const strayPercent = /%(?![0-9A-Fa-f]{2})/;
+
+/** Decodes one percent-encoded component; undefined when the escapes are malformed or not UTF-8. */
+function decodeComponent(raw: string): string | undefined {
+  if (strayPercent.test(raw)) return undefined;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The request target split as API Gateway sees it: the path exactly as sent (matched and handed on still encoded),
+ * and the query decoded with `+` as a space. As in API Gateway's REST proxy events, a repeated key gives its last
+ * value in `queryStringParameters` and all of them, in order, in `multiValueQueryStringParameters`.
+ */
+export function parseTarget(target: string):
+  | { path: string; queryStringParameters: Record<string, string> | null; multiValueQueryStringParameters: Record<string, string[]> | null }
+  | { malformed: string } {
+  if (!target.startsWith('/')) return { malformed: 'The request target must be a path' };
+  const mark = target.indexOf('?');
+  const path = mark < 0 ? target : target.slice(0, mark);
+  const rawQuery = mark < 0 ? '' : target.slice(mark + 1);
+  if (path.split('/').some((segment) => decodeComponent(segment) === undefined)) return { malformed: 'The request path has a malformed percent-encoding' };
+  const single = dictionary<string>();
+  const multi = dictionary<string[]>();
+  let any = false;
+  for (const pair of rawQuery.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const name = decodeComponent((equals < 0 ? pair : pair.slice(0, equals)).replaceAll('+', ' '));
+    const value = decodeComponent(equals < 0 ? '' : pair.slice(equals + 1).replaceAll('+', ' '));
+    if (name === undefined || value === undefined) return { malformed: 'The query string has a malformed percent-encoding' };
     single[name] = value;
     (multi[name] ??= []).push(value);
+    any = true;
   }
-  return { queryStringParameters: single, multiValueQueryStringParameters: multi };
+  return { path, queryStringParameters: any ? single : null, multiValueQueryStringParameters: any ? multi : null };
 }
 
 export interface HttpFrontOptions {
@@ -113,9 +149,11 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<{ url: 
   }
 
   async function handle(request: IncomingMessage): Promise<APIGatewayProxyResult> {
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const target = parseTarget(request.url ?? '/');
+    if ('malformed' in target) return gatewayProblem(400, 'Bad Request', target.malformed);
+    const url = { pathname: target.path };
     const method = (request.method ?? 'GET').toUpperCase();
-    const extra = options.extraRoutes?.[url.pathname];
+    const extra = Object.hasOwn(options.extraRoutes ?? {}, url.pathname) ? options.extraRoutes![url.pathname] : undefined;
     if (extra && method === 'GET') return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(await extra()) };
 
     const body = await readBody(request);
@@ -143,14 +181,16 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<{ url: 
       authorizer = outcome.context;
     }
 
-    const pathParameters = Object.fromEntries(match.path.names.map((name, i) => [name, decodeURIComponent(match.values[i]!)]));
+    // Every segment was checked to decode when the target was parsed.
+    const pathParameters = Object.fromEntries(match.path.names.map((name, i) => [name, decodeComponent(match.values[i]!)!]));
     const event: APIGatewayProxyEvent = {
       resource: match.path.template,
       path: url.pathname,
       httpMethod: method,
       headers,
       multiValueHeaders,
-      ...queryMaps(url),
+      queryStringParameters: target.queryStringParameters,
+      multiValueQueryStringParameters: target.multiValueQueryStringParameters,
       pathParameters: match.path.names.length ? pathParameters : null,
       stageVariables: null,
       body: body.length ? body.toString('utf8') : null,

@@ -1,4 +1,6 @@
 import { mkdir } from 'node:fs/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDb } from './emulators/dynamodb.ts';
 import { LOCAL_CREDENTIALS, startS3 } from './emulators/s3.ts';
 import { startSqs } from './emulators/sqs.ts';
@@ -7,10 +9,14 @@ import { startHttpFront } from './http-front.ts';
 import { jwks, LOCAL_AUDIENCE, LOCAL_ISSUER } from './local-issuer.ts';
 import { checkJava } from './prerequisites.ts';
 import { provision, queueIds } from './provision.ts';
-import { failOrphanedOperations } from './reconcile.ts';
+import { compositionServices, reconcileAfterRestart } from './reconcile.ts';
 import { startSqsPollers } from './sqs-poller.ts';
 import { startStepFunctions } from './step-functions/index.ts';
-import { defaultMaxActiveOperationsPerProject, env, stateMachines, type StateMachineId } from '../lib/topology.ts';
+import { loopbackHttp, receiverPolicy } from '../functions/domain/receiver-guard.ts';
+import { defaultMaxActiveOperationsPerProject, defaultMaxTokenLifetimeSeconds, env, stateMachines, type StateMachineId } from '../lib/topology.ts';
+
+/** What `npm start` adds to the receiver allow-list: loopback only, so local receivers work and nothing else is opened. */
+export const localReceiverAllowList = ['127.0.0.0/8', '::1', 'localhost'];
 
 export interface LocalStackOptions {
   projectRoot: string;
@@ -38,11 +44,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error('stop failed', error));
   };
   try {
-    const [dynamodb, sqs, s3] = await Promise.all([startDynamoDb({ dataDir: options.dataDir }), startSqs(), startS3({ dataDir: options.dataDir })]);
+    const [dynamodb, sqs, s3] = await Promise.all([startDynamoDb({ dataDir: options.dataDir }), startSqs({ dataDir: options.dataDir }), startS3({ dataDir: options.dataDir })]);
     stops.push(dynamodb.stop, sqs.stop, s3.stop);
     const resources = await provision({ endpoints: { dynamodb: dynamodb.endpoint, sqs: sqs.endpoint, s3: s3.endpoint } });
-    const orphaned = await failOrphanedOperations(dynamodb.endpoint, resources.tableName, LOCAL_CREDENTIALS, LOCAL_REGION);
-    if (orphaned > 0) console.log(`Marked ${orphaned} operation(s) Failed: they were running when the local stack last stopped.`);
+    // Before anything consumes them: the messages the last run left (pending deliveries, cancellations).
+    const { restored } = await sqs.restoreMessages();
+    if (restored > 0) console.log(`Restored ${restored} queued message(s) from the last run.`);
 
     Object.assign(process.env, {
       AWS_REGION: LOCAL_REGION,
@@ -57,11 +64,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [env.jwtIssuer]: LOCAL_ISSUER,
       [env.jwtAudience]: LOCAL_AUDIENCE,
       [env.resourceSampleIntervalMs]: String(options.sampleIntervalMs ?? 1000),
-      // Callbacks to services on this machine may use plain http locally.
-      [env.callbackAllowHttpHosts]: '127.0.0.1,localhost',
+      // Receivers on this machine (and only there) are admitted, over plain http too: the local stack is for development.
+      // An operator's own entries are kept; loopback is added to them.
+      [env.receiverAllowList]: [process.env[env.receiverAllowList], ...localReceiverAllowList].filter(Boolean).join(','),
+      [env.receiverAllowHttp]: loopbackHttp,
       [env.maxActiveOperationsPerProject]: process.env[env.maxActiveOperationsPerProject] ?? String(defaultMaxActiveOperationsPerProject),
+      [env.maxTokenLifetimeSeconds]: process.env[env.maxTokenLifetimeSeconds] ?? String(defaultMaxTokenLifetimeSeconds),
       ...Object.fromEntries(queueIds().map((id) => [env.queueUrl(id), resources.queueUrls[id]])),
     });
+    // Fails now, not at the first registration, on an operator entry the guard cannot read.
+    receiverPolicy(process.env[env.receiverAllowList], process.env[env.receiverAllowHttp]);
+    console.log(`Receivers: ${process.env[env.receiverAllowList]} allow-listed for local development; plain http to loopback only; everything else must be public https.`);
 
     const runtime = new FunctionRuntime(options.projectRoot);
     const stepFunctions = await startStepFunctions({ invoker: runtime, projectRoot: options.projectRoot });
@@ -71,6 +84,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const pollers = startSqsPollers({ invoker: runtime, sqsEndpoint: sqs.endpoint, queueUrls: resources.queueUrls, queueArns: resources.queueArns });
     stops.push(pollers.stop);
+
+    // Once queues, pollers and Step Functions are up: operation.failed is really delivered, admitted operations really start.
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: dynamodb.endpoint, credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION }));
+    const reconciled = await reconcileAfterRestart({ db, tableName: resources.tableName, services: await compositionServices() }).finally(() => db.destroy());
+    for (const { operationId, interruptedAt, phase } of reconciled.failed) {
+      console.log(`Marked ${operationId} Failed: it was ${phase ? `in ${phase}` : 'starting'} when the local stack stopped (last activity ${interruptedAt}).`);
+    }
 
     const front = await startHttpFront({
       runtime,

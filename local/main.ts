@@ -11,10 +11,17 @@ try {
   const stack = await startLocalStack({ projectRoot, dataDir: dataDir(), port });
   console.log(`Process-mining API listening on ${stack.url}`);
   console.log(`Local data in ${dataDir()} (npm run reset clears it). Ctrl-C stops.`);
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
+    if (stoppingSince !== undefined) {
+      // One Ctrl-C can arrive twice (from the terminal, and relayed by tsx when this process is slow to answer it).
+      if (Date.now() - stoppingSince < 1_000) return;
+      // The queues are also saved every 2 s while running, so quitting now loses at most that much.
+      console.log('Quitting without a clean stop.');
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
+    console.log('Stopping: saving queued messages (Ctrl-C again quits at once)...');
     await stack.stop();
     process.exit(0);
   };

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { datasetSk, decodeToken, encodeToken, projectKey } from './dynamo-keys.ts';
-import { ValidationError } from '../domain/errors.ts';
+import { datasetSk, projectKey } from './dynamo-keys.ts';
+import { InvalidCursorError, type CursorBinding, type CursorCodec } from '../domain/cursors.ts';
 import type { DatasetStore, Page } from '../domain/ports.ts';
 import type { DatasetRecord, ProjectScope } from '../domain/records.ts';
 
@@ -13,6 +13,7 @@ export class DynamoDatasetStore implements DatasetStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly cursors: CursorCodec,
   ) {}
 
   async create(dataset: DatasetRecord): Promise<void> {
@@ -31,10 +32,8 @@ export class DynamoDatasetStore implements DatasetStore {
   }
 
   async list(scope: ProjectScope, pageSize: number, nextToken?: string): Promise<Page<DatasetRecord>> {
-    const startKey = decodeToken(nextToken);
-    if (nextToken && (!startKey || startKey.pk !== projectKey(scope))) {
-      throw new ValidationError('nextToken is not valid for this project', [{ name: 'query.nextToken', reason: 'not a token this list returned' }]);
-    }
+    const binding: CursorBinding = { tenantId: scope.tenantId, projectId: scope.projectId, route: 'datasets' };
+    const startKey = nextToken === undefined ? undefined : startKeyOf(await this.cursors.open(nextToken, binding), scope);
     const page = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -44,7 +43,8 @@ export class DynamoDatasetStore implements DatasetStore {
         ExclusiveStartKey: startKey,
       }),
     );
-    const token = encodeToken(page.LastEvaluatedKey);
+    const last = page.LastEvaluatedKey;
+    const token = last ? await this.cursors.seal({ pk: last.pk, sk: last.sk }, binding) : undefined;
     return { items: (page.Items ?? []).map(toRecord), ...(token ? { nextToken: token } : {}) };
   }
 
@@ -62,4 +62,11 @@ export class DynamoDatasetStore implements DatasetStore {
     );
     return toRecord(Attributes ?? {});
   }
+}
+
+/** A sealed cursor is ours, but it is still checked to be a dataset key of this project before it reaches the table. */
+function startKeyOf(position: Record<string, unknown>, scope: ProjectScope): Record<string, string> {
+  const { pk, sk, ...rest } = position;
+  if (pk !== projectKey(scope) || typeof sk !== 'string' || !sk.startsWith('DS#') || Object.keys(rest).length > 0) throw new InvalidCursorError('query.nextToken');
+  return { pk, sk };
 }

@@ -1,4 +1,5 @@
 import type { ProjectScope } from '../domain/records.ts';
+import type { Priority } from '../schemas/operation.ts';
 
 /** Key layout of the single table; the index names come from lib/topology.ts. */
 export const projectKey = (s: ProjectScope): string => `T#${s.tenantId}#P#${s.projectId}`;
@@ -8,6 +9,10 @@ export const datasetSk = (datasetId: string): string => `DS#${datasetId}`;
 export const webhookSk = (webhookId: string): string => `WH#${webhookId}`;
 export const batchSk = (batchId: string): string => `BATCH#${batchId}`;
 export const operationCountersSk = 'COUNTERS#OPERATIONS';
+/** How many webhooks the project has, for its limit. */
+export const webhookCountersSk = 'COUNTERS#WEBHOOKS';
+/** A job's unexpired subscriptions (id → expiry), for its limit. */
+export const jobSubscriptionsSk = (jobId: string): string => `SUBSCRIPTIONS#JOB#${jobId}`;
 export const jobFactsKey = (s: ProjectScope, jobId: string): string => `${projectKey(s)}#JOB#${jobId}`;
 
 /** Sorts newest-first by creation time and stays unique. */
@@ -18,18 +23,12 @@ export const indexKeys = {
   byStatus: (s: ProjectScope, status: string) => `${projectKey(s)}#S#${status}`,
   byType: (s: ProjectScope, type: string) => `${projectKey(s)}#TYPE#${type}`,
   byPriority: (s: ProjectScope, priority: string) => `${projectKey(s)}#PRI#${priority}`,
+  /** The project's operations waiting for a slot; the sort key starts with the priority's rank. */
+  byAdmission: (s: ProjectScope) => `${projectKey(s)}#WAITING`,
 };
 
-export function encodeToken(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
-}
-
-export function decodeToken(token: string | undefined): Record<string, unknown> | undefined {
-  if (!token) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** Highest priority sorts first; within a priority the oldest, then the operation id (unique). */
+const admissionRank: Record<Priority, string> = { Critical: '0', High: '1', Normal: '2', Low: '3' };
+export const admissionPriorityPrefix = (priority: Priority): string => `${admissionRank[priority]}#`;
+export const admissionSortKey = (priority: Priority, dateCreated: string, operationId: string): string =>
+  `${admissionPriorityPrefix(priority)}${dateCreated}#${operationId}`;

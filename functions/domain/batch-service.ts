@@ -5,6 +5,7 @@ import { jobRefOf, newOperation, type OperationService } from './operation-servi
 import type { BatchStore, Clock, OperationStore, WorkflowEngine } from './ports.ts';
 import type { BatchRecord, OperationRecord, ProjectScope } from './records.ts';
 import type { SubmitBatchBody } from '../schemas/batch.ts';
+import { internalFailure } from './failures.ts';
 
 const unsuccessful = ['Failed', 'Cancelled', 'Timeout'] as const;
 const batchUrl = (batch: BatchRecord) => `/api/${batch.tenantId}/${batch.projectId}/async/batch/${batch.batchId}`;
@@ -172,9 +173,10 @@ export class BatchService {
       const { executionArn } = await this.workflows.start(op.operationType, op.jobId, { job: jobRefOf(op) });
       await this.operations.update(op, op.operationId, { executionArn });
     } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not start the execution', operationId: op.operationId, error: error instanceof Error ? error.name : typeof error, detail: String(error) }));
       await this.operations.transition(op, op.operationId, ['Initiated'], 'Failed', {
         endTime: this.clock.now().toISOString(),
-        error: { error: 'ExecutionStartFailed', cause: error instanceof Error ? error.message : String(error) },
+        error: internalFailure('ExecutionStartFailed'),
       });
     }
     return true;

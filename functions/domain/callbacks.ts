@@ -1,5 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { CircuitBreaker, defaultCircuitPolicy, type CircuitPolicy } from './circuit-breaker.ts';
 import type { CallbackQueue, Clock, OperationStore, WebhookStore } from './ports.ts';
+import { ReceiverRefusedError } from './receiver-guard.ts';
 import { progressOf } from './progress.ts';
 import type { OperationRecord, PhaseRecord, WebhookRecord } from './records.ts';
 import { trackingUrl } from './views/operation-view.ts';
@@ -25,6 +27,8 @@ export interface CallbackDelivery {
   target: DeliveryTarget;
   operation: { tenantId: string; projectId: string; operationId: string };
   payload: Record<string, unknown>;
+  /** Attempts made under earlier messages: a delivery postponed by a paused endpoint is sent again as a new message. */
+  attemptsBefore?: number;
 }
 
 export interface RetryPolicy {
@@ -112,7 +116,7 @@ export class CallbackNotifier {
     const types: WebhookEvent[] = event === 'operation.progress' ? ['operation.phase.completed', 'operation.progress'] : [event];
     const now = this.clock.now().getTime() / 1000;
     // Project webhooks, and the subscriptions of this job that have not expired.
-    const receivers = (await this.webhooks.list(op)).filter((w) => (!w.jobId || w.jobId === op.jobId) && (!w.expiresAt || w.expiresAt > now));
+    const receivers = (await this.webhooks.list(op)).filter((w) => w.status !== 'Disabled' && (!w.jobId || w.jobId === op.jobId) && (!w.expiresAt || w.expiresAt > now));
     for (const receiver of receivers) {
       for (const type of types) {
         if (webhookWants(receiver, op, type, { before, after: progress.percentage })) {
@@ -124,29 +128,64 @@ export class CallbackNotifier {
   }
 }
 
-export type Post = (url: string, body: string, headers: Record<string, string>) => Promise<{ status: number }>;
+/** One POST; `excerpt` is the start of the answer (about 1 KB at most), for diagnostics. Throws ReceiverRefusedError when the guard refused the address. */
+export type Post = (url: string, body: string, headers: Record<string, string>) => Promise<{ status: number; excerpt?: string }>;
 
-export type DeliveryOutcome = { outcome: 'delivered' | 'failed' | 'dropped' } | { outcome: 'retry'; afterSeconds: number };
+/** `postponed`: the endpoint is paused, so the delivery was queued again for when the pause ends, unattempted. */
+export type DeliveryOutcome = { outcome: 'delivered' | 'failed' | 'dropped' | 'postponed' } | { outcome: 'retry'; afterSeconds: number };
 
 /** `sha256=<hex>` of `<timestamp>.<body>`: binding the timestamp lets receivers refuse replays. */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-/** Sends one delivery; a 2xx answer is success, anything else is retried by the receiver's policy. */
+/** The longest SQS delays a message; a longer pause postpones the delivery again when it comes back. */
+const maxPostponeSeconds = 900;
+
+export interface DelivererOptions {
+  /** One attempt ends after this long, whatever the receiver does. */
+  attemptTimeoutMs?: number;
+  circuit?: CircuitPolicy;
+}
+
+class AttemptTimeoutError extends Error {
+  override readonly name = 'AttemptTimeout';
+}
+
+/**
+ * Sends one delivery; a 2xx answer is success, anything else is retried by the receiver's policy. Webhooks and
+ * subscriptions go through their endpoint's circuit breaker: while it is open their deliveries are postponed, not
+ * attempted, so a failing endpoint costs its tenant's deliveries nothing but a queue message. Callbacks have no
+ * record to keep a circuit on; they are bounded by the attempt timeout and by running concurrently with the rest.
+ */
 export class CallbackDeliverer {
+  private readonly breaker: CircuitBreaker;
+  private readonly attemptTimeoutMs: number;
+
   constructor(
     private readonly post: Post,
     private readonly operations: OperationStore,
     private readonly webhooks: WebhookStore,
     private readonly clock: Clock,
-  ) {}
+    private readonly queue: CallbackQueue,
+    options: DelivererOptions = {},
+  ) {
+    this.breaker = new CircuitBreaker(webhooks, clock, options.circuit ?? defaultCircuitPolicy);
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
+  }
 
-  /** `attempt` counts from 1. */
-  async deliver(delivery: CallbackDelivery, attempt: number): Promise<DeliveryOutcome> {
+  /** `receiveCount` counts this message's receives from 1. */
+  async deliver(delivery: CallbackDelivery, receiveCount: number): Promise<DeliveryOutcome> {
+    const attempt = (delivery.attemptsBefore ?? 0) + receiveCount;
     const scope = { tenantId: delivery.operation.tenantId, projectId: delivery.operation.projectId };
     const webhook = delivery.target.kind === 'webhook' ? await this.webhooks.get(scope, delivery.target.webhookId) : undefined;
-    if (delivery.target.kind === 'webhook' && !webhook) return { outcome: 'dropped' };
+    // Deleted or disabled since it was queued: it hears nothing more.
+    if (delivery.target.kind === 'webhook' && (!webhook || webhook.status === 'Disabled')) return { outcome: 'dropped' };
+    const paused = webhook ? this.breaker.pausedFor(webhook) : 0;
+    if (paused > 0) {
+      await this.queue.send({ ...delivery, attemptsBefore: attempt - 1 }, { delaySeconds: Math.min(maxPostponeSeconds, paused) });
+      return { outcome: 'postponed' };
+    }
     const policy: RetryPolicy = webhook?.retryPolicy ?? callbackRetryPolicy;
 
     const body = JSON.stringify(delivery.payload);
@@ -165,21 +204,56 @@ export class CallbackDeliverer {
     };
     const started = Date.now();
     let statusCode: number | null = null;
+    let responseMs: number | null = null;
+    let excerpt: string | undefined;
     try {
-      statusCode = (await this.post(delivery.url, body, headers)).status;
-    } catch {
-      statusCode = null;
+      const response = await this.attempt(delivery.url, body, headers);
+      statusCode = response.status;
+      excerpt = response.excerpt;
+      responseMs = Date.now() - started;
+    } catch (error) {
+      // A refused address was never contacted: no status and no time, so the stats say nothing about it.
+      if (!(error instanceof ReceiverRefusedError)) responseMs = Date.now() - started;
     }
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+    if (webhook) await this.trackCircuit(scope, webhook, ok);
     if (!ok && attempt <= policy.maxRetries) {
       return { outcome: 'retry', afterSeconds: Math.min(policy.maxDelay, Math.round(policy.retryDelay * policy.backoffMultiplier ** (attempt - 1))) };
     }
     const at = this.clock.now().toISOString();
     if (webhook) {
-      await this.webhooks.recordDelivery(scope, webhook.webhookId, { successful: ok, responseMs: Date.now() - started, at, event: delivery.event, statusCode });
+      await this.webhooks.recordDelivery(scope, webhook.webhookId, {
+        successful: ok,
+        responseMs,
+        at,
+        event: delivery.event,
+        statusCode,
+        ...(excerpt !== undefined ? { responseExcerpt: excerpt } : {}),
+      });
     } else {
       await this.operations.recordCallback(scope, delivery.operation.operationId, { successful: ok, progress: delivery.event === 'operation.progress', at });
     }
     return { outcome: ok ? 'delivered' : 'failed' };
+  }
+
+  private async attempt(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; excerpt?: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AttemptTimeoutError(`No answer within ${this.attemptTimeoutMs} ms`)), this.attemptTimeoutMs);
+    });
+    try {
+      return await Promise.race([this.post(url, body, headers), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The attempt was made whatever the bookkeeping does: a failed write is logged, never turned into a second attempt. */
+  private async trackCircuit(scope: { tenantId: string; projectId: string }, webhook: WebhookRecord, ok: boolean): Promise<void> {
+    try {
+      await (ok ? this.breaker.succeeded(scope, webhook) : this.breaker.failed(scope, webhook));
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not update the circuit breaker', webhookId: webhook.webhookId, error: error instanceof Error ? error.message : String(error) }));
+    }
   }
 }

@@ -10,6 +10,8 @@ export abstract class ClientError extends Error {
   abstract readonly status: number;
   abstract readonly title: string;
   readonly invalidFields: InvalidField[] = [];
+  /** Extension members of the problem details, beside `invalidParams` (e.g. a `limit`). */
+  readonly extensions: Record<string, unknown> = {};
 }
 
 export class ValidationError extends ClientError {
@@ -36,6 +38,26 @@ export class ConflictError extends ClientError {
     override readonly invalidFields: InvalidField[] = [],
   ) {
     super(message);
+  }
+}
+
+/** A project or job already has as many of something as it may: 409 with the `limit` in the problem details. */
+export class LimitExceededError extends ClientError {
+  readonly status = 409;
+  readonly title = 'Limit Exceeded';
+  override readonly extensions: { limit: number };
+  constructor(message: string, limit: number) {
+    super(message);
+    this.extensions = { limit };
+  }
+}
+
+/** The operation has been retried already: a retry continues the chain from its latest retry. 409 naming `retryOperationId`. */
+export class AlreadyRetriedError extends ConflictError {
+  override readonly extensions: { retryOperationId: string };
+  constructor(operationId: string, retryOperationId: string) {
+    super(`Operation ${operationId} was already retried as ${retryOperationId}; retry that operation instead`);
+    this.extensions = { retryOperationId };
   }
 }
 

@@ -1,22 +1,12 @@
 import type { CallbackEvent, CallbackNotifier } from './callbacks.ts';
 import type { Clock, JobJournal, OperationStore } from './ports.ts';
 import type { JobRef, ProjectScope } from './records.ts';
+import { executionFailure } from './failures.ts';
 
 export type LifecycleEvent =
   | { event: 'started'; job: JobRef }
   | { event: 'completed'; job: JobRef }
   | { event: 'failed'; job: JobRef; error?: { Error?: string; Cause?: string } };
-
-/** Step Functions reports a Lambda error's cause as JSON with errorMessage; keep the message. */
-function causeMessage(cause: string | undefined): string {
-  if (!cause) return 'unknown cause';
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
-  } catch {
-    return cause;
-  }
-}
 
 /**
  * Moves an operation through its lifecycle as the state machine reports it. A transition
@@ -79,9 +69,11 @@ export class LifecycleRecorder {
         return { recorded };
       }
       case 'failed': {
-        const error = { error: input.error?.Error ?? 'States.Unknown', cause: causeMessage(input.error?.Cause) };
+        const { error, internal } = executionFailure(input.error);
         const recorded = await this.operations.transition(job, job.operationId, ['Initiated', 'Queued', 'Running'], 'Failed', { endTime: now, error });
         if (recorded) {
+          // The raw error goes to the function's log only; the operation, its log and timeline get the documented code.
+          if (internal) console.error(JSON.stringify({ level: 'ERROR', message: 'Execution failed', jobId: job.jobId, operationId: job.operationId, error: input.error?.Error, cause: input.error?.Cause }));
           await this.journal.append(job, {
             logs: [log('ERROR', `Job ${job.jobId} failed: ${error.cause}`, error)],
             events: [{ timestamp: now, eventType: 'JobFailed', description: 'Job execution failed', details: error }],

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { DatasetService } from './dataset-service.ts';
-import { CapacityExceededError, ConflictError, NotFoundError, ValidationError } from './errors.ts';
+import { admissionOrder, defaultAgeingStepMs } from './admission.ts';
+import { AlreadyRetriedError, CapacityExceededError, ClientError, ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import { estimateFrom } from './estimates.ts';
 import { phasesByOperationType, type PhaseId } from './operation-types.ts';
 import { jobObjectKey } from './phases/checkpoint-keys.ts';
+import type { ReceiverGuard } from './receiver-guard.ts';
 import type { CancellationQueue, Clock, ObjectStore, OperationFilter, OperationStore, WorkflowEngine } from './ports.ts';
 import { progressOf } from './progress.ts';
 import { isTerminal, type JobRef, type OperationRecord, type ProjectScope } from './records.ts';
 import { estimatesOf, listItemView, startedView, statusView, trackingUrl } from './views/operation-view.ts';
 import { startOperationBody, type CancelOperationBody, type ListOperationsQuery, type Priority, type RetryOperationBody, type StartOperationBody } from '../schemas/operation.ts';
-
-const priorityRank: Record<Priority, number> = { Low: 0, Normal: 1, High: 2, Critical: 3 };
+import { internalFailure } from './failures.ts';
 
 export interface ResourcesAllocated {
   cpuUnits: number;
@@ -35,6 +36,10 @@ export class OperationService {
     private readonly clock: Clock,
     /** What a phase runs with, from the deployed configuration of the phase function. */
     private readonly resourcesAllocated: ResourcesAllocated,
+    /** Refuses callbacks to addresses a delivery must not reach (SSRF). */
+    private readonly receivers: ReceiverGuard,
+    /** How long a queued operation waits before it counts as one priority higher (see admission.ts). */
+    private readonly ageingStepMs: number = defaultAgeingStepMs,
   ) {}
 
   async start(scope: ProjectScope, body: StartOperationBody, userId: string) {
@@ -64,8 +69,10 @@ export class OperationService {
       // No free slot in the project: the operation waits, and starts when one ends.
       Object.assign(operation, { status: 'Queued', waitingFor: 'capacity' });
       await this.operations.create(operation);
-      // A slot may have freed between the refusal and now, with nothing left to end and admit this one.
-      await this.admitQueued({ tenantId: operation.tenantId, projectId: operation.projectId });
+      // A slot may have freed between the refusal and now, with nothing left to end and admit this one
+      // (an operation that ends after this read finds this one in the index when it admits).
+      const scope = { tenantId: operation.tenantId, projectId: operation.projectId };
+      if (await this.operations.hasFreeSlot(scope)) await this.admitQueued(scope, operation);
       const current = await this.operations.get(operation, operation.operationId);
       if (current) Object.assign(operation, { status: current.status, executionArn: current.executionArn });
       return;
@@ -83,42 +90,53 @@ export class OperationService {
     } catch (error) {
       await this.operations.transition(scope, operation.operationId, ['Initiated'], 'Failed', {
         endTime: this.clock.now().toISOString(),
-        error: { error: 'ExecutionStartFailed', cause: error instanceof Error ? error.message : String(error) },
+        error: internalFailure('ExecutionStartFailed'),
       });
       throw error;
     }
   }
 
   /**
-   * Starts operations waiting for capacity while the project has free slots: higher priority
-   * first, then the longest waiting. The Queued → Initiated transition takes the slot, so
-   * concurrent calls never start more than the limit.
+   * Starts operations waiting for capacity while the project has free slots, in admission order
+   * (priority with ageing, then age: see admission.ts) over the whole queue, read page by page
+   * from the admission index until the slots are filled. The Queued → Initiated transition takes
+   * the slot, so concurrent calls never start more than the limit; an operation another call
+   * started (or a client cancelled) meanwhile fails the transition and is passed over.
+   * `latecomer`, an operation just queued, is tried last if the index did not show it yet (in AWS
+   * an index lags its table by a moment) and a slot is still free, so it is not left waiting.
    */
-  async admitQueued(scope: ProjectScope): Promise<number> {
-    const { items } = await this.operations.list(scope, { status: 'Queued' }, 0, 100);
-    const waiting = items
-      .filter((op) => op.waitingFor === 'capacity')
-      .sort((a, b) => priorityRank[b.priority] - priorityRank[a.priority] || a.dateCreated.localeCompare(b.dateCreated));
+  async admitQueued(scope: ProjectScope, latecomer?: OperationRecord): Promise<number> {
+    const waiting = admissionOrder((priority) => this.operations.waitingForCapacity(scope, priority), this.clock.now(), this.ageingStepMs);
     let admitted = 0;
-    for (const op of waiting) {
+    let seenLatecomer = false;
+    const admit = async (op: OperationRecord): Promise<'admitted' | 'passed' | 'full'> => {
       try {
-        if (!(await this.operations.transition(scope, op.operationId, ['Queued'], 'Initiated'))) continue;
+        if (!(await this.operations.transition(scope, op.operationId, ['Queued'], 'Initiated'))) return 'passed';
       } catch (error) {
-        if (error instanceof CapacityExceededError) break;
+        if (error instanceof CapacityExceededError) return 'full';
         throw error;
       }
       const resumeFrom = op.retry?.retryMode === 'resume' && op.retry.phasesPreserved > 0 ? op.phases[op.retry.phasesPreserved]?.id : undefined;
       await this.startExecution({ ...op, status: 'Initiated' }, resumeFrom).catch(() => undefined);
       admitted += 1;
+      return 'admitted';
+    };
+    for await (const op of waiting) {
+      seenLatecomer ||= op.operationId === latecomer?.operationId;
+      if ((await admit(op)) === 'full') return admitted;
     }
+    if (latecomer && !seenLatecomer) await admit(latecomer);
     return admitted;
   }
 
   /**
    * Retries an ended, unsuccessful operation as a new operation. `resume` carries the completed
    * phases over (their records and their stored outputs) and starts at the first phase that did
-   * not complete; `restart` runs every phase again. Updated parameters are validated as a start
-   * request of the same type would be.
+   * not complete; `restart` runs every phase again. The retried request goes through every check
+   * a start does (schema, then `checkInputs`). An operation is retried once: the new operation is
+   * created in the same transaction that marks the original `retriedBy` it, on condition that it
+   * was not, so of concurrent retries one wins and the others get AlreadyRetriedError naming it;
+   * a further retry retries the latest operation of the chain.
    */
   async retry(scope: ProjectScope, operationId: string, body: RetryOperationBody, userId: string) {
     const original = await this.get(scope, operationId);
@@ -127,6 +145,19 @@ export class OperationService {
     }
     const { resourceAllocation, ...changes } = body.updatedParameters ?? {};
     const request = parseRetried(original, changes, resourceAllocation?.priority, body);
+    // Operations retried before `retriedBy` existed name their retries only among their dependents.
+    const earlierRetry = original.retriedBy ?? original.dependents?.filter((d) => d.relation === 'retry').at(-1)?.operationId;
+    if (earlierRetry) throw new AlreadyRetriedError(operationId, earlierRetry);
+    await this.checkInputs(scope, request).catch((error: unknown) => {
+      // The checks name a start's fields; in a retry request a changed parameter sits under updatedParameters.
+      if (error instanceof ClientError) {
+        for (const field of error.invalidFields) {
+          const parameter = /^body\.parameters\.([^.]+)/.exec(field.name)?.[1];
+          if (parameter && parameter in changes) field.name = field.name.replace('body.parameters.', 'body.updatedParameters.');
+        }
+      }
+      throw error;
+    });
     const now = this.clock.now();
     // The completed phases before the first one that is not: those a resume can keep.
     const unfinished = original.phases.findIndex((p) => p.status !== 'Completed');
@@ -151,8 +182,8 @@ export class OperationService {
     if (body.retryMode === 'restart') await this.withEstimate(operation);
     // The carried-over phases' outputs (checkpoints, results, artifacts) move with them.
     if (completed.length) await this.objects.copyPrefix(jobObjectKey(original, ''), jobObjectKey(operation, ''));
+    // Creating the operation also links it to the original (retriedBy, dependents), or refuses if another retry won.
     await this.launch(operation, body.retryMode === 'resume' && completed.length ? resumeFrom!.id : undefined);
-    await this.operations.addDependent(scope, original.operationId, { operationId: operation.operationId, jobId: operation.jobId, relation: 'retry' });
     return {
       originalOperationId: original.operationId,
       newOperationId: operation.operationId,
@@ -174,8 +205,13 @@ export class OperationService {
     };
   }
 
-  /** Referenced datasets must have content and a report's source must be a completed analysis. */
+  /**
+   * Every check a start runs beyond its schema: referenced datasets must have content and a report's
+   * source must be a completed analysis. Starts, retries and batches all call it, so a check added
+   * here holds for each of them.
+   */
   async checkInputs(scope: ProjectScope, body: StartOperationBody): Promise<void> {
+    await this.checkCallbacks(body);
     if (body.operationType === 'ReportGeneration') {
       const source = await this.operations.get(scope, body.parameters.sourceOperationId);
       if (!source) throw new NotFoundError(`Operation ${body.parameters.sourceOperationId} does not exist in this project`);
@@ -187,6 +223,18 @@ export class OperationService {
       return;
     }
     await this.datasets.requireUploaded(scope, body.parameters.datasetId, 'body.parameters.datasetId');
+  }
+
+  /** Each callback's receiver, resolved and checked as a webhook's is; a retry checks the callbacks it carries over again. */
+  private async checkCallbacks(body: StartOperationBody): Promise<void> {
+    const entries = Object.entries(body.callbacks ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+    const outcomes = await Promise.allSettled(entries.map(([name, url]) => this.receivers.assertAllowed(url, `body.callbacks.${name}`)));
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
+    if (!refused.length) return;
+    if (refused.every((error) => error instanceof ValidationError)) {
+      throw new ValidationError('A callback receiver is refused', refused.flatMap((error) => (error as ValidationError).invalidFields));
+    }
+    throw refused.find((error) => !(error instanceof ValidationError));
   }
 
   async get(scope: ProjectScope, operationId: string): Promise<OperationRecord> {

@@ -4,6 +4,7 @@ import type { Clock, DatasetStore, JobJournal, ObjectStore, OperationStore } fro
 import { isTerminal, type ArtifactRecord, type JobRef, type LogEntry, type LogLevel, type OperationRecord, type TimelineEvent } from './records.ts';
 import { jobObjectKey } from './phases/checkpoint-keys.ts';
 import { ResourceSampler } from './resource-sampler.ts';
+import { phaseFailure } from './failures.ts';
 
 export interface PhaseContext {
   job: JobRef;
@@ -161,9 +162,24 @@ export class PhaseRunner {
       clearInterval(timer);
       await flushing;
       const endTime = now();
-      const message = error instanceof Error ? error.message : String(error);
-      log('ERROR', `${phase.name} failed: ${message}`, { error: error instanceof Error ? error.name : 'Error' });
-      milestone('StageFailed', `${phase.name} failed`, { error: message });
+      // The job's log and timeline are served to clients: they get the documented code and its message, the
+      // function's own log gets the raw error.
+      const failure = phaseFailure(error);
+      console.error(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'Phase failed',
+          jobId: job.jobId,
+          operationId: job.operationId,
+          phase: phaseId,
+          code: failure.code,
+          error: error instanceof Error ? error.name : typeof error,
+          detail: error instanceof Error ? error.message : String(error),
+          stack: error instanceof Error ? error.stack : undefined,
+        }),
+      );
+      log('ERROR', `${phase.name} failed: ${failure.message}`, { error: failure.code });
+      milestone('StageFailed', `${phase.name} failed`, { error: failure.code, message: failure.message });
       await Promise.all([
         this.journal.append(job, { logs: logs.splice(0), events: events.splice(0), samples: [sampler.sample(this.clock.now())] }),
         this.operations.updatePhase(job, job.operationId, phaseId, {
@@ -176,7 +192,7 @@ export class PhaseRunner {
       ]);
       const failed = await this.operations.get(job, job.operationId);
       if (failed) await this.notifier.notify(failed, 'operation.phase.failed', { phase: failed.phases.find((p) => p.id === phaseId)! });
-      throw error;
+      throw failure;
     }
   }
 }

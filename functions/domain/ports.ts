@@ -16,6 +16,7 @@ import type {
 } from './records.ts';
 import type { OperationStatus, Priority } from '../schemas/operation.ts';
 import type { CallbackDelivery } from './callbacks.ts';
+import type { CircuitStore } from './circuit-breaker.ts';
 
 export interface Page<T> {
   items: T[];
@@ -39,7 +40,11 @@ export interface OperationFilter {
 }
 
 export interface OperationStore {
-  /** Writes the operation, its job and the project's counters in one transaction. */
+  /**
+   * Writes the operation, its job and the project's counters in one transaction. For a retry
+   * (`operation.retry`) the same transaction marks the original `retriedBy` it, on condition that
+   * it has no retry yet (AlreadyRetriedError otherwise), and adds it to the original's dependents.
+   */
   create(operation: OperationRecord): Promise<void>;
   get(scope: ProjectScope, operationId: string): Promise<OperationRecord | undefined>;
   /** The operation a job executes. */
@@ -47,6 +52,10 @@ export interface OperationStore {
   /** Newest first; `offset` operations are skipped, at most `limit` returned. */
   list(scope: ProjectScope, filter: OperationFilter, offset: number, limit: number): Promise<{ items: OperationRecord[]; hasMore: boolean }>;
   counts(scope: ProjectScope): Promise<StatusCounts>;
+  /** Whether the project has fewer active operations than it may (a strongly consistent read). */
+  hasFreeSlot(scope: ProjectScope): Promise<boolean>;
+  /** The project's operations of one priority Queued for a free slot, oldest first, read page by page as consumed. */
+  waitingForCapacity(scope: ProjectScope, priority: Priority): AsyncIterable<OperationRecord>;
   /**
    * Moves the operation to `to` if its status is one of `from`, updating counters atomically.
    * Returns false when the status was not one of `from` (someone else moved it first).
@@ -105,15 +114,38 @@ export interface BatchStore {
   get(scope: ProjectScope, batchId: string): Promise<BatchRecord | undefined>;
 }
 
-export interface WebhookStore {
-  create(webhook: WebhookRecord): Promise<void>;
+/** What an update of a webhook or subscription may replace. */
+export type WebhookChanges = Partial<Pick<WebhookRecord, 'webhookUrl' | 'webhookName' | 'status' | 'events' | 'jobEvents' | 'filters' | 'authentication' | 'retryPolicy' | 'headers'>>;
+
+export interface WebhookStore extends CircuitStore {
+  /**
+   * Fails with LimitExceededError when the project already has `limit` webhooks or, for a subscription, its job
+   * `limit` unexpired subscriptions; the check and the write are one conditional write, so concurrent
+   * registrations cannot exceed it.
+   */
+  create(webhook: WebhookRecord, limit: number): Promise<void>;
   get(scope: ProjectScope, webhookId: string): Promise<WebhookRecord | undefined>;
+  /** Every webhook and subscription of the project, for fan-out. */
   list(scope: ProjectScope): Promise<WebhookRecord[]>;
-  recordDelivery(scope: ProjectScope, webhookId: string, outcome: { successful: boolean; responseMs: number; at: string; event: string; statusCode: number | null }): Promise<void>;
+  /** The project's webhooks (not subscriptions), a page at a time. */
+  page(scope: ProjectScope, pageSize: number, nextToken?: string): Promise<Page<WebhookRecord>>;
+  /** The job's subscriptions that have not expired at `nowSeconds`. */
+  listForJob(scope: ProjectScope, jobId: string, nowSeconds: number): Promise<WebhookRecord[]>;
+  /** Replaces the given fields; undefined when there is no such webhook. */
+  update(scope: ProjectScope, webhookId: string, changes: WebhookChanges): Promise<WebhookRecord | undefined>;
+  /** Deletes it and frees its place under the limit; false when it was already gone. */
+  delete(scope: ProjectScope, webhook: WebhookRecord): Promise<boolean>;
+  /** Counts a finished delivery; `responseMs` is null when nothing was sent (the receiver guard refused it). */
+  recordDelivery(
+    scope: ProjectScope,
+    webhookId: string,
+    outcome: { successful: boolean; responseMs: number | null; at: string; event: string; statusCode: number | null; responseExcerpt?: string },
+  ): Promise<void>;
 }
 
 export interface CallbackQueue {
-  send(delivery: CallbackDelivery): Promise<void>;
+  /** `delaySeconds` (at most 900) keeps the message hidden that long after it is sent. */
+  send(delivery: CallbackDelivery, options?: { delaySeconds?: number }): Promise<void>;
 }
 
 export interface CancellationQueue {

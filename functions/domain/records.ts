@@ -123,6 +123,8 @@ export interface OperationRecord extends ProjectScope {
   waitingFor?: 'capacity';
   /** Set on operations submitted in a batch. */
   batch?: { batchId: string; operationKey: string };
+  /** The retry made of this operation, set once (conditionally, with the retry's creation): a second retry is refused. */
+  retriedBy?: string;
   /** Operations that build on this one: its retries and the reports generated from it. */
   dependents?: DependentRecord[];
   /** Delivery counts of the operation's callbacks; present when it has callbacks. */
@@ -198,7 +200,8 @@ export interface WebhookRecord extends ProjectScope {
   expiresAt?: number;
   webhookUrl: string;
   webhookName: string;
-  status: 'Active';
+  /** A Disabled receiver hears nothing; what was queued for it is dropped. */
+  status: 'Active' | 'Disabled';
   events: WebhookEvent[];
   filters?: RegisterWebhookBody['filters'];
   authentication?: RegisterWebhookBody['authentication'];
@@ -206,8 +209,18 @@ export interface WebhookRecord extends ProjectScope {
   headers?: Record<string, string>;
   createdAt: string;
   createdBy: string;
-  stats: { totalDeliveries: number; successfulDeliveries: number; failedDeliveries: number; totalResponseMs: number };
-  lastDelivery?: { at: string; event: string; successful: boolean; statusCode: number | null };
+  /**
+   * `timedDeliveries` counts the deliveries whose response time is in `totalResponseMs`: a delivery the receiver
+   * guard refused has none, so the average cannot tell refused addresses from slow ones. Absent on older records.
+   */
+  stats: { totalDeliveries: number; successfulDeliveries: number; failedDeliveries: number; totalResponseMs: number; timedDeliveries?: number };
+  lastDelivery?: { at: string; event: string; successful: boolean; statusCode: number | null; responseExcerpt?: string };
+  /** Circuit breaker: failed attempts since the last success. */
+  consecutiveFailures?: number;
+  /** While in the future, deliveries are postponed to it instead of attempted (ISO 8601). */
+  pausedUntil?: string;
+  /** The length of the last pause; the next one doubles it. Cleared by a success. */
+  pauseSeconds?: number;
 }
 
 export interface BatchOperationRecord {

@@ -1,12 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from './errors.ts';
-import type { Clock, JobScope, OperationStore, WebhookStore } from './ports.ts';
+import type { Clock, JobScope, OperationStore, WebhookChanges, WebhookStore } from './ports.ts';
+import type { ReceiverGuard } from './receiver-guard.ts';
 import type { ProjectScope, WebhookRecord } from './records.ts';
-import { jobEvents, registerWebhookBody, type RegisterWebhookBody, type SubscribeBody, type WebhookEvent } from '../schemas/webhook.ts';
+import {
+  jobEvents,
+  registerWebhookBody,
+  type JobEvent,
+  type RegisterWebhookBody,
+  type SubscribeBody,
+  type UpdateSubscriptionBody,
+  type UpdateWebhookBody,
+  type WebhookEvent,
+} from '../schemas/webhook.ts';
+import { maxSubscriptionsPerJob, maxWebhooksPerProject } from '../../lib/topology.ts';
+
+/** Delivery counts; the average response time is over the deliveries that had one (a refused address has none). */
+function deliveryStatsView(receiver: WebhookRecord) {
+  const { stats } = receiver;
+  const timed = stats.timedDeliveries ?? stats.totalDeliveries;
+  return {
+    totalDeliveries: stats.totalDeliveries,
+    successfulDeliveries: stats.successfulDeliveries,
+    failedDeliveries: stats.failedDeliveries,
+    averageResponseTime: timed ? `${Math.round(stats.totalResponseMs / timed)} ms` : null,
+  };
+}
 
 /** A webhook as the API shows it: the secret or token never leaves the service. */
 export function webhookView(webhook: WebhookRecord) {
-  const { stats } = webhook;
   return {
     webhookId: webhook.webhookId,
     webhookUrl: webhook.webhookUrl,
@@ -18,13 +40,47 @@ export function webhookView(webhook: WebhookRecord) {
     retryPolicy: webhook.retryPolicy,
     createdAt: webhook.createdAt,
     lastDelivery: webhook.lastDelivery ?? null,
-    deliveryStats: {
-      totalDeliveries: stats.totalDeliveries,
-      successfulDeliveries: stats.successfulDeliveries,
-      failedDeliveries: stats.failedDeliveries,
-      averageResponseTime: stats.totalDeliveries ? `${Math.round(stats.totalResponseMs / stats.totalDeliveries)} ms` : null,
-    },
+    deliveryStats: deliveryStatsView(webhook),
+    /** Set by the circuit breaker: until then deliveries wait instead of being attempted. */
+    pausedUntil: webhook.pausedUntil ?? null,
   };
+}
+
+/** A job subscription as the API shows it, under the job-tracking names. */
+export function subscriptionView(subscription: WebhookRecord) {
+  const jobEventNames = subscription.jobEvents ?? [];
+  return {
+    subscriptionId: subscription.webhookId,
+    jobId: subscription.jobId,
+    subscriptionType: 'webhook' as const,
+    status: subscription.status,
+    webhookUrl: subscription.webhookUrl,
+    eventsSubscribed: jobEventNames,
+    filters: { ...(subscription.filters?.minProgressIncrement ? { minProgressIncrement: subscription.filters.minProgressIncrement } : {}), notifyOnErrors: notifiesOnErrors(subscription) },
+    authentication: subscription.authentication ? { type: subscription.authentication.type } : null,
+    createdAt: subscription.createdAt,
+    expiresAt: subscription.expiresAt ? new Date(subscription.expiresAt * 1000).toISOString() : null,
+    lastDelivery: subscription.lastDelivery ?? null,
+    deliveryStats: deliveryStatsView(subscription),
+    pausedUntil: subscription.pausedUntil ?? null,
+  };
+}
+
+/** Error events are only among a subscription's events without `error` when it asked for `notifyOnErrors`. */
+function notifiesOnErrors(subscription: WebhookRecord): boolean {
+  return !(subscription.jobEvents ?? []).includes('error') && subscription.events.includes('operation.phase.failed');
+}
+
+/** The operation events a subscription hears for its job-tracking names. */
+function subscriptionEvents(names: readonly JobEvent[], notifyOnErrors: boolean): WebhookEvent[] {
+  const events = new Set<WebhookEvent>(names.flatMap((name) => jobEvents[name]));
+  if (notifyOnErrors) jobEvents.error.forEach((event) => events.add(event));
+  return [...events];
+}
+
+export interface ReceiverLimits {
+  webhooksPerProject: number;
+  subscriptionsPerJob: number;
 }
 
 /** Subscriptions retry like webhooks registered without a policy. */
@@ -36,12 +92,16 @@ export class WebhookService {
     private readonly webhooks: WebhookStore,
     private readonly operations: OperationStore,
     private readonly clock: Clock,
+    /** Refuses receivers a delivery must not reach (SSRF). */
+    private readonly receivers: ReceiverGuard,
+    private readonly limits: ReceiverLimits = { webhooksPerProject: maxWebhooksPerProject, subscriptionsPerJob: maxSubscriptionsPerJob },
   ) {}
 
   /** A webhook limited to one job's events, named as the job-tracking API names them, that expires. */
   async subscribe(job: JobScope, body: SubscribeBody, userId: string) {
     const operation = await this.operations.getByJob(job, job.jobId);
     if (!operation) throw new NotFoundError(`Job ${job.jobId} does not exist in this project`);
+    await this.receivers.assertAllowed(body.webhookUrl, 'body.webhookUrl');
     const now = this.clock.now();
     const events = new Set<WebhookEvent>(body.events.flatMap((name) => jobEvents[name]));
     if (body.filters.notifyOnErrors) errorEvents.forEach((event) => events.add(event));
@@ -61,9 +121,9 @@ export class WebhookService {
       createdAt: now.toISOString(),
       createdBy: userId,
       expiresAt: Math.ceil(now.getTime() / 1000) + body.expiresIn,
-      stats: { totalDeliveries: 0, successfulDeliveries: 0, failedDeliveries: 0, totalResponseMs: 0 },
+      stats: { totalDeliveries: 0, successfulDeliveries: 0, failedDeliveries: 0, totalResponseMs: 0, timedDeliveries: 0 },
     };
-    await this.webhooks.create(subscription);
+    await this.webhooks.create(subscription, this.limits.subscriptionsPerJob);
     return {
       subscriptionId: subscription.webhookId,
       jobId: job.jobId,
@@ -77,6 +137,7 @@ export class WebhookService {
   }
 
   async register(scope: ProjectScope, body: RegisterWebhookBody, userId: string) {
+    await this.receivers.assertAllowed(body.webhookUrl, 'body.webhookUrl');
     const webhook: WebhookRecord = {
       ...scope,
       webhookId: `wh-${randomUUID()}`,
@@ -90,15 +151,89 @@ export class WebhookService {
       ...(body.headers ? { headers: body.headers } : {}),
       createdAt: this.clock.now().toISOString(),
       createdBy: userId,
-      stats: { totalDeliveries: 0, successfulDeliveries: 0, failedDeliveries: 0, totalResponseMs: 0 },
+      stats: { totalDeliveries: 0, successfulDeliveries: 0, failedDeliveries: 0, totalResponseMs: 0, timedDeliveries: 0 },
     };
-    await this.webhooks.create(webhook);
+    await this.webhooks.create(webhook, this.limits.webhooksPerProject);
     return webhookView(webhook);
   }
 
   async get(scope: ProjectScope, webhookId: string) {
+    return webhookView(await this.webhook(scope, webhookId));
+  }
+
+  async list(scope: ProjectScope, pageSize: number, nextToken?: string) {
+    const page = await this.webhooks.page(scope, pageSize, nextToken);
+    return { webhooks: page.items.map(webhookView), nextToken: page.nextToken ?? null };
+  }
+
+  /** Replaces the fields given; a new URL is checked as at registration. */
+  async update(scope: ProjectScope, webhookId: string, body: UpdateWebhookBody) {
+    await this.webhook(scope, webhookId);
+    if (body.webhookUrl !== undefined) await this.receivers.assertAllowed(body.webhookUrl, 'body.webhookUrl');
+    const updated = await this.webhooks.update(scope, webhookId, body satisfies WebhookChanges);
+    if (!updated) throw notFound(webhookId);
+    return webhookView(updated);
+  }
+
+  /** What was queued for it is dropped when its turn comes: a deleted webhook hears nothing more. */
+  async delete(scope: ProjectScope, webhookId: string): Promise<void> {
+    if (!(await this.webhooks.delete(scope, await this.webhook(scope, webhookId)))) throw notFound(webhookId);
+  }
+
+  async listSubscriptions(job: JobScope) {
+    await this.job(job);
+    const subscriptions = await this.webhooks.listForJob(job, job.jobId, this.nowSeconds());
+    return { jobId: job.jobId, subscriptions: subscriptions.map(subscriptionView) };
+  }
+
+  async getSubscription(job: JobScope, subscriptionId: string) {
+    return subscriptionView(await this.subscription(job, subscriptionId));
+  }
+
+  async updateSubscription(job: JobScope, subscriptionId: string, body: UpdateSubscriptionBody) {
+    const current = await this.subscription(job, subscriptionId);
+    if (body.webhookUrl !== undefined) await this.receivers.assertAllowed(body.webhookUrl, 'body.webhookUrl');
+    const names = body.events ?? current.jobEvents ?? [];
+    const changes: WebhookChanges = {
+      ...(body.webhookUrl !== undefined ? { webhookUrl: body.webhookUrl } : {}),
+      ...(body.authentication !== undefined ? { authentication: body.authentication } : {}),
+      ...(body.status !== undefined ? { status: body.status } : {}),
+      ...(body.events !== undefined ? { jobEvents: body.events } : {}),
+      ...(body.filters !== undefined ? { filters: body.filters.minProgressIncrement ? { minProgressIncrement: body.filters.minProgressIncrement } : {} } : {}),
+      ...(body.events !== undefined || body.filters !== undefined
+        ? { events: subscriptionEvents(names, body.filters ? body.filters.notifyOnErrors : notifiesOnErrors(current)) }
+        : {}),
+    };
+    const updated = await this.webhooks.update(job, subscriptionId, changes);
+    if (!updated) throw subscriptionNotFound(job, subscriptionId);
+    return subscriptionView(updated);
+  }
+
+  async deleteSubscription(job: JobScope, subscriptionId: string): Promise<void> {
+    if (!(await this.webhooks.delete(job, await this.subscription(job, subscriptionId)))) throw subscriptionNotFound(job, subscriptionId);
+  }
+
+  private async webhook(scope: ProjectScope, webhookId: string): Promise<WebhookRecord> {
     const webhook = await this.webhooks.get(scope, webhookId);
-    if (!webhook) throw new NotFoundError(`Webhook ${webhookId} does not exist in this project`);
-    return webhookView(webhook);
+    if (!webhook || webhook.jobId) throw notFound(webhookId);
+    return webhook;
+  }
+
+  private async job(job: JobScope): Promise<void> {
+    if (!(await this.operations.getByJob(job, job.jobId))) throw new NotFoundError(`Job ${job.jobId} does not exist in this project`);
+  }
+
+  /** An expired subscription is gone, even before DynamoDB's TTL deletes it. */
+  private async subscription(job: JobScope, subscriptionId: string): Promise<WebhookRecord> {
+    const subscription = await this.webhooks.get(job, subscriptionId);
+    if (!subscription || subscription.jobId !== job.jobId || (subscription.expiresAt ?? Infinity) <= this.nowSeconds()) throw subscriptionNotFound(job, subscriptionId);
+    return subscription;
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.clock.now().getTime() / 1000);
   }
 }
+
+const notFound = (webhookId: string) => new NotFoundError(`Webhook ${webhookId} does not exist in this project`);
+const subscriptionNotFound = (job: JobScope, subscriptionId: string) => new NotFoundError(`Subscription ${subscriptionId} does not exist for job ${job.jobId}`);

@@ -3,10 +3,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { z } from 'zod';
 import { authorizeScope, callerOf, type Caller } from './caller.ts';
 import { httpErrors } from './http-errors.ts';
+import { idempotent } from './idempotency.ts';
 import { jsonBody, type ParsedBody } from './json-body.ts';
 import { parseInput } from './validation.ts';
 import { maxRequestBodyBytes } from '../../lib/topology.ts';
 import type { ProjectScope } from '../domain/records.ts';
+import { idempotencyStores } from '../composition.ts';
 
 const noQuery = z.strictObject({});
 
@@ -28,13 +30,15 @@ export function httpRoute<P extends z.ZodType<ProjectScope>, Q extends z.ZodType
   body?: B;
   handle: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<APIGatewayProxyResult>;
 }) {
-  const handler = async (event: APIGatewayProxyEvent & ParsedBody, _context: Context): Promise<APIGatewayProxyResult> => {
+  const handler = async (event: APIGatewayProxyEvent & ParsedBody, context: Context): Promise<APIGatewayProxyResult> => {
     const caller = callerOf(event);
     const path = parseInput(spec.path, event.pathParameters ?? {}, 'path');
     authorizeScope(caller, path);
     const query = parseInput((spec.query ?? noQuery) as Q, event.queryStringParameters ?? {}, 'query');
     const body = spec.body ? parseInput(spec.body, event.parsedBody, 'body') : undefined;
-    return spec.handle({ path, query, body: body as z.output<B>, caller, event });
+    const run = () => spec.handle({ path, query, body: body as z.output<B>, caller, event });
+    // Every POST honours Idempotency-Key, once the request is known valid and the caller may see the project.
+    return event.httpMethod === 'POST' ? idempotent({ event, context, scope: path, path }, idempotencyStores, run) : run();
   };
   return middy<APIGatewayProxyEvent & ParsedBody, APIGatewayProxyResult>(handler).use(httpErrors()).use(jsonBody(maxRequestBodyBytes));
 }

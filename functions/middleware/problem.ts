@@ -4,7 +4,14 @@ import type { InvalidField } from '../domain/errors.ts';
 export const problemContentType = 'application/problem+json';
 
 /** RFC 9457 problem details; `invalidParams` is the RFC's own example extension for field errors. */
-export function problemResponse(status: number, title: string, detail: string, instance?: string, invalidParams: InvalidField[] = []): APIGatewayProxyResult {
+export function problemResponse(
+  status: number,
+  title: string,
+  detail: string,
+  instance?: string,
+  invalidParams: InvalidField[] = [],
+  extensions: Record<string, unknown> = {},
+): APIGatewayProxyResult {
   return {
     statusCode: status,
     headers: { 'Content-Type': problemContentType },
@@ -15,6 +22,7 @@ export function problemResponse(status: number, title: string, detail: string, i
       detail,
       ...(instance ? { instance } : {}),
       ...(invalidParams.length ? { invalidParams } : {}),
+      ...extensions,
     }),
   };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { projectPath } from './common.ts';
+import { prefixedGuid, projectPath } from './common.ts';
 import { priorities, retryPolicy } from './operation.ts';
 import { operationTypes } from '../domain/operation-types.ts';
 
@@ -36,5 +36,5 @@ export const submitBatchBody = z.strictObject({
 export type SubmitBatchBody = z.infer<typeof submitBatchBody>;
 
 export const batchPath = projectPath.extend({
-  batchId: z.string().regex(/^batch-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must look like batch-<GUID>'),
+  batchId: prefixedGuid('batch'),
 });

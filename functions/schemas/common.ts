@@ -1,7 +1,22 @@
 import { z } from 'zod';
 import { env } from '../../lib/topology.ts';
+import { receiverPolicy, receiverUrlProblem, type ReceiverPolicy } from '../domain/receiver-guard.ts';
 
-export const guid = z.guid({ error: 'must be a GUID (8-4-4-4-12 hexadecimal digits)' });
+/**
+ * Identifiers are canonical in lower case from the edge on: scope checks, storage keys, counters and responses all see
+ * one spelling, so `ABC…` and `abc…` are one tenant, one project, one namespace.
+ */
+export const guid = z.guid({ error: 'must be a GUID (8-4-4-4-12 hexadecimal digits)' }).transform((value) => value.toLowerCase());
+
+const guidSource = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** An id written `<prefix>-<GUID>` (`op-`, `batch-`, `wh-`, `sub-`), accepted in any letter case and kept in lower case. */
+export function prefixedGuid(prefix: string) {
+  return z
+    .string()
+    .regex(new RegExp(`^${prefix}-${guidSource}$`, 'i'), `must look like ${prefix}-<GUID>`)
+    .transform((value) => value.toLowerCase());
+}
 
 export const projectPath = z.object({ tenantId: guid, projectId: guid });
 export type ProjectPath = z.infer<typeof projectPath>;
@@ -24,18 +39,20 @@ export const pageQuery = {
     .default(20),
 };
 
+/** The operator's receiver allow-list from the environment, read again only when the environment changes. */
+export function receiverPolicyFromEnv(): ReceiverPolicy {
+  const key = `${process.env[env.receiverAllowList] ?? ''}|${process.env[env.receiverAllowHttp] ?? ''}`;
+  if (cachedPolicy?.key !== key) cachedPolicy = { key, policy: receiverPolicy(process.env[env.receiverAllowList], process.env[env.receiverAllowHttp]) };
+  return cachedPolicy.policy;
+}
+let cachedPolicy: { key: string; policy: ReceiverPolicy } | undefined;
+
 /**
- * Callback and webhook receivers are reached over https. Hosts listed in CALLBACK_ALLOW_HTTP_HOSTS (comma-separated; the
- * local stack sets 127.0.0.1 and localhost) may use plain http, for local development only.
+ * Where webhooks, subscriptions and callbacks are delivered: an https URL without credentials. Only the syntax is
+ * checked here (never throwing, whatever the text); the receiver guard resolves the host at registration and again
+ * at every delivery. Plain http is admitted only to allow-listed loopback, which the local stack sets up.
  */
-export const receiverUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an https URL' })
-  .max(2048)
-  .refine(
-    (value) => {
-      const url = new URL(value);
-      const allowed = (process.env[env.callbackAllowHttpHosts] ?? '').split(',').map((host) => host.trim()).filter(Boolean);
-      return url.protocol === 'https:' || allowed.includes(url.hostname);
-    },
-    { error: 'must be an https URL' },
-  );
+export const receiverUrl = z.string({ error: 'must be an https URL' }).superRefine((value, ctx) => {
+  const problem = receiverUrlProblem(value, receiverPolicyFromEnv());
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});

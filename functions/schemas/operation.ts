@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanQuery, guid, isoDateTime, pageQuery, projectPath, receiverUrl } from './common.ts';
+import { booleanQuery, guid, isoDateTime, pageQuery, prefixedGuid, projectPath, receiverUrl } from './common.ts';
 import { operationTypes } from '../domain/operation-types.ts';
 
 export const priorities = ['Low', 'Normal', 'High', 'Critical'] as const;
@@ -8,8 +8,7 @@ export type Priority = (typeof priorities)[number];
 export const operationStatuses = ['Initiated', 'Queued', 'Running', 'Completed', 'Failed', 'Cancelled', 'Timeout'] as const;
 export type OperationStatus = (typeof operationStatuses)[number];
 
-export const operationIdPattern = /^op-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const operationId = z.string().regex(operationIdPattern, 'must look like op-<GUID>');
+export const operationId = prefixedGuid('op');
 
 const calendarDate = z.iso.date({ error: 'must be a date like 2024-01-31' });
 

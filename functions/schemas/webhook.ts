@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { projectPath, receiverUrl } from './common.ts';
+import { prefixedGuid, projectPath, receiverUrl } from './common.ts';
+import { jobPath } from './job.ts';
 import { priorities } from './operation.ts';
 import { operationTypes } from '../domain/operation-types.ts';
 
@@ -17,8 +18,29 @@ export const webhookEvents = [
 ] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];
 
-/** Headers the service sets itself; a webhook cannot override them. */
-const reservedHeaders = /^(content-type|content-length|host|user-agent|authorization|x-webhook-.*)$/i;
+/**
+ * Headers a receiver may not be sent from a registration: the delivery's own (content, identity, signature,
+ * Standard Webhooks `webhook-*`) and those that change how the request is framed or routed.
+ */
+const reservedHeaders =
+  /^(content-.*|host|user-agent|authorization|proxy-.*|cookie|connection|keep-alive|transfer-encoding|te|trailer|upgrade|expect|forwarded|x-forwarded-.*|webhook-.*|x-webhook-.*)$/i;
+
+/** Extra headers sent with every delivery: plain names, printable values, none of the service's own. */
+export const receiverHeaders = z
+  .record(
+    z.string(),
+    // Node refuses anything else when sending, and CR/LF would inject headers.
+    z.string().max(1000).regex(/^[\x20-\x7e\t]*$/, 'must be printable ASCII: no CR, LF, NUL or other control characters'),
+  )
+  // Names are checked here rather than by the key schema so each refusal names the header and says why.
+  .superRefine((headers, ctx) => {
+    for (const name of Object.keys(headers)) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be a header name: letters, digits and hyphens, at most 64' });
+      else if (reservedHeaders.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is set by the service or controls the connection' });
+    }
+  })
+  .refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers')
+  .refine((headers) => new Set(Object.keys(headers).map((name) => name.toLowerCase())).size === Object.keys(headers).length, 'must not repeat a header name');
 
 /** How the service proves itself to a receiver: an HMAC signature over each delivery, or a bearer token. */
 export const receiverAuthentication = z.discriminatedUnion('type', [
@@ -50,14 +72,11 @@ export const registerWebhookBody = z.strictObject({
       maxDelay: z.number().int().min(1).max(43_200).default(3600),
     })
     .prefault({}),
-  headers: z
-    .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be a header name').refine((name) => !reservedHeaders.test(name), 'is set by the service'), z.string().max(1000))
-    .refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers')
-    .optional(),
+  headers: receiverHeaders.optional(),
 });
 export type RegisterWebhookBody = z.infer<typeof registerWebhookBody>;
 
-export const webhookPath = projectPath.extend({ webhookId: z.string().regex(/^wh-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'must look like wh-<GUID>') });
+export const webhookPath = projectPath.extend({ webhookId: prefixedGuid('wh') });
 
 /** The job-tracking API's event names, and the operation events each one stands for. */
 export const jobEvents = {
@@ -91,3 +110,47 @@ export const subscribeBody = z.strictObject({
   expiresIn: z.number().int().min(60).max(7 * 86_400).default(8 * 3600),
 });
 export type SubscribeBody = z.infer<typeof subscribeBody>;
+
+/** A Disabled webhook or subscription hears nothing until it is made Active again. */
+export const receiverStatus = z.enum(['Active', 'Disabled']);
+
+const changesSomething = (body: object) => Object.keys(body).length > 0;
+
+const registration = registerWebhookBody.shape;
+
+/** A PATCH of a webhook: each field given replaces the registered one and is validated as at registration. */
+export const updateWebhookBody = z
+  .strictObject({
+    webhookUrl: registration.webhookUrl.optional(),
+    webhookName: registration.webhookName.optional(),
+    events: registration.events.optional(),
+    filters: registration.filters,
+    authentication: registration.authentication,
+    // Without the registration's default: a PATCH that does not name the policy keeps it.
+    retryPolicy: registration.retryPolicy.unwrap().optional(),
+    headers: registration.headers,
+    status: receiverStatus.optional(),
+  })
+  .refine(changesSomething, { error: 'must change at least one field' });
+export type UpdateWebhookBody = z.infer<typeof updateWebhookBody>;
+
+export const listWebhooksQuery = z.strictObject({
+  pageSize: z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be 1 or more').max(100, 'must be 100 or less').default(25),
+  nextToken: z.string().max(2048).optional(),
+});
+
+export const subscriptionPath = jobPath.extend({ subscriptionId: prefixedGuid('sub') });
+
+const subscription = subscribeBody.shape;
+
+/** A PATCH of a job subscription: each field given replaces the subscribed one and is validated as at subscription. */
+export const updateSubscriptionBody = z
+  .strictObject({
+    webhookUrl: subscription.webhookUrl.optional(),
+    events: subscription.events.optional(),
+    filters: subscription.filters.unwrap().optional(),
+    authentication: subscription.authentication,
+    status: receiverStatus.optional(),
+  })
+  .refine(changesSomething, { error: 'must change at least one field' });
+export type UpdateSubscriptionBody = z.infer<typeof updateSubscriptionBody>;

@@ -13,7 +13,10 @@ export interface AccessTargets {
   readonly table: dynamodb.ITable;
   readonly bucket: s3.IBucket;
   readonly queues: Record<QueueId, sqs.IQueue>;
-  readonly jwt: JwtSettings;
+  /** The token verifier's settings, and the longest lifetime (s) it admits (CDK context `maxTokenLifetimeSeconds`). */
+  readonly jwt: JwtSettings & { readonly maxTokenLifetimeSeconds: number };
+  /** The operator's receiver allow-list (CDK context `receiverAllowList`); empty admits public addresses only. */
+  readonly receiverAllowList: string;
 }
 
 /**
@@ -89,7 +92,10 @@ export function wireAccess(fns: Record<FunctionId, lambda.Function>, targets: Ac
       fn.addEnvironment(env.jwksUrl, targets.jwt.jwksUrl);
       fn.addEnvironment(env.jwtIssuer, targets.jwt.issuer);
       fn.addEnvironment(env.jwtAudience, targets.jwt.audience);
+      fn.addEnvironment(env.maxTokenLifetimeSeconds, String(targets.jwt.maxTokenLifetimeSeconds));
     }
+
+    if (access.receivers && targets.receiverAllowList) fn.addEnvironment(env.receiverAllowList, targets.receiverAllowList);
 
     if (wildcards.length > 0) acknowledge(fn, 'IAM5', `Derived from topology access of ${fnId}: ${reasons.join('; ')}.`, wildcards);
   }

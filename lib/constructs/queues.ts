@@ -54,7 +54,7 @@ export class Queues extends Construct {
           deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
         });
         fns[def.consumer].addEventSource(
-          new SqsEventSource(queue, { batchSize: def.batchSize, reportBatchItemFailures: true }),
+          new SqsEventSource(queue, { batchSize: def.batchSize, reportBatchItemFailures: true, maxConcurrency: def.maxConcurrency }),
         );
         return [queueId, { queue, deadLetterQueue }];
       }),

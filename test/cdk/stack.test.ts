@@ -11,6 +11,7 @@ import { PROJECT_ROOT, ProcessMiningStack } from '../../lib/process-mining-stack
 import {
   LAMBDA_NODE_MAJOR,
   defaultMaxActiveOperationsPerProject,
+  defaultMaxTokenLifetimeSeconds,
   env,
   functions,
   methodNotAllowedFunction,
@@ -89,11 +90,12 @@ describe('functions', () => {
       if (access.bucket) expected.add(env.bucketName);
       for (const machine of [...(access.startExecution ?? []), ...(access.stopExecution ?? [])]) expected.add(env.stateMachineArn(machine));
       for (const queue of access.sendTo ?? []) expected.add(env.queueUrl(queue));
-      if (access.jwt) [env.jwksUrl, env.jwtIssuer, env.jwtAudience].forEach((name) => expected.add(name));
+      if (access.jwt) [env.jwksUrl, env.jwtIssuer, env.jwtAudience, env.maxTokenLifetimeSeconds].forEach((name) => expected.add(name));
       const variables = resources[fnLogicalId(id)]!.Properties.Environment.Variables as Record<string, unknown>;
       expect(new Set(Object.keys(variables)), id).toEqual(expected);
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
       expect(variables[env.maxActiveOperationsPerProject]).toBe(String(defaultMaxActiveOperationsPerProject));
+      if (access.jwt) expect(variables[env.maxTokenLifetimeSeconds]).toBe(String(defaultMaxTokenLifetimeSeconds));
     }
   });
 
@@ -255,11 +257,12 @@ describe('queues', () => {
       FunctionName: { Ref: fnLogicalId(def.consumer) },
       BatchSize: def.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: def.maxConcurrency },
     });
   });
 
   it('refuses a visibility timeout shorter than the consumer timeout', () => {
-    expect(() => assertVisibilityCoversConsumer('X', { consumer: 'RunPhase', batchSize: 1, visibilityTimeoutSeconds: 60, maxReceiveCount: 3 })).toThrow(
+    expect(() => assertVisibilityCoversConsumer('X', { consumer: 'RunPhase', batchSize: 1, visibilityTimeoutSeconds: 60, maxReceiveCount: 3, maxConcurrency: 2 })).toThrow(
       /visibilityTimeoutSeconds \(60\) must be >= the timeout of its consumer RunPhase \(900s\)/,
     );
   });
@@ -350,6 +353,29 @@ describe('authentication', () => {
         },
       },
     });
+  });
+});
+
+describe('receiver allow-list', () => {
+  const withContext = (receiverAllowList: unknown) =>
+    new ProcessMiningStack(new App({ outdir: tempOutdir(), context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], receiverAllowList } }), `ReceiverTest${outdirs.length}`, {
+      projectRoot,
+    });
+
+  it('gives the receiverAllowList context to exactly the functions that register or deliver to receivers', () => {
+    const contextStack = withContext(['10.1.0.0/16', ' hooks.internal ']);
+    const contextResources = Template.fromStack(contextStack).toJSON().Resources as Record<string, Resource>;
+    for (const [id, { access }] of Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]) {
+      const fnId = contextStack.getLogicalId(contextStack.functions.byId[id].node.defaultChild as CfnResource);
+      const variables = contextResources[fnId]!.Properties.Environment.Variables as Record<string, unknown>;
+      expect(variables[env.receiverAllowList], id).toBe(access.receivers ? '10.1.0.0/16,hooks.internal' : undefined);
+      // Plain http is never switched on in AWS.
+      expect(variables[env.receiverAllowHttp], id).toBeUndefined();
+    }
+  });
+
+  it('fails the synth on an entry it cannot read', () => {
+    expect(() => withContext('10.0.0.0/33')).toThrow(/receiverAllowList/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, createDataset, datasetsDir, newProject, startAnalysis, waitForStatus, type Project } from './client.ts';
@@ -81,7 +81,7 @@ describe('an analysis of receipt.csv from upload to completion', () => {
     // Every default export format is there and downloads as what it claims to be.
     const byFormat = new Map<string, { downloadUrl: string; sizeBytes: number }[]>();
     for (const artifact of results.body.artifacts) byFormat.set(artifact.format, [...(byFormat.get(artifact.format) ?? []), artifact]);
-    expect([...byFormat.keys()].sort()).toEqual(['CSV', 'JSON', 'PDF', 'PNML', 'SVG']);
+    expect([...byFormat.keys()].sort()).toEqual(['BPMN', 'CSV', 'JSON', 'PDF', 'PNML', 'SVG']);
     const text = async (format: string) => {
       const response = await fetch(byFormat.get(format)![0]!.downloadUrl);
       expect(response.status).toBe(200);
@@ -94,7 +94,8 @@ describe('an analysis of receipt.csv from upload to completion', () => {
     expect((await text('CSV')).split('\r\n')[0]).toBe('caseId,rule,severity,score,reason');
     expect(await text('PDF')).toMatch(/^%PDF-/);
     expect(await text('PNML')).toContain('<pnml');
-    expect(byFormat.get('PNML')).toHaveLength(2);
+    expect(byFormat.get('PNML')).toHaveLength(3);
+    expect(await text('BPMN')).toContain('<bpmndi:BPMNDiagram');
 
     const detailed = await call('GET', `${project.base}/async/operation/${operationId}/results?format=detailed&includeArtifacts=false`, { token: project.token });
     expect(detailed.body.artifacts).toBeUndefined();
@@ -104,6 +105,10 @@ describe('an analysis of receipt.csv from upload to completion', () => {
     expect(detailed.body.details.discovery.alphaNet.places).toHaveLength(39);
     expect(detailed.body.details.discovery.alphaNet.places[0]).toEqual({ inputs: [], outputs: expect.any(Array) });
     expect(detailed.body.details.discovery.activities).toContainEqual({ name: 'Confirmation of receipt', count: expect.any(Number) });
+    // PM4Py 2.7's Inductive Miner on the same log.
+    const inductive = JSON.parse(await readFile(resolve(datasetsDir, 'reference', 'inductive', 'receipt.json'), 'utf8')).variants.IM;
+    expect(detailed.body.details.discovery.inductive).toMatchObject({ variant: 'IM', processTree: inductive.processTree, petriNet: inductive.petriNet, bpmn: inductive.bpmn });
+    expect(detailed.body.details.discovery.inductive.fitness.logFitness).toBe(1);
 
     const onePhase = await call('GET', `${project.base}/async/operation/${operationId}/results?phase=Process%20Discovery`, { token: project.token });
     expect(onePhase.body.phaseResults.map((p: { phaseName: string }) => p.phaseName)).toEqual(['Process Discovery']);
@@ -172,7 +177,8 @@ describe('the other operation types', () => {
     expect(rendered.status).toBe('Completed');
     expect(rendered.phases.map((p: { phaseName: string }) => p.phaseName)).toEqual(['Results Loading', 'Report Rendering']);
     const reports = await call('GET', `${project.base}/async/operation/${report.body.operationId}/results`, { token: project.token });
-    expect(reports.body.artifacts.map((a: { format: string }) => a.format).sort()).toEqual(['PDF', 'PowerPoint', 'SVG']);
+    // Visualizations: the process map and the Inductive Miner's BPMN diagram.
+    expect(reports.body.artifacts.map((a: { format: string }) => a.format).sort()).toEqual(['PDF', 'PowerPoint', 'SVG', 'SVG']);
     const pptx = reports.body.artifacts.find((a: { format: string }) => a.format === 'PowerPoint');
     const bytes = Buffer.from(await (await fetch(pptx.downloadUrl)).arrayBuffer());
     expect(bytes.subarray(0, 2).toString()).toBe('PK');

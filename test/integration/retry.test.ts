@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, createDataset, newProject, startAnalysis, waitForStatus, type Project } from './client.ts';
 
@@ -14,18 +15,28 @@ async function cancelAfterFirstPhase(project: Project, datasetId: string) {
   }
   const cancelled = await call('DELETE', `${project.base}/async/operation/${operationId}`, { token: project.token });
   expect(cancelled.status).toBe(200);
-  await new Promise((r) => setTimeout(r, 1500));
+  // A phase under way when the cancellation came still finishes: wait until none runs, so the phases are final.
+  const settled = Date.now() + 30_000;
+  for (;;) {
+    const status = await waitForStatus(project, operationId, ['Cancelled']);
+    if (!status.phases.some((p: { status: string }) => p.status === 'Running') || Date.now() > settled) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 500));
   return waitForStatus(project, operationId, ['Cancelled']);
 }
 
 describe('retrying an operation', () => {
   let project: Project;
   let cancelled: any;
+  let cancelledAgain: any;
+  let resumed: string;
 
   beforeAll(async () => {
     project = await newProject('dave');
     const { datasetId } = await createDataset(project, 'bpic2012.xes.gz', 'xes.gz');
-    cancelled = await cancelAfterFirstPhase(project, datasetId);
+    // An operation is retried once (then its retry is), so the resume and restart tests each get their own.
+    [cancelled, cancelledAgain] = await Promise.all([cancelAfterFirstPhase(project, datasetId), cancelAfterFirstPhase(project, datasetId)]);
   });
 
   it('refuses to retry what is still running or succeeded', async () => {
@@ -44,6 +55,7 @@ describe('retrying an operation', () => {
       body: { retryMode: 'resume', retryReason: 'changed my mind', modifyParameters: true, updatedParameters: { resourceAllocation: { priority: 'Critical' } } },
     });
     expect(retried.status).toBe(202);
+    resumed = retried.body.newOperationId;
     expect(retried.body).toMatchObject({
       originalOperationId: cancelled.operationId,
       retryMode: 'resume',
@@ -66,12 +78,19 @@ describe('retrying an operation', () => {
   });
 
   it('restarts every phase', async () => {
-    const retried = await call('POST', `${project.base}/async/operation/${cancelled.operationId}/retry`, { token: project.token, body: { retryMode: 'restart', newTimeout: 900 } });
+    const retried = await call('POST', `${project.base}/async/operation/${cancelledAgain.operationId}/retry`, { token: project.token, body: { retryMode: 'restart', newTimeout: 900 } });
     expect(retried.status).toBe(202);
     expect(retried.body).toMatchObject({ retryMode: 'restart', resumeFromPhase: null, preservedResults: { phasesPreserved: 0 } });
     const done = await waitForStatus(project, retried.body.newOperationId, ['Completed', 'Failed']);
     expect(done.status).toBe('Completed');
-    expect(done.phases.every((p: { startTime: string }) => Date.parse(p.startTime) > Date.parse(cancelled.endTime))).toBe(true);
+    expect(done.phases.every((p: { startTime: string }) => Date.parse(p.startTime) > Date.parse(cancelledAgain.endTime))).toBe(true);
+  });
+
+  it('refuses a second retry of an operation, naming its retry: retries continue from the latest', async () => {
+    const again = await call('POST', `${project.base}/async/operation/${cancelled.operationId}/retry`, { token: project.token, body: { retryMode: 'restart' } });
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toContain('application/problem+json');
+    expect(again.body.retryOperationId).toBe(resumed);
   });
 
   it('validates changed parameters as a start would', async () => {
@@ -99,7 +118,7 @@ describe('retrying an operation', () => {
     const original = await call('GET', `${project.base}/execution/job/${cancelled.execution.executionId}/dependencies`, { token: project.token });
     expect(original.status).toBe(200);
     const retries = original.body.dependencies.dependentJobs;
-    expect(retries.length).toBeGreaterThanOrEqual(2);
+    expect(retries).toHaveLength(1);
     expect(retries.every((d: { relation: string }) => d.relation === 'retry')).toBe(true);
     expect(original.body.dependencies.resourceDependencies[0]).toMatchObject({ resourceType: 'Dataset', status: 'Available' });
     expect(original.body.dependencyGraph.edges.every((e: { from: string }) => e.from === cancelled.execution.executionId)).toBe(true);
@@ -110,5 +129,48 @@ describe('retrying an operation', () => {
       expect.objectContaining({ jobId: cancelled.execution.executionId, operationId: cancelled.operationId, status: 'Cancelled' }),
     ]);
     expect(retried.body.blockingConditions).toEqual([]);
+  });
+});
+
+describe('retries run the checks of a start and happen once', () => {
+  let project: Project;
+  let cancelled: string;
+
+  beforeAll(async () => {
+    project = await newProject('erin');
+    const { datasetId } = await createDataset(project, 'running-example.xes', 'xes');
+    const started = await startAnalysis(project, datasetId);
+    expect((await call('DELETE', `${project.base}/async/operation/${started.body.operationId}`, { token: project.token })).status).toBe(200);
+    cancelled = started.body.operationId;
+  });
+
+  const retry = (body: unknown) => call('POST', `${project.base}/async/operation/${cancelled}/retry`, { token: project.token, body });
+
+  it('answers 404 at once for a dataset that does not exist, and 409 for one never uploaded', async () => {
+    const missing = await retry({ retryMode: 'restart', modifyParameters: true, updatedParameters: { datasetId: randomUUID() } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+    const pending = await createDataset(project, 'running-example.xes', 'xes', false);
+    const notUploaded = await retry({ retryMode: 'restart', modifyParameters: true, updatedParameters: { datasetId: pending.datasetId } });
+    expect(notUploaded.status).toBe(409);
+    expect(notUploaded.body.invalidParams).toEqual([expect.objectContaining({ name: 'body.updatedParameters.datasetId' })]);
+    const list = await call('GET', `${project.base}/async/operations`, { token: project.token });
+    expect(list.body.summary.totalOperations).toBe(1);
+  });
+
+  it('creates exactly one operation from 10 concurrent retries; the others are 409 naming it', async () => {
+    const responses = await Promise.all(Array.from({ length: 10 }, () => retry({ retryMode: 'restart' })));
+    const accepted = responses.filter((r) => r.status === 202);
+    const refused = responses.filter((r) => r.status === 409);
+    expect(accepted).toHaveLength(1);
+    expect(refused).toHaveLength(9);
+    for (const r of refused) {
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      expect(r.body.retryOperationId).toBe(accepted[0]!.body.newOperationId);
+    }
+    const list = await call('GET', `${project.base}/async/operations`, { token: project.token });
+    expect(list.body.summary.totalOperations).toBe(2);
+    const original = await call('GET', `${project.base}/execution/job/${(await call('GET', `${project.base}/async/operation/${cancelled}`, { token: project.token })).body.execution.executionId}/dependencies`, { token: project.token });
+    expect(original.body.dependencies.dependentJobs).toHaveLength(1);
   });
 });

@@ -8,9 +8,35 @@ import { startSqs } from '../../local/emulators/sqs.ts';
 import { provisionQueues, type QueueOverrides } from '../../local/provision.ts';
 import { startSqsPollers, type SqsPollers } from '../../local/sqs-poller.ts';
 import { FakeInvoker, sqsConsumer } from './fixtures/handlers.ts';
+import { SqsMessageQueue } from '../../functions/adapters/sqs-message-queue.ts';
 
 // Topology's 60 s visibility timeout would make redelivery tests slow.
-const queueOverrides: QueueOverrides = { Cancellation: { visibilityTimeoutSeconds: 1, maxReceiveCount: 2 } };
+const queueOverrides: QueueOverrides = {
+  Cancellation: { visibilityTimeoutSeconds: 1, maxReceiveCount: 2 },
+  // One message per invocation and four invocations at once, so concurrency and fairness are easy to count.
+  CallbackDelivery: { batchSize: 1, maxConcurrency: 4, visibilityTimeoutSeconds: 30 },
+};
+
+interface Timed {
+  group: string;
+  name: string;
+  holdMs: number;
+}
+
+/** A consumer that holds each invocation for its messages' `holdMs` and records when each started and ended. */
+function timedConsumer(log: Array<{ name: string; startedAt: number; endedAt?: number }>, inFlight: { now: number; max: number }) {
+  return async (event: unknown) => {
+    inFlight.now += 1;
+    inFlight.max = Math.max(inFlight.max, inFlight.now);
+    const bodies = (event as SQSEvent).Records.map((record) => JSON.parse(record.body) as Timed);
+    const entries = bodies.map((body) => ({ name: body.name, startedAt: Date.now() }) as { name: string; startedAt: number; endedAt?: number });
+    log.push(...entries);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(...bodies.map((body) => body.holdMs))));
+    for (const entry of entries) entry.endedAt = Date.now();
+    inFlight.now -= 1;
+    return undefined;
+  };
+}
 
 async function until<T>(probe: () => T | undefined, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -29,7 +55,9 @@ describe('SQS pollers (Lambda event source mapping) on fauxqs', () => {
   let queues: Awaited<ReturnType<typeof provisionQueues>>;
   const received: SQSEvent[] = [];
   const errors: unknown[] = [];
-  const invoker = new FakeInvoker({ ProcessCancellation: sqsConsumer(received) });
+  const timed: Array<{ name: string; startedAt: number; endedAt?: number }> = [];
+  const inFlight = { now: 0, max: 0 };
+  const invoker = new FakeInvoker({ ProcessCancellation: sqsConsumer(received), DeliverCallback: timedConsumer(timed, inFlight) });
   const deliveries = (body: string) => received.flatMap((event) => event.Records).filter((record) => record.body === body);
 
   beforeAll(async () => {
@@ -125,6 +153,36 @@ describe('SQS pollers (Lambda event source mapping) on fauxqs', () => {
     expect(records.map((record) => record.attributes.ApproximateReceiveCount)).toEqual(['1', '2']);
     expect(errors.some((error) => (error as Error).message === 'consumer crashed')).toBe(true);
   }, 10_000);
+
+  it('keeps invoking while earlier batches are in flight, up to maxConcurrency at once', async () => {
+    // Prepare: six messages of six groups, each holding its invocation for 1.5 s.
+    const queue = new SqsMessageQueue<Timed>(client, () => queues.queueUrls.CallbackDelivery, (message) => message.group);
+    const names = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+    const started = Date.now();
+    // Act
+    await Promise.all(names.map((name) => queue.send({ group: `g-${name}`, name, holdMs: 1_500 })));
+    await until(() => (names.every((name) => timed.some((entry) => entry.name === name && entry.endedAt)) ? true : undefined), 10_000);
+    // Assess: four at once (not one after another: that would take 9 s), never more.
+    expect(inFlight.max).toBe(4);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 15_000);
+
+  it("never lets one group's slow messages hold up another group's", async () => {
+    // Prepare: a noisy group with four messages that hold their invocation for 2.5 s each, enough for all four
+    // invocations if nothing kept a share for others.
+    const queue = new SqsMessageQueue<Timed>(client, () => queues.queueUrls.CallbackDelivery, (message) => message.group);
+    await Promise.all(Array.from({ length: 4 }, (_, i) => queue.send({ group: 'noisy', name: `noisy-${i}`, holdMs: 2_500 })));
+    await until(() => (timed.some((entry) => entry.name.startsWith('noisy')) ? true : undefined), 5_000);
+    // Act: a quiet group's message, sent while the noisy group's invocations are busy.
+    const sentAt = Date.now();
+    await queue.send({ group: 'quiet', name: 'quiet', holdMs: 10 });
+    const quiet = await until(() => timed.find((entry) => entry.name === 'quiet'), 10_000);
+    // Assess: it started at once; the noisy group held at most half of the four invocations meanwhile.
+    expect(quiet.startedAt - sentAt).toBeLessThan(1_500);
+    const noisyAtOnce = timed.filter((entry) => entry.name.startsWith('noisy') && entry.startedAt <= quiet.startedAt && (entry.endedAt ?? Infinity) > quiet.startedAt);
+    expect(noisyAtOnce.length).toBeLessThanOrEqual(2);
+    await until(() => (timed.filter((entry) => entry.name.startsWith('noisy') && entry.endedAt).length === 4 ? true : undefined), 20_000);
+  }, 30_000);
 
   it('stops promptly', async () => {
     const started = Date.now();

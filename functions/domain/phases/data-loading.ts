@@ -1,6 +1,6 @@
 import { Transform } from 'node:stream';
 import { readEventLog } from '../../mining/ingest/read-event-log.ts';
-import { ConflictError } from '../errors.ts';
+import { OperationFailure } from '../failures.ts';
 import type { PhaseWork } from '../phase-runner.ts';
 import { saveEventLog } from './checkpoints.ts';
 
@@ -11,10 +11,12 @@ export const dataLoadingValidation: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   if (!('datasetId' in parameters)) throw new Error(`${context.job.operationType} has no dataset to load`);
   const dataset = await context.datasets.get(context.job, parameters.datasetId);
-  if (!dataset) throw new ConflictError(`Dataset ${parameters.datasetId} no longer exists`);
+  if (!dataset) throw new OperationFailure('DatasetNotFound', `Dataset ${parameters.datasetId} no longer exists`);
   context.log('INFO', `Starting data load for dataset ${dataset.datasetId}`, { format: dataset.format, sizeBytes: dataset.sizeBytes ?? null });
 
-  const source = await context.objects.read(dataset.objectKey);
+  const source = await context.objects.read(dataset.objectKey).catch((error: unknown) => {
+    throw new OperationFailure('DatasetUnreadable', `The file of dataset ${dataset.datasetId} could not be read from storage; upload it again`, { cause: error });
+  });
   const counted = source.pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {

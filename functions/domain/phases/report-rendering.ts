@@ -1,3 +1,4 @@
+import { OperationFailure } from '../failures.ts';
 import type { PhaseWork } from '../phase-runner.ts';
 import { recommendationsOf, renderReports, reportInputOf, type LoadingFigures } from '../../mining/analysis/analysis-report.ts';
 import { analysisDocuments, loadAnalysisDocuments, storeArtifacts } from './analysis-documents.ts';
@@ -10,7 +11,7 @@ export const resultsLoading: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   if (!('sourceOperationId' in parameters)) throw new Error('ReportGeneration needs parameters.sourceOperationId');
   const source = await context.operations.get(context.job, parameters.sourceOperationId);
-  if (!source) throw new Error(`Source operation ${parameters.sourceOperationId} no longer exists`);
+  if (!source) throw new OperationFailure('SourceOperationNotFound', `Source operation ${parameters.sourceOperationId} no longer exists`);
   let copied = 0;
   for (const name of analysisDocuments) {
     const key = jobObjectKey(source, name);

@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { env } from '../../../lib/topology.ts';
-import { tokenClaims } from '../../schemas/token-claims.ts';
+import { defaultMaxTokenLifetimeSeconds, env } from '../../../lib/topology.ts';
+import { maxClockSkewSeconds, maxTokenLifetimeFrom, tokenClaimsAt } from '../../schemas/token-claims.ts';
 
 let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
@@ -20,10 +20,13 @@ function stageWildcard(methodArn: string): string {
 }
 
 /**
- * Verifies the bearer token (signature, issuer, audience, expiry) and hands the tenant,
- * projects and user to the handlers. Any failure is API Gateway's 401.
+ * Verifies the bearer token (signature, issuer, audience, expiry, the clock skew of iat and nbf, the maximum
+ * lifetime, claims free of control characters) and hands the tenant, projects and user to the handlers, ids in
+ * lower case. Any failure is API Gateway's 401.
  */
 export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  // A misconfigured maximum fails every request (500) rather than letting tokens of any lifetime in.
+  const maxLifetimeSeconds = maxTokenLifetimeFrom(process.env[env.maxTokenLifetimeSeconds], defaultMaxTokenLifetimeSeconds);
   const match = /^Bearer\s+(\S+)$/i.exec(event.authorizationToken ?? '');
   if (!match?.[1]) throw new Error('Unauthorized');
   let claims;
@@ -33,8 +36,10 @@ export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<AP
       issuer: process.env[env.jwtIssuer],
       ...(audience ? { audience } : {}),
       requiredClaims: ['exp'],
+      // jose applies one tolerance to nbf and exp; tokenClaimsAt checks exp again without it.
+      clockTolerance: maxClockSkewSeconds,
     });
-    claims = tokenClaims.parse(payload);
+    claims = tokenClaimsAt({ nowSeconds: Math.floor(Date.now() / 1000), maxLifetimeSeconds }).parse(payload);
   } catch {
     throw new Error('Unauthorized');
   }

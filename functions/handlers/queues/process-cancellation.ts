@@ -1,4 +1,5 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { callbackNotifier, jobJournal, operationStore, scheduler, workflowEngine } from '../../composition.ts';
 import type { JobRef } from '../../domain/records.ts';
 
@@ -8,29 +9,28 @@ interface CancellationRequest {
   requestedAt: string;
 }
 
-/**
- * Stops the executions of cancelled operations. Each message is handled on its own;
- * failures are reported per message so SQS redelivers only those (and dead-letters
- * them after the queue's maxReceiveCount).
- */
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  const failures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    try {
-      const request = JSON.parse(record.body) as CancellationRequest;
-      if (request.executionArn) await workflowEngine().stop(request.executionArn, 'OperationCancelled', `Cancelled at ${request.requestedAt}`);
-      const now = new Date().toISOString();
-      await jobJournal().append(request.job, {
-        logs: [{ timestamp: now, level: 'INFO', component: 'Orchestrator', stage: 'Lifecycle', message: `Job ${request.job.jobId} cancelled`, details: { requestedAt: request.requestedAt } }],
-        events: [{ timestamp: now, eventType: 'JobCancelled', description: 'Job execution cancelled', details: { requestedAt: request.requestedAt } }],
-      });
-      const operation = await operationStore().get(request.job, request.job.operationId);
-      if (operation?.cancellation?.notifyCallbacks) await callbackNotifier().notify(operation, 'operation.cancelled');
-      await scheduler().operationEnded(request.job, request.job.operationId);
-    } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Cancellation failed', messageId: record.messageId, error: error instanceof Error ? error.message : String(error) }));
-      failures.push({ itemIdentifier: record.messageId });
-    }
+async function cancel(record: SQSRecord): Promise<void> {
+  try {
+    const request = JSON.parse(record.body) as CancellationRequest;
+    if (request.executionArn) await workflowEngine().stop(request.executionArn, 'OperationCancelled', `Cancelled at ${request.requestedAt}`);
+    const now = new Date().toISOString();
+    await jobJournal().append(request.job, {
+      logs: [{ timestamp: now, level: 'INFO', component: 'Orchestrator', stage: 'Lifecycle', message: `Job ${request.job.jobId} cancelled`, details: { requestedAt: request.requestedAt } }],
+      events: [{ timestamp: now, eventType: 'JobCancelled', description: 'Job execution cancelled', details: { requestedAt: request.requestedAt } }],
+    });
+    const operation = await operationStore().get(request.job, request.job.operationId);
+    if (operation?.cancellation?.notifyCallbacks) await callbackNotifier().notify(operation, 'operation.cancelled');
+    await scheduler().operationEnded(request.job, request.job.operationId);
+  } catch (error) {
+    console.error(JSON.stringify({ level: 'ERROR', message: 'Cancellation failed', messageId: record.messageId, error: error instanceof Error ? error.message : String(error) }));
+    throw error;
   }
-  return { batchItemFailures: failures };
-};
+}
+
+/**
+ * Stops the executions of cancelled operations, the messages of a batch concurrently; failures are reported per
+ * message so SQS redelivers only those (and dead-letters them after the queue's maxReceiveCount).
+ */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  // A processor per invocation: it holds the batch's state, and the local runtime runs invocations side by side.
+  processPartialResponse(event, cancel, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CallbackDeliverer, CallbackNotifier, callbackUrl, webhookWants, type CallbackDelivery } from '../../../functions/domain/callbacks.ts';
 import type { OperationStore, WebhookStore } from '../../../functions/domain/ports.ts';
 import type { OperationRecord, WebhookRecord } from '../../../functions/domain/records.ts';
+import { MemoryWebhookStore } from './memory-webhook-store.ts';
 
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
 const op = {
@@ -32,6 +33,9 @@ const webhook = (overrides: Partial<WebhookRecord> = {}): WebhookRecord =>
     stats: { totalDeliveries: 0, successfulDeliveries: 0, failedDeliveries: 0, totalResponseMs: 0 },
     ...overrides,
   }) as WebhookRecord;
+
+/** The deliverer queues only postponed deliveries; these tests pause nothing. */
+const noQueue = { send: async () => Promise.reject(new Error('nothing should be queued')) };
 
 const webhooksOf = (list: WebhookRecord[]) => ({ list: async () => list, get: async (_s: unknown, id: string) => list.find((w) => w.webhookId === id) }) as unknown as WebhookStore;
 
@@ -89,18 +93,18 @@ describe('CallbackDeliverer', () => {
 
   it('counts a 2xx as delivered', async () => {
     const { callbackOutcomes, operations } = stores();
-    const result = await new CallbackDeliverer(async () => ({ status: 204 }), operations, webhooksOf([]), clock).deliver(delivery({ kind: 'callback' }), 1);
+    const result = await new CallbackDeliverer(async () => ({ status: 204 }), operations, webhooksOf([]), clock, noQueue).deliver(delivery({ kind: 'callback' }), 1);
     expect(result).toEqual({ outcome: 'delivered' });
     expect(callbackOutcomes).toEqual([{ successful: true, progress: true, at: '2026-01-01T00:00:00.000Z' }]);
   });
 
   it('backs off by the policy and counts the last attempt as failed', async () => {
     const { callbackOutcomes, operations } = stores();
-    const refusing = new CallbackDeliverer(async () => ({ status: 503 }), operations, webhooksOf([]), clock);
+    const refusing = new CallbackDeliverer(async () => ({ status: 503 }), operations, webhooksOf([]), clock, noQueue);
     expect(await refusing.deliver(delivery({ kind: 'callback' }), 1)).toEqual({ outcome: 'retry', afterSeconds: 60 });
     expect(await refusing.deliver(delivery({ kind: 'callback' }), 3)).toEqual({ outcome: 'retry', afterSeconds: 240 });
     expect(callbackOutcomes).toEqual([]);
-    const unreachable = new CallbackDeliverer(async () => Promise.reject(new Error('ECONNREFUSED')), operations, webhooksOf([]), clock);
+    const unreachable = new CallbackDeliverer(async () => Promise.reject(new Error('ECONNREFUSED')), operations, webhooksOf([]), clock, noQueue);
     expect(await unreachable.deliver(delivery({ kind: 'callback' }), 5)).toEqual({ outcome: 'failed' });
     expect(callbackOutcomes).toEqual([{ successful: false, progress: true, at: '2026-01-01T00:00:00.000Z' }]);
   });
@@ -109,9 +113,9 @@ describe('CallbackDeliverer', () => {
     const { operations } = stores();
     const seen: Array<Record<string, string>> = [];
     const hook = webhook({ authentication: { type: 'hmac-sha256', secret: 'a-secret-of-16-chars' }, headers: { 'X-Source': 'tests' } });
-    const outcomes: unknown[] = [];
-    const store = { ...webhooksOf([hook]), recordDelivery: async (_s: unknown, _id: string, outcome: unknown) => void outcomes.push(outcome) } as unknown as WebhookStore;
-    const deliverer = new CallbackDeliverer(async (_url, body, headers) => (seen.push({ ...headers, body }), { status: 500 }), operations, store, clock);
+    const store = new MemoryWebhookStore([hook]);
+    const outcomes = store.deliveries;
+    const deliverer = new CallbackDeliverer(async (_url, body, headers) => (seen.push({ ...headers, body }), { status: 500 }), operations, store, clock, noQueue);
     expect(await deliverer.deliver(delivery({ kind: 'webhook', webhookId: 'wh-1' }), 2)).toEqual({ outcome: 'retry', afterSeconds: 30 });
     expect(await deliverer.deliver(delivery({ kind: 'webhook', webhookId: 'wh-1' }), 3)).toEqual({ outcome: 'failed' });
     const headers = seen[0]!;

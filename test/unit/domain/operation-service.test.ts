@@ -3,6 +3,7 @@ import type { DatasetService } from '../../../functions/domain/dataset-service.t
 import { ConflictError } from '../../../functions/domain/errors.ts';
 import { OperationService } from '../../../functions/domain/operation-service.ts';
 import type { CancellationQueue, ObjectStore, OperationStore, WorkflowEngine } from '../../../functions/domain/ports.ts';
+import type { ReceiverGuard } from '../../../functions/domain/receiver-guard.ts';
 import type { OperationRecord } from '../../../functions/domain/records.ts';
 import { startOperationBody } from '../../../functions/schemas/operation.ts';
 
@@ -36,13 +37,15 @@ const queue: CancellationQueue = { send: async () => undefined };
 const objects = {} as ObjectStore;
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
 const resources = { cpuUnits: 1, memoryGB: 1 };
+/** Admits every receiver: the guard's own rules are tested in receiver-guard.test.ts. */
+const receivers: ReceiverGuard = { assertAllowed: async () => undefined };
 
 describe('OperationService.start', () => {
   it('starts the execution named after the job and remembers its ARN', async () => {
     const { items, store } = memoryStore();
     const started: string[] = [];
     const workflows: WorkflowEngine = { start: async (_t, name) => (started.push(name), { executionArn: `arn:${name}` }), stop: async () => undefined };
-    const view = await new OperationService(store, datasets, workflows, objects, queue, clock, resources).start(scope, body, 'alice');
+    const view = await new OperationService(store, datasets, workflows, objects, queue, clock, resources, receivers).start(scope, body, 'alice');
     const stored = items.get(view.operationId)!;
     expect(started).toEqual([stored.jobId]);
     expect(stored).toMatchObject({ status: 'Initiated', executionArn: `arn:${stored.jobId}`, submittedBy: 'alice', timeoutAt: '2026-01-01T01:00:00.000Z' });
@@ -52,9 +55,10 @@ describe('OperationService.start', () => {
   it('leaves a Failed operation, not a silent Initiated one, when the execution cannot start', async () => {
     const { items, store } = memoryStore();
     const workflows: WorkflowEngine = { start: async () => Promise.reject(new Error('throttled')), stop: async () => undefined };
-    await expect(new OperationService(store, datasets, workflows, objects, queue, clock, resources).start(scope, body, 'alice')).rejects.toThrow('throttled');
+    await expect(new OperationService(store, datasets, workflows, objects, queue, clock, resources, receivers).start(scope, body, 'alice')).rejects.toThrow('throttled');
     const [stored] = [...items.values()];
-    expect(stored).toMatchObject({ status: 'Failed', error: { error: 'ExecutionStartFailed', cause: 'throttled' } });
+    // The SDK's message stays in the logs; the operation records the documented code and sentence.
+    expect(stored).toMatchObject({ status: 'Failed', error: { error: 'ExecutionStartFailed', cause: expect.not.stringContaining('throttled') } });
   });
 });
 
@@ -62,7 +66,7 @@ describe('OperationService.cancel', () => {
   it('refuses to cancel an operation that has ended', async () => {
     const { items, store } = memoryStore();
     const workflows: WorkflowEngine = { start: async () => ({ executionArn: 'arn' }), stop: async () => undefined };
-    const service = new OperationService(store, datasets, workflows, objects, queue, clock, resources);
+    const service = new OperationService(store, datasets, workflows, objects, queue, clock, resources, receivers);
     const { operationId } = await service.start(scope, body, 'alice');
     items.get(operationId)!.status = 'Completed';
     await expect(service.cancel(scope, operationId, { preservePartialResults: true, forceTermination: false, notifyCallbacks: true }, 'bob')).rejects.toBeInstanceOf(ConflictError);
@@ -72,7 +76,7 @@ describe('OperationService.cancel', () => {
     const { items, store } = memoryStore();
     const sent: unknown[] = [];
     const workflows: WorkflowEngine = { start: async () => ({ executionArn: 'arn:x' }), stop: async () => undefined };
-    const service = new OperationService(store, datasets, workflows, objects, { send: async (m) => void sent.push(m) }, clock, resources);
+    const service = new OperationService(store, datasets, workflows, objects, { send: async (m) => void sent.push(m) }, clock, resources, receivers);
     const { operationId } = await service.start(scope, body, 'alice');
     const result = await service.cancel(scope, operationId, { reason: 'why', preservePartialResults: true, forceTermination: false, notifyCallbacks: true }, 'bob');
     expect(result).toMatchObject({ status: 'Cancelled', cancelledBy: 'bob', progressAtCancellation: 0, partialResults: { available: false, completedPhases: 0 } });

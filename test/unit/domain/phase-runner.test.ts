@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CallbackNotifier } from '../../../functions/domain/callbacks.ts';
 import { OperationNotRunningError, PhaseRunner, type PhaseWork } from '../../../functions/domain/phase-runner.ts';
+import { failureCodes, OperationFailure } from '../../../functions/domain/failures.ts';
+import { CsvSyntaxError } from '../../../functions/mining/ingest/csv-scanner.ts';
 import type { DatasetStore, JobJournal, ObjectStore, OperationStore } from '../../../functions/domain/ports.ts';
 import type { JobRef, LogEntry, OperationRecord, PhaseRecord, TimelineEvent } from '../../../functions/domain/records.ts';
 
@@ -58,12 +60,42 @@ describe('PhaseRunner', () => {
     expect(notified).toEqual(['operation.phase.started', 'operation.progress']);
   });
 
-  it('marks the phase Failed, logs the error and rethrows it', async () => {
-    const { runner, phaseUpdates, logs, notified } = setup();
-    await expect(runner(async () => Promise.reject(new Error('bad log'))).run('ProcessDiscovery', job)).rejects.toThrow('bad log');
-    expect(notified).toEqual(['operation.phase.started', 'operation.phase.failed']);
-    expect(phaseUpdates.at(-1)).toMatchObject({ status: 'Failed' });
-    expect(logs.at(-1)).toMatchObject({ level: 'ERROR', message: 'Process Discovery failed: bad log' });
+  it('marks the phase Failed and fails with a documented code, keeping the raw error out of the job log', async () => {
+    const { runner, phaseUpdates, logs, events, notified } = setup();
+    const consoleLines: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => void consoleLines.push(line);
+    try {
+      const raw = Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+      const failure = await runner(async () => Promise.reject(raw)).run('ProcessDiscovery', job).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(OperationFailure);
+      expect(failure).toMatchObject({ name: 'InternalError', message: failureCodes.InternalError });
+      expect(notified).toEqual(['operation.phase.started', 'operation.phase.failed']);
+      expect(phaseUpdates.at(-1)).toMatchObject({ status: 'Failed' });
+      expect(logs.at(-1)).toMatchObject({ level: 'ERROR', message: `Process Discovery failed: ${failureCodes.InternalError}`, details: { error: 'InternalError' } });
+      // What clients can read (job log, timeline) never names the storage error; the function's log does.
+      expect(JSON.stringify([logs, events])).not.toMatch(/NoSuchKey|specified key/);
+      expect(consoleLines.join('\n')).toMatch(/NoSuchKey/);
+    } finally {
+      console.error = original;
+    }
+  });
+
+  it("keeps a phase's documented failure and the engine's description of a bad file", async () => {
+    const { runner, logs } = setup();
+    const original = console.error;
+    console.error = () => undefined;
+    try {
+      const missing = new OperationFailure('DatasetUnreadable');
+      await expect(runner(async () => Promise.reject(missing)).run('ProcessDiscovery', job)).rejects.toBe(missing);
+      const syntax = await runner(async () => Promise.reject(new CsvSyntaxError('quoted field not closed in record 3')))
+        .run('ProcessDiscovery', job)
+        .catch((e: unknown) => e);
+      expect(syntax).toMatchObject({ name: 'DatasetInvalid', message: 'The dataset is not valid CSV: quoted field not closed in record 3' });
+      expect(logs.at(-1)!.message).toContain('quoted field not closed');
+    } finally {
+      console.error = original;
+    }
   });
 
   it('starts no phase on an operation that has ended', async () => {

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { call, createDataset, newProject, startAnalysis, waitForStatus, type Project } from './client.ts';
+import type { LoopbackReceiver } from './loopback-receiver.ts';
+import { mintToken } from '../../local/local-issuer.ts';
+import type { RouteDefinition } from '../../lib/topology.ts';
+
+/** The path of a route below `/api/{tenantId}/{projectId}`, the key seeds and overrides are filed under. */
+export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): string {
+  return `${route.method} ${route.path.replace(/^\/api\/\{tenantId\}\/\{projectId\}/, '')}`;
+}
+
+/** Methods whose requests carry a body the route validates. */
+export const bodyMethods = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * A project holding one resource of every kind a route's path can name, so every route in the topology can be
+ * called on real ids: an uploaded and a pending dataset, a completed analysis (with its job), a cancelled one (what
+ * a retry needs), a batch, a webhook and a job subscription. Receivers are the loopback receiver.
+ */
+export interface ProjectFixture {
+  owner: Project;
+  /** Path parameter name → the owner's id. */
+  ids: Record<string, string>;
+  /** More of the owner's ids: a dataset never uploaded, the cancelled operation, the resources deleting routes get. */
+  related: Record<string, string>;
+  /** The ids for one route: a retry needs an operation that can be retried. */
+  idsFor(route: RouteDefinition): Record<string, string>;
+  /** A body each body-taking route accepts (2xx) with the owner's ids; undefined when none is known. */
+  seedBody(route: RouteDefinition): unknown;
+  receiverUrl(path: string): string;
+  /** Creates another resource of the kind a path parameter names (with its seed body), for a request that deletes it. */
+  fresh(parameter: string): Promise<string>;
+}
+
+/** The route that creates what each path parameter names. */
+const creators: Record<string, string> = {
+  datasetId: 'POST /datasets',
+  operationId: 'POST /async/operation',
+  batchId: 'POST /async/batch',
+  webhookId: 'POST /async/webhooks',
+  subscriptionId: 'POST /execution/job/{jobId}/subscribe',
+};
+
+/** Requests that are valid apart from their path, keyed by {@link routeKey}. */
+export function seeds(ids: Record<string, string>, receiverUrl: (path: string) => string): Record<string, unknown> {
+  const analysis = {
+    datasetId: ids.datasetId,
+    timeWindow: { startDate: '2010-01-01', endDate: '2012-01-01' },
+    algorithmSettings: { useAdvancedML: false, enableAnomalyDetection: true, performanceOptimization: 'high_throughput' },
+    // JSON only: operations the fuzz starts should cost the shared stack as little as possible.
+    outputOptions: { generateReports: false, createVisualizations: false, exportFormats: ['JSON'] },
+  };
+  return {
+    'POST /datasets': { name: 'seed dataset', format: 'csv', columnMapping: { caseId: 'case', activity: 'activity', timestamp: 'time', resource: 'who' } },
+    'POST /async/operation': {
+      operationType: 'ProcessMiningAnalysis',
+      operationName: 'seed analysis',
+      operationDescription: 'a valid start request',
+      priority: 'Low',
+      parameters: analysis,
+      callbacks: { onCompletion: receiverUrl('/callback/completion'), onError: receiverUrl('/callback/error') },
+      notifications: { slack: { channel: 'fuzz' } },
+      timeout: 600,
+      retryPolicy: { maxRetries: 1, retryDelay: 10, backoffMultiplier: 2 },
+    },
+    'DELETE /async/operation/{operationId}': { reason: 'seed cancellation', preservePartialResults: true, forceTermination: false, notifyCallbacks: false },
+    'POST /async/operation/{operationId}/retry': {
+      retryMode: 'restart',
+      retryReason: 'seed retry',
+      modifyParameters: true,
+      updatedParameters: { resourceAllocation: { priority: 'Low' } },
+      newTimeout: 600,
+      preserveOriginalResults: true,
+    },
+    'POST /async/batch': {
+      batchName: 'seed batch',
+      batchDescription: 'a valid batch',
+      operations: [
+        { operationKey: 'clean', operationName: 'clean', operationType: 'DataEnrichment', priority: 'Low', parameters: { datasetId: ids.datasetId, cleaningRules: ['remove_duplicates'] } },
+        { operationKey: 'mine', operationName: 'mine', operationType: 'ProcessMiningAnalysis', priority: 'Low', dependencies: ['clean'], parameters: { outputOptions: { exportFormats: ['JSON'] } }, timeout: 600 },
+      ],
+      failurePolicy: { stopOnFirstFailure: false, continueIndependentOperations: true },
+    },
+    'POST /async/webhooks': {
+      webhookUrl: receiverUrl('/webhook'),
+      webhookName: 'seed webhook',
+      events: ['operation.completed', 'operation.failed'],
+      filters: { operationTypes: ['ProcessMiningAnalysis'], priorities: ['Low', 'High'], minProgressIncrement: 25 },
+      authentication: { type: 'hmac-sha256', secret: 'seed-secret-0123456789' },
+      retryPolicy: { maxRetries: 1, retryDelay: 1, backoffMultiplier: 1, maxDelay: 1 },
+      headers: { 'X-Seed': 'yes' },
+    },
+    'PATCH /async/webhooks/{webhookId}': {
+      webhookUrl: receiverUrl('/webhook/updated'),
+      webhookName: 'seed webhook, renamed',
+      events: ['operation.completed', 'operation.failed', 'operation.cancelled'],
+      filters: { operationTypes: ['ProcessMiningAnalysis', 'DataEnrichment'], priorities: ['Low'], minProgressIncrement: 50 },
+      retryPolicy: { maxRetries: 2, retryDelay: 1, backoffMultiplier: 1, maxDelay: 2 },
+      headers: { 'X-Seed': 'again' },
+      status: 'Active',
+    },
+    'PATCH /execution/job/{jobId}/subscriptions/{subscriptionId}': {
+      webhookUrl: receiverUrl('/subscription/updated'),
+      events: ['jobCompleted', 'stageCompleted'],
+      filters: { minProgressIncrement: 50, notifyOnErrors: true },
+      status: 'Active',
+    },
+    'POST /execution/job/{jobId}/subscribe': {
+      subscriptionType: 'webhook',
+      webhookUrl: receiverUrl('/subscription'),
+      events: ['jobCompleted', 'error'],
+      filters: { minProgressIncrement: 25, notifyOnErrors: true },
+      authentication: { type: 'bearer', token: 'seed-subscription-token' },
+      expiresIn: 3600,
+    },
+  };
+}
+
+export async function buildProjectFixture(receiver: LoopbackReceiver, name = 'owner'): Promise<ProjectFixture> {
+  const owner = await newProject(name);
+  const receiverUrl = (path: string) => `${receiver.base}${path}`;
+  const { datasetId } = await createDataset(owner, 'running-example.xes', 'xes');
+  const { datasetId: pendingDatasetId } = await createDataset(owner, 'never-uploaded.csv', 'csv', false);
+  const jsonOnly = { parameters: { datasetId, outputOptions: { exportFormats: ['JSON'] } } };
+  const completed = await startAnalysis(owner, datasetId, jsonOnly);
+  const toCancel = await startAnalysis(owner, datasetId, jsonOnly);
+  if (completed.status !== 202 || toCancel.status !== 202) throw new Error(`fixture operations not started: ${JSON.stringify([completed.body, toCancel.body])}`);
+  const cancelled = await call('DELETE', `${owner.base}/async/operation/${toCancel.body.operationId}`, { token: owner.token });
+  if (cancelled.status !== 200) throw new Error(`fixture operation not cancelled: ${JSON.stringify(cancelled.body)}`);
+  const done = await waitForStatus(owner, completed.body.operationId, ['Completed', 'Failed']);
+
+  const ids: Record<string, string> = {
+    tenantId: owner.tenantId,
+    projectId: owner.projectId,
+    datasetId,
+    operationId: completed.body.operationId,
+    jobId: done.execution.executionId,
+  };
+  const seedBodies = seeds(ids, receiverUrl);
+  const create = async (key: string, path: string, idField: string) => {
+    const response = await call('POST', `${owner.base}${path}`, { token: owner.token, body: structuredClone(seedBodies[key]) });
+    if (response.status >= 300 || typeof response.body?.[idField] !== 'string') throw new Error(`fixture ${key} failed: ${response.status} ${JSON.stringify(response.body)}`);
+    return response.body[idField] as string;
+  };
+  ids.batchId = await create('POST /async/batch', '/async/batch', 'batchId');
+  ids.webhookId = await create('POST /async/webhooks', '/async/webhooks', 'webhookId');
+  const subscribePath = `/execution/job/${ids.jobId}/subscribe`;
+  ids.subscriptionId = await create('POST /execution/job/{jobId}/subscribe', subscribePath, 'subscriptionId');
+  // Deleting routes get a resource of their own, so the others keep theirs to work on.
+  const doomedWebhookId = await create('POST /async/webhooks', '/async/webhooks', 'webhookId');
+  const doomedSubscriptionId = await create('POST /execution/job/{jobId}/subscribe', subscribePath, 'subscriptionId');
+  const overrides: Record<string, Record<string, string>> = {
+    'POST /async/operation/{operationId}/retry': { operationId: toCancel.body.operationId },
+    'DELETE /async/webhooks/{webhookId}': { webhookId: doomedWebhookId },
+    'DELETE /execution/job/{jobId}/subscriptions/{subscriptionId}': { subscriptionId: doomedSubscriptionId },
+  };
+  return {
+    owner,
+    ids: { ...ids },
+    related: { pendingDatasetId, cancelledOperationId: toCancel.body.operationId, doomedWebhookId, doomedSubscriptionId },
+    idsFor: (route) => ({ ...ids, ...overrides[routeKey(route)] }),
+    seedBody: (route) => structuredClone(seedBodies[routeKey(route)]),
+    receiverUrl,
+    fresh: async (parameter) => {
+      const key = creators[parameter];
+      if (!key) throw new Error(`no route creates {${parameter}}: add it to the project fixture's creators`);
+      return create(key, fillPath(key.slice(key.indexOf(' ') + 1), ids), parameter);
+    },
+  };
+}
+
+/** A token for a project of the same tenant as `owner` (a sibling project), or of a new tenant. */
+export async function strangerOf(owner: Project, sameTenant: boolean): Promise<Project> {
+  if (!sameTenant) return newProject('stranger');
+  const projectId = randomUUID();
+  const token = await mintToken(inject('dataDir'), { tenantId: owner.tenantId, projectIds: [projectId], userId: 'sibling' });
+  return { tenantId: owner.tenantId, projectId, token, base: `/api/${owner.tenantId}/${projectId}` };
+}
+
+/** Fills a route's template with the given ids (already URL-ready); a missing id is an error in the test. */
+export function fillPath(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no id for {${name}} in ${template}: add it to the project fixture`);
+    return value;
+  });
+}
