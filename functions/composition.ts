@@ -19,6 +19,7 @@ import { S3ObjectStore } from './adapters/s3-object-store.ts';
 import { SfnWorkflowEngine } from './adapters/sfn-workflow-engine.ts';
 import { DynamoBatchStore } from './adapters/dynamo-batch-store.ts';
 import { DynamoWebhookStore } from './adapters/dynamo-webhook-store.ts';
+import { DynamoSigningSecretStore } from './adapters/dynamo-signing-secret-store.ts';
 import { dnsReceiverGuard, dnsResolver } from './adapters/dns-receiver-guard.ts';
 import { guardedHttpPost } from './adapters/guarded-http-post.ts';
 import { BatchService } from './domain/batch-service.ts';
@@ -26,6 +27,7 @@ import { Scheduler } from './domain/scheduler.ts';
 import { SqsDeliveryRetries } from './adapters/sqs-delivery-retries.ts';
 import { SqsMessageQueue } from './adapters/sqs-message-queue.ts';
 import { WebhookService } from './domain/webhook-service.ts';
+import { SigningSecretService } from './domain/signing-secret-service.ts';
 import { CallbackDeliverer, CallbackNotifier, type CallbackDelivery } from './domain/callbacks.ts';
 import { DatasetService } from './domain/dataset-service.ts';
 import { OperationService } from './domain/operation-service.ts';
@@ -125,6 +127,9 @@ const callbackQueue = lazy(
 
 export const callbackNotifier = lazy(() => new CallbackNotifier(callbackQueue(), webhookStore(), systemClock));
 
+/** The project's secret for signing operation callbacks. */
+export const signingSecretService = lazy(() => new SigningSecretService(new DynamoSigningSecretStore(documentClient(), tableName()), systemClock));
+
 export const deliveryRetries = lazy(() => new SqsDeliveryRetries(sqsClient()));
 
 /** A receiver gets 10 s to answer; a slow one is retried like a failing one. */
@@ -136,6 +141,7 @@ export const callbackDeliverer = lazy(
       webhookStore(),
       systemClock,
       callbackQueue(),
+      signingSecretService(),
     ),
 );
 

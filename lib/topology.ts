@@ -25,6 +25,8 @@ export type FunctionId =
   | 'ListWebhooks'
   | 'UpdateWebhook'
   | 'DeleteWebhook'
+  | 'GetSigningSecret'
+  | 'RotateSigningSecret'
   | 'RetryOperation'
   | 'GetJobLogs'
   | 'GetJobProgress'
@@ -121,6 +123,8 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   ListWebhooks: { entry: 'functions/handlers/api/list-webhooks.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   UpdateWebhook: { entry: 'functions/handlers/api/update-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
   DeleteWebhook: { entry: 'functions/handlers/api/delete-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  GetSigningSecret: { entry: 'functions/handlers/api/get-signing-secret.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  RotateSigningSecret: { entry: 'functions/handlers/api/rotate-signing-secret.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   RetryOperation: {
     entry: 'functions/handlers/api/retry-operation.ts',
     timeoutSeconds: 30,
@@ -210,6 +214,8 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: `${project}/async/webhooks/{webhookId}`, function: 'GetWebhook', authorized: true },
   { method: 'PATCH', path: `${project}/async/webhooks/{webhookId}`, function: 'UpdateWebhook', authorized: true },
   { method: 'DELETE', path: `${project}/async/webhooks/{webhookId}`, function: 'DeleteWebhook', authorized: true },
+  { method: 'GET', path: `${project}/async/signing-secret`, function: 'GetSigningSecret', authorized: true },
+  { method: 'POST', path: `${project}/async/signing-secret/rotate`, function: 'RotateSigningSecret', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/logs`, function: 'GetJobLogs', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/progress`, function: 'GetJobProgress', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/timeline`, function: 'GetJobTimeline', authorized: true },

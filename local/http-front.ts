@@ -28,8 +28,12 @@ function compile(template: string): CompiledPath {
 
 const paths = [...new Set(routes.map((r) => r.path))].map(compile);
 
-function gatewayProblem(status: number, title: string, detail: string): APIGatewayProxyResult {
-  return { statusCode: status, headers: { 'Content-Type': 'application/problem+json' }, body: JSON.stringify({ type: 'about:blank', title, status, detail }) };
+function gatewayProblem(status: number, title: string, detail: string, invalidParams?: Array<{ name: string; reason: string }>): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'application/problem+json' },
+    body: JSON.stringify({ type: 'about:blank', title, status, detail, ...(invalidParams ? { invalidParams } : {}) }),
+  };
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
@@ -82,12 +86,12 @@ function decodeComponent(raw: string): string | undefined {
  */
 export function parseTarget(target: string):
   | { path: string; queryStringParameters: Record<string, string> | null; multiValueQueryStringParameters: Record<string, string[]> | null }
-  | { malformed: string } {
-  if (!target.startsWith('/')) return { malformed: 'The request target must be a path' };
+  | { malformed: string; part: 'path' | 'query' } {
+  if (!target.startsWith('/')) return { malformed: 'The request target must be a path', part: 'path' };
   const mark = target.indexOf('?');
   const path = mark < 0 ? target : target.slice(0, mark);
   const rawQuery = mark < 0 ? '' : target.slice(mark + 1);
-  if (path.split('/').some((segment) => decodeComponent(segment) === undefined)) return { malformed: 'The request path has a malformed percent-encoding' };
+  if (path.split('/').some((segment) => decodeComponent(segment) === undefined)) return { malformed: 'The request path has a malformed percent-encoding', part: 'path' };
   const single = dictionary<string>();
   const multi = dictionary<string[]>();
   let any = false;
@@ -96,7 +100,7 @@ export function parseTarget(target: string):
     const equals = pair.indexOf('=');
     const name = decodeComponent((equals < 0 ? pair : pair.slice(0, equals)).replaceAll('+', ' '));
     const value = decodeComponent(equals < 0 ? '' : pair.slice(equals + 1).replaceAll('+', ' '));
-    if (name === undefined || value === undefined) return { malformed: 'The query string has a malformed percent-encoding' };
+    if (name === undefined || value === undefined) return { malformed: 'The query string has a malformed percent-encoding', part: 'query' };
     single[name] = value;
     (multi[name] ??= []).push(value);
     any = true;
@@ -150,7 +154,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<{ url: 
 
   async function handle(request: IncomingMessage): Promise<APIGatewayProxyResult> {
     const target = parseTarget(request.url ?? '/');
-    if ('malformed' in target) return gatewayProblem(400, 'Bad Request', target.malformed);
+    if ('malformed' in target) return gatewayProblem(400, 'Bad Request', target.malformed, [{ name: target.part, reason: target.malformed }]);
     const url = { pathname: target.path };
     const method = (request.method ?? 'GET').toUpperCase();
     const extra = Object.hasOwn(options.extraRoutes ?? {}, url.pathname) ? options.extraRoutes![url.pathname] : undefined;

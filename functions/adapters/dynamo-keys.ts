@@ -8,6 +8,8 @@ export const jobSk = (jobId: string): string => `JOB#${jobId}`;
 export const datasetSk = (datasetId: string): string => `DS#${datasetId}`;
 export const webhookSk = (webhookId: string): string => `WH#${webhookId}`;
 export const batchSk = (batchId: string): string => `BATCH#${batchId}`;
+/** The project's callback signing secret. */
+export const signingSecretSk = 'SIGNING_SECRET';
 export const operationCountersSk = 'COUNTERS#OPERATIONS';
 /** How many webhooks the project has, for its limit. */
 export const webhookCountersSk = 'COUNTERS#WEBHOOKS';

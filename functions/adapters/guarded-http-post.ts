@@ -54,7 +54,8 @@ export function guardedHttpPost(options: GuardedPostOptions): Post {
         let kept = 0;
         const finish = () => {
           response.removeAllListeners('data');
-          resolve({ status: response.statusCode ?? 0, excerpt: Buffer.concat(chunks).toString('utf8') });
+          const retryAfter = response.headers['retry-after'];
+          resolve({ status: response.statusCode ?? 0, excerpt: Buffer.concat(chunks).toString('utf8'), ...(retryAfter !== undefined ? { retryAfter } : {}) });
           response.destroy();
         };
         response.on('data', (chunk: Buffer) => {

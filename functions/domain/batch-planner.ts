@@ -29,7 +29,7 @@ export function planBatch(body: SubmitBatchBody): PlannedOperation[] {
     if (types.has(op.operationKey)) fields.push({ name: `body.operations.${i}.operationKey`, reason: `repeats "${op.operationKey}"` });
     types.set(op.operationKey, op.operationType);
   });
-  const planned: PlannedOperation[] = body.operations.map((op, i) => {
+  const planned: (PlannedOperation & { datasetOf?: string })[] = body.operations.map((op, i) => {
     const at = `body.operations.${i}`;
     op.dependencies.forEach((dep, j) => {
       if (!types.has(dep)) fields.push({ name: `${at}.dependencies.${j}`, reason: `no operation has the key "${dep}"` });
@@ -39,12 +39,20 @@ export function planBatch(body: SubmitBatchBody): PlannedOperation[] {
     const parameters: Record<string, unknown> = { ...op.parameters };
     let datasetFrom: string | undefined;
     let sourceFrom: string | undefined;
+    let datasetOf: string | undefined;
     if (op.operationType !== 'ReportGeneration' && parameters.datasetId === undefined) {
       const producers = ofType('DataEnrichment');
+      const analyses = ofType('ProcessMiningAnalysis');
       if (producers.length === 1) {
         datasetFrom = producers[0];
         parameters.datasetId = pendingDatasetId;
-      } else fields.push({ name: `${at}.parameters.datasetId`, reason: 'is required unless the operation depends on exactly one DataEnrichment' });
+      } else if (producers.length === 0 && analyses.length === 1 && op.operationType === 'ProcessMiningAnalysis') {
+        // As in the document's batch: a further analysis of what its dependency analysed.
+        datasetOf = analyses[0];
+        parameters.datasetId = pendingDatasetId;
+      } else {
+        fields.push({ name: `${at}.parameters.datasetId`, reason: 'is required unless the operation depends on exactly one DataEnrichment (or, for an analysis, on exactly one analysis)' });
+      }
     }
     if (op.operationType === 'ReportGeneration' && parameters.sourceOperationId === undefined) {
       const analyses = ofType('ProcessMiningAnalysis');
@@ -68,16 +76,40 @@ export function planBatch(body: SubmitBatchBody): PlannedOperation[] {
         if (!fields.some((f) => f.name === name)) fields.push({ name: issue.code === 'unrecognized_keys' ? `${name}.${issue.keys.join(',')}` : name, reason: issue.message });
       }
     }
-    return { operationKey: op.operationKey, dependencies: op.dependencies, request: parsed.data!, ...(datasetFrom ? { datasetFrom } : {}), ...(sourceFrom ? { sourceFrom } : {}) };
+    return {
+      operationKey: op.operationKey,
+      dependencies: op.dependencies,
+      request: parsed.data!,
+      ...(datasetFrom ? { datasetFrom } : {}),
+      ...(sourceFrom ? { sourceFrom } : {}),
+      ...(datasetOf ? { datasetOf } : {}),
+    };
   });
   if (fields.length) throw new ValidationError('The batch is not valid', fields);
-  return topologicalOrder(planned);
+  return inheritDatasets(topologicalOrder(planned));
+}
+
+/**
+ * An analysis that names no dataset and depends on one analysis analyses the same data: that analysis's dataset,
+ * or the output of the DataEnrichment it reads. Dependencies come first, so chains resolve in one pass.
+ */
+function inheritDatasets(ordered: (PlannedOperation & { datasetOf?: string })[]): PlannedOperation[] {
+  const byKey = new Map<string, PlannedOperation>();
+  return ordered.map(({ datasetOf, ...planned }) => {
+    const source = datasetOf === undefined ? undefined : byKey.get(datasetOf);
+    if (source) {
+      if (source.datasetFrom) planned.datasetFrom = source.datasetFrom;
+      else if ('datasetId' in source.request.parameters) (planned.request.parameters as { datasetId: string }).datasetId = source.request.parameters.datasetId;
+    }
+    byKey.set(planned.operationKey, planned);
+    return planned;
+  });
 }
 
 /** Kahn's algorithm; what is left over sits on a cycle. */
-function topologicalOrder(planned: PlannedOperation[]): PlannedOperation[] {
+function topologicalOrder<P extends PlannedOperation>(planned: P[]): P[] {
   const remaining = new Map(planned.map((p) => [p.operationKey, new Set(p.dependencies)]));
-  const ordered: PlannedOperation[] = [];
+  const ordered: P[] = [];
   while (ordered.length < planned.length) {
     const ready = planned.filter((p) => remaining.get(p.operationKey)?.size === 0);
     if (!ready.length) {

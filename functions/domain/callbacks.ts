@@ -1,8 +1,9 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CircuitBreaker, defaultCircuitPolicy, type CircuitPolicy } from './circuit-breaker.ts';
 import type { CallbackQueue, Clock, OperationStore, WebhookStore } from './ports.ts';
 import { ReceiverRefusedError } from './receiver-guard.ts';
 import { progressOf } from './progress.ts';
+import { standardWebhookHeaders, validSecrets } from './standard-webhooks.ts';
 import type { OperationRecord, PhaseRecord, WebhookRecord } from './records.ts';
 import { trackingUrl } from './views/operation-view.ts';
 import { jobEvents, type WebhookEvent } from '../schemas/webhook.ts';
@@ -29,6 +30,8 @@ export interface CallbackDelivery {
   payload: Record<string, unknown>;
   /** Attempts made under earlier messages: a delivery postponed by a paused endpoint is sent again as a new message. */
   attemptsBefore?: number;
+  /** ISO 8601: a retry scheduled further ahead than SQS can hide a message; it is sent on, 15 minutes at a time, until then. */
+  notBefore?: string;
 }
 
 export interface RetryPolicy {
@@ -128,24 +131,59 @@ export class CallbackNotifier {
   }
 }
 
-/** One POST; `excerpt` is the start of the answer (about 1 KB at most), for diagnostics. Throws ReceiverRefusedError when the guard refused the address. */
-export type Post = (url: string, body: string, headers: Record<string, string>) => Promise<{ status: number; excerpt?: string }>;
+/**
+ * One POST; `excerpt` is the start of the answer (about 1 KB at most), for diagnostics; `retryAfter` the answer's
+ * `Retry-After` header. Throws ReceiverRefusedError when the guard refused the address.
+ */
+export type Post = (url: string, body: string, headers: Record<string, string>) => Promise<PostAnswer>;
+export interface PostAnswer {
+  status: number;
+  excerpt?: string;
+  retryAfter?: string;
+}
+
+/** The secrets that sign a project's operation callbacks now, current first. */
+export interface CallbackSecrets {
+  signingSecrets(scope: { tenantId: string; projectId: string }): Promise<string[]>;
+}
 
 /** `postponed`: the endpoint is paused, so the delivery was queued again for when the pause ends, unattempted. */
 export type DeliveryOutcome = { outcome: 'delivered' | 'failed' | 'dropped' | 'postponed' } | { outcome: 'retry'; afterSeconds: number };
 
-/** `sha256=<hex>` of `<timestamp>.<body>`: binding the timestamp lets receivers refuse replays. */
-export function webhookSignature(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
-
 /** The longest SQS delays a message; a longer pause postpones the delivery again when it comes back. */
 const maxPostponeSeconds = 900;
+/** The longest SQS hides a received message (its visibility limit); a later retry is re-enqueued instead. */
+const maxVisibilitySeconds = 43_200;
+/** A receiver's `Retry-After` is honoured up to a day. */
+export const maxRetryAfterSeconds = 86_400;
+/** Each retry delay is spread by up to this fraction either way, so receivers that failed together are not retried together. */
+const jitter = 0.1;
+
+/**
+ * Seconds until the next attempt: the policy's exponential backoff with jitter, or the receiver's `Retry-After`
+ * (on 429 and 503, capped at a day) when that is later.
+ */
+export function retryDelaySeconds(policy: RetryPolicy, attempt: number, retryAfter: number | undefined, random: () => number = Math.random): number {
+  const backoff = Math.min(policy.maxDelay, policy.retryDelay * policy.backoffMultiplier ** (attempt - 1));
+  const jittered = Math.max(1, Math.round(backoff * (1 - jitter + 2 * jitter * random())));
+  return retryAfter === undefined ? jittered : Math.max(jittered, Math.min(maxRetryAfterSeconds, retryAfter));
+}
+
+/** `Retry-After` as seconds from `now`: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now: Date): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
 
 export interface DelivererOptions {
   /** One attempt ends after this long, whatever the receiver does. */
   attemptTimeoutMs?: number;
   circuit?: CircuitPolicy;
+  /** Test seam for the retry jitter. */
+  random?: () => number;
 }
 
 class AttemptTimeoutError extends Error {
@@ -161,6 +199,7 @@ class AttemptTimeoutError extends Error {
 export class CallbackDeliverer {
   private readonly breaker: CircuitBreaker;
   private readonly attemptTimeoutMs: number;
+  private readonly random: () => number;
 
   constructor(
     private readonly post: Post,
@@ -168,14 +207,21 @@ export class CallbackDeliverer {
     private readonly webhooks: WebhookStore,
     private readonly clock: Clock,
     private readonly queue: CallbackQueue,
+    private readonly callbackSecrets: CallbackSecrets,
     options: DelivererOptions = {},
   ) {
     this.breaker = new CircuitBreaker(webhooks, clock, options.circuit ?? defaultCircuitPolicy);
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
+    this.random = options.random ?? Math.random;
   }
 
   /** `receiveCount` counts this message's receives from 1. */
   async deliver(delivery: CallbackDelivery, receiveCount: number): Promise<DeliveryOutcome> {
+    const waiting = delivery.notBefore ? Math.ceil((Date.parse(delivery.notBefore) - this.clock.now().getTime()) / 1000) : 0;
+    if (waiting > 0) {
+      await this.queue.send(delivery, { delaySeconds: Math.min(maxPostponeSeconds, waiting) });
+      return { outcome: 'postponed' };
+    }
     const attempt = (delivery.attemptsBefore ?? 0) + receiveCount;
     const scope = { tenantId: delivery.operation.tenantId, projectId: delivery.operation.projectId };
     const webhook = delivery.target.kind === 'webhook' ? await this.webhooks.get(scope, delivery.target.webhookId) : undefined;
@@ -189,27 +235,37 @@ export class CallbackDeliverer {
     const policy: RetryPolicy = webhook?.retryPolicy ?? callbackRetryPolicy;
 
     const body = JSON.stringify(delivery.payload);
-    const timestamp = String(Math.floor(this.clock.now().getTime() / 1000));
+    const now = this.clock.now();
+    const timestamp = Math.floor(now.getTime() / 1000);
+    // Callbacks are signed with the project's secret; a receiver authenticated by a bearer token is not signed.
+    const secrets = webhook
+      ? webhook.authentication?.type === 'hmac-sha256'
+        ? validSecrets(webhook.authentication.secret, webhook.previousSecrets, now)
+        : []
+      : await this.callbackSecrets.signingSecrets(scope);
     const headers: Record<string, string> = {
       ...(webhook?.headers ?? {}),
       'Content-Type': 'application/json',
       'User-Agent': 'process-mining-jobs-callbacks/1',
-      // SQS delivers at least once: receivers deduplicate on this id.
+      // Standard Webhooks: `webhook-id` is the delivery id, the same on every retry, so receivers deduplicate on it.
+      ...standardWebhookHeaders(delivery.deliveryId, timestamp, body, secrets),
+      // Legacy names, kept for receivers written before Standard Webhooks; the legacy signature is gone.
       'X-Webhook-Delivery': delivery.deliveryId,
       'X-Webhook-Event': delivery.event,
-      'X-Webhook-Timestamp': timestamp,
+      'X-Webhook-Timestamp': String(timestamp),
       ...(webhook ? { 'X-Webhook-Id': webhook.webhookId } : {}),
-      ...(webhook?.authentication?.type === 'hmac-sha256' ? { 'X-Webhook-Signature': webhookSignature(webhook.authentication.secret, timestamp, body) } : {}),
       ...(webhook?.authentication?.type === 'bearer' ? { Authorization: `Bearer ${webhook.authentication.token}` } : {}),
     };
     const started = Date.now();
     let statusCode: number | null = null;
     let responseMs: number | null = null;
     let excerpt: string | undefined;
+    let retryAfter: string | undefined;
     try {
       const response = await this.attempt(delivery.url, body, headers);
       statusCode = response.status;
       excerpt = response.excerpt;
+      retryAfter = response.retryAfter;
       responseMs = Date.now() - started;
     } catch (error) {
       // A refused address was never contacted: no status and no time, so the stats say nothing about it.
@@ -217,8 +273,16 @@ export class CallbackDeliverer {
     }
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
     if (webhook) await this.trackCircuit(scope, webhook, ok);
-    if (!ok && attempt <= policy.maxRetries) {
-      return { outcome: 'retry', afterSeconds: Math.min(policy.maxDelay, Math.round(policy.retryDelay * policy.backoffMultiplier ** (attempt - 1))) };
+    // 410 Gone: the receiver says the endpoint is no more; it is not retried, and a webhook is disabled.
+    const gone = statusCode === 410;
+    if (gone && webhook) await this.disable(scope, webhook, 'The endpoint answered 410 Gone');
+    if (!ok && !gone && attempt <= policy.maxRetries) {
+      const honoured = statusCode === 429 || statusCode === 503 ? parseRetryAfter(retryAfter, now) : undefined;
+      const afterSeconds = retryDelaySeconds(policy, attempt, honoured, this.random);
+      if (afterSeconds <= maxVisibilitySeconds) return { outcome: 'retry', afterSeconds };
+      const notBefore = new Date(now.getTime() + afterSeconds * 1000).toISOString();
+      await this.queue.send({ ...delivery, attemptsBefore: attempt, notBefore }, { delaySeconds: maxPostponeSeconds });
+      return { outcome: 'postponed' };
     }
     const at = this.clock.now().toISOString();
     if (webhook) {
@@ -236,7 +300,13 @@ export class CallbackDeliverer {
     return { outcome: ok ? 'delivered' : 'failed' };
   }
 
-  private async attempt(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; excerpt?: string }> {
+  /** The record keeps why; enabling it again (PATCH status Active) clears that. */
+  private async disable(scope: { tenantId: string; projectId: string }, webhook: WebhookRecord, reason: string): Promise<void> {
+    await this.webhooks.update(scope, webhook.webhookId, { status: 'Disabled', disabled: { at: this.clock.now().toISOString(), reason } });
+    console.warn(JSON.stringify({ level: 'WARN', message: 'Receiver disabled', webhookId: webhook.webhookId, reason }));
+  }
+
+  private async attempt(url: string, body: string, headers: Record<string, string>): Promise<PostAnswer> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new AttemptTimeoutError(`No answer within ${this.attemptTimeoutMs} ms`)), this.attemptTimeoutMs);

@@ -1,6 +1,7 @@
 import { MissingColumnError } from '../mining/ingest/column-mapping.ts';
 import { CsvSyntaxError } from '../mining/ingest/csv-scanner.ts';
 import { XesSyntaxError } from '../mining/ingest/xes-scanner.ts';
+import { NoTimestampsError } from '../mining/log/event-log-builder.ts';
 
 /**
  * The codes a failed operation's `error.error` carries, each with a message written for the client. Nothing else
@@ -13,6 +14,12 @@ export const failureCodes = {
   DatasetUnreadable: "The dataset's file could not be read from storage; upload it again",
   /** The file was read but is not a valid event log of its format; the message says what is wrong. */
   DatasetInvalid: 'The dataset is not a valid event log',
+  /** The operation asked for a `timeWindow` but the dataset has no timestamps to place events in it. */
+  NoTimestamps: 'The dataset has no timestamps, so a timeWindow cannot be applied; run the operation without timeWindow',
+  /** The request's `timeWindow` left out every event of the dataset. Not retryable: widen the window. */
+  NoEventsInWindow: "No event of the dataset falls in the operation's timeWindow",
+  /** Every record was dropped by validation or the cleaning rules (no case id, activity or usable timestamp). Not retryable. */
+  NoEventsAfterCleaning: 'No event of the dataset is left after validation and cleaning',
   /** The analysis a report was to render no longer exists. */
   SourceOperationNotFound: 'The source operation no longer exists',
   /** The operation's own timeout passed before its next phase could start. */
@@ -56,6 +63,7 @@ function isFailureCode(value: unknown): value is FailureCode {
  */
 export function phaseFailure(error: unknown): OperationFailure {
   if (error instanceof OperationFailure) return error;
+  if (error instanceof NoTimestampsError) return new OperationFailure('NoTimestamps', undefined, { cause: error });
   if (error instanceof MissingColumnError) return new OperationFailure('DatasetInvalid', error.message, { cause: error });
   if (error instanceof CsvSyntaxError) return new OperationFailure('DatasetInvalid', `The dataset is not valid CSV: ${error.message}`, { cause: error });
   if (error instanceof XesSyntaxError) return new OperationFailure('DatasetInvalid', `The dataset is not valid XES: ${error.message}`, { cause: error });

@@ -10,6 +10,7 @@ import type {
   PhaseRecord,
   ProjectScope,
   ResourceSample,
+  SigningSecretRecord,
   StatusCounts,
   TimelineEvent,
   WebhookRecord,
@@ -115,7 +116,7 @@ export interface BatchStore {
 }
 
 /** What an update of a webhook or subscription may replace. */
-export type WebhookChanges = Partial<Pick<WebhookRecord, 'webhookUrl' | 'webhookName' | 'status' | 'events' | 'jobEvents' | 'filters' | 'authentication' | 'retryPolicy' | 'headers'>>;
+export type WebhookChanges = Partial<Pick<WebhookRecord, 'webhookUrl' | 'webhookName' | 'status' | 'events' | 'jobEvents' | 'filters' | 'authentication' | 'retryPolicy' | 'headers' | 'previousSecrets' | 'disabled'>>;
 
 export interface WebhookStore extends CircuitStore {
   /**
@@ -141,6 +142,15 @@ export interface WebhookStore extends CircuitStore {
     webhookId: string,
     outcome: { successful: boolean; responseMs: number | null; at: string; event: string; statusCode: number | null; responseExcerpt?: string },
   ): Promise<void>;
+}
+
+/** The project's callback signing secret; one item per project. */
+export interface SigningSecretStore {
+  get(scope: ProjectScope): Promise<SigningSecretRecord | undefined>;
+  /** Writes it unless one exists; the one that is stored afterwards (a concurrent first use may have won). */
+  createIfAbsent(record: SigningSecretRecord): Promise<SigningSecretRecord>;
+  /** Replaces the secret; `expectedSecret` guards against a concurrent rotation (false when it lost). */
+  replace(record: SigningSecretRecord, expectedSecret: string | undefined): Promise<boolean>;
 }
 
 export interface CallbackQueue {

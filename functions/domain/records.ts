@@ -1,5 +1,6 @@
 import type { ArtifactType } from '../mining/analysis/analysis-report.ts';
-import type { JobEvent, RegisterWebhookBody, WebhookEvent } from '../schemas/webhook.ts';
+import type { JobEvent, RegisterWebhookBody, StoredAuthentication, WebhookEvent } from '../schemas/webhook.ts';
+import type { PreviousSecret } from './standard-webhooks.ts';
 import type { OperationType, PhaseId } from './operation-types.ts';
 import type { OperationStatus, Priority, StartOperationBody } from '../schemas/operation.ts';
 import type { ColumnMapping, DatasetFormat } from '../schemas/dataset.ts';
@@ -204,7 +205,11 @@ export interface WebhookRecord extends ProjectScope {
   status: 'Active' | 'Disabled';
   events: WebhookEvent[];
   filters?: RegisterWebhookBody['filters'];
-  authentication?: RegisterWebhookBody['authentication'];
+  authentication?: StoredAuthentication;
+  /** Secrets replaced by a rotation that still sign until they expire (Standard Webhooks: several signatures). */
+  previousSecrets?: PreviousSecret[];
+  /** Why and when it was disabled by a delivery (a `410 Gone`); null once enabled again. */
+  disabled?: { at: string; reason: string } | null;
   retryPolicy: RegisterWebhookBody['retryPolicy'];
   headers?: Record<string, string>;
   createdAt: string;
@@ -249,4 +254,12 @@ export interface DurationEstimate {
   lowMs: number;
   highMs: number;
   basedOnOperations: number;
+}
+
+/** A project's secret for signing its operation callbacks; created on first use. */
+export interface SigningSecretRecord extends ProjectScope {
+  secret: string;
+  createdAt: string;
+  rotatedAt?: string;
+  previousSecrets?: PreviousSecret[];
 }

@@ -76,6 +76,9 @@ export class ResultsService {
       reportsCreated: artifacts.filter((a) => a.type === 'Report').length,
       artifactsCreated: artifacts.length,
       dataQualityScore: numberAt(loading, 'dataQualityScore'),
+      ...(resultsOf(op, 'ProcessDiscovery')?.primaryModel ? { primaryModel: resultsOf(op, 'ProcessDiscovery')!.primaryModel } : {}),
+      // Work the request turned off: the figures above it feeds are null, and this says why.
+      ...(op.phases.some((p) => Array.isArray(p.results?.skipped)) ? { skipped: op.phases.flatMap((p) => (Array.isArray(p.results?.skipped) ? (p.results.skipped as unknown[]) : [])) } : {}),
     };
   }
 

@@ -2,18 +2,44 @@ import { randomUUID } from 'node:crypto';
 import { NotFoundError } from './errors.ts';
 import type { Clock, JobScope, OperationStore, WebhookChanges, WebhookStore } from './ports.ts';
 import type { ReceiverGuard } from './receiver-guard.ts';
+import { generateSecret, plainSecretWarnings, previousSecretGraceSeconds, type PreviousSecret } from './standard-webhooks.ts';
 import type { ProjectScope, WebhookRecord } from './records.ts';
 import {
   jobEvents,
   registerWebhookBody,
   type JobEvent,
   type RegisterWebhookBody,
+  type StoredAuthentication,
   type SubscribeBody,
   type UpdateSubscriptionBody,
   type UpdateWebhookBody,
   type WebhookEvent,
 } from '../schemas/webhook.ts';
 import { maxSubscriptionsPerJob, maxWebhooksPerProject } from '../../lib/topology.ts';
+
+/**
+ * What is stored for the authentication a client gave: without a secret (or without any authentication) one is
+ * generated, and returned as `shownSecret` to be shown once. A client's own secret is kept as given.
+ */
+function resolveAuthentication(given: RegisterWebhookBody['authentication']): { authentication: StoredAuthentication; shownSecret?: string; warnings: string[] } {
+  if (given?.type === 'bearer') return { authentication: given, warnings: [] };
+  if (given?.secret !== undefined) return { authentication: { type: 'hmac-sha256', secret: given.secret }, warnings: plainSecretWarnings(given.secret) };
+  const secret = generateSecret();
+  return { authentication: { type: 'hmac-sha256', secret }, shownSecret: secret, warnings: [] };
+}
+
+/** A replaced secret keeps signing for the grace period, so a receiver can move to the new one without refusing deliveries. */
+function rotatedSecrets(current: WebhookRecord, next: StoredAuthentication, now: Date): PreviousSecret[] | undefined {
+  const old = current.authentication?.type === 'hmac-sha256' ? current.authentication.secret : undefined;
+  if (old === undefined || (next.type === 'hmac-sha256' && next.secret === old)) return undefined;
+  const live = (current.previousSecrets ?? []).filter((p) => Date.parse(p.expiresAt) > now.getTime());
+  return [{ secret: old, expiresAt: new Date(now.getTime() + previousSecretGraceSeconds * 1000).toISOString() }, ...live];
+}
+
+/** The registration answer's authentication: the type, and a generated secret this once. */
+function shownAuthentication(resolved: ReturnType<typeof resolveAuthentication>) {
+  return { type: resolved.authentication.type, ...(resolved.shownSecret ? { secret: resolved.shownSecret } : {}) };
+}
 
 /** Delivery counts; the average response time is over the deliveries that had one (a refused address has none). */
 function deliveryStatsView(receiver: WebhookRecord) {
@@ -34,6 +60,7 @@ export function webhookView(webhook: WebhookRecord) {
     webhookUrl: webhook.webhookUrl,
     webhookName: webhook.webhookName,
     status: webhook.status,
+    disabled: webhook.status === 'Disabled' ? (webhook.disabled ?? null) : null,
     eventsSubscribed: webhook.events,
     filters: webhook.filters ?? {},
     authentication: webhook.authentication ? { type: webhook.authentication.type } : null,
@@ -54,6 +81,7 @@ export function subscriptionView(subscription: WebhookRecord) {
     jobId: subscription.jobId,
     subscriptionType: 'webhook' as const,
     status: subscription.status,
+    disabled: subscription.status === 'Disabled' ? (subscription.disabled ?? null) : null,
     webhookUrl: subscription.webhookUrl,
     eventsSubscribed: jobEventNames,
     filters: { ...(subscription.filters?.minProgressIncrement ? { minProgressIncrement: subscription.filters.minProgressIncrement } : {}), notifyOnErrors: notifiesOnErrors(subscription) },
@@ -105,6 +133,7 @@ export class WebhookService {
     const now = this.clock.now();
     const events = new Set<WebhookEvent>(body.events.flatMap((name) => jobEvents[name]));
     if (body.filters.notifyOnErrors) errorEvents.forEach((event) => events.add(event));
+    const auth = resolveAuthentication(body.authentication);
     const subscription: WebhookRecord = {
       tenantId: job.tenantId,
       projectId: job.projectId,
@@ -116,7 +145,7 @@ export class WebhookService {
       status: 'Active',
       events: [...events],
       ...(body.filters.minProgressIncrement ? { filters: { minProgressIncrement: body.filters.minProgressIncrement } } : {}),
-      ...(body.authentication ? { authentication: body.authentication } : {}),
+      authentication: auth.authentication,
       retryPolicy: subscriptionRetryPolicy,
       createdAt: now.toISOString(),
       createdBy: userId,
@@ -131,13 +160,16 @@ export class WebhookService {
       status: subscription.status,
       webhookUrl: subscription.webhookUrl,
       eventsSubscribed: body.events,
+      authentication: shownAuthentication(auth),
       createdAt: subscription.createdAt,
       expiresAt: new Date(now.getTime() + body.expiresIn * 1000).toISOString(),
+      ...(auth.warnings.length ? { warnings: auth.warnings } : {}),
     };
   }
 
   async register(scope: ProjectScope, body: RegisterWebhookBody, userId: string) {
     await this.receivers.assertAllowed(body.webhookUrl, 'body.webhookUrl');
+    const auth = resolveAuthentication(body.authentication);
     const webhook: WebhookRecord = {
       ...scope,
       webhookId: `wh-${randomUUID()}`,
@@ -146,7 +178,7 @@ export class WebhookService {
       status: 'Active',
       events: body.events,
       ...(body.filters ? { filters: body.filters } : {}),
-      ...(body.authentication ? { authentication: body.authentication } : {}),
+      authentication: auth.authentication,
       retryPolicy: body.retryPolicy,
       ...(body.headers ? { headers: body.headers } : {}),
       createdAt: this.clock.now().toISOString(),
@@ -154,7 +186,7 @@ export class WebhookService {
       stats: { totalDeliveries: 0, successfulDeliveries: 0, failedDeliveries: 0, totalResponseMs: 0, timedDeliveries: 0 },
     };
     await this.webhooks.create(webhook, this.limits.webhooksPerProject);
-    return webhookView(webhook);
+    return { ...webhookView(webhook), authentication: shownAuthentication(auth), ...(auth.warnings.length ? { warnings: auth.warnings } : {}) };
   }
 
   async get(scope: ProjectScope, webhookId: string) {
@@ -168,11 +200,20 @@ export class WebhookService {
 
   /** Replaces the fields given; a new URL is checked as at registration. */
   async update(scope: ProjectScope, webhookId: string, body: UpdateWebhookBody) {
-    await this.webhook(scope, webhookId);
+    const current = await this.webhook(scope, webhookId);
     if (body.webhookUrl !== undefined) await this.receivers.assertAllowed(body.webhookUrl, 'body.webhookUrl');
-    const updated = await this.webhooks.update(scope, webhookId, body satisfies WebhookChanges);
+    const { authentication, ...rest } = body;
+    const auth = authentication !== undefined ? this.authenticationChange(current, authentication) : undefined;
+    const updated = await this.webhooks.update(scope, webhookId, { ...rest, ...auth?.changes, ...enabling(body.status) } satisfies WebhookChanges);
     if (!updated) throw notFound(webhookId);
-    return webhookView(updated);
+    return withShown(webhookView(updated), auth);
+  }
+
+  /** A new authentication; a new secret (given, or generated when none is given: a rotation) leaves the old one valid for a while. */
+  private authenticationChange(current: WebhookRecord, given: NonNullable<UpdateWebhookBody['authentication']>) {
+    const resolved = resolveAuthentication(given);
+    const previousSecrets = rotatedSecrets(current, resolved.authentication, this.clock.now());
+    return { resolved, changes: { authentication: resolved.authentication, ...(previousSecrets ? { previousSecrets } : {}) } satisfies WebhookChanges };
   }
 
   /** What was queued for it is dropped when its turn comes: a deleted webhook hears nothing more. */
@@ -194,10 +235,12 @@ export class WebhookService {
     const current = await this.subscription(job, subscriptionId);
     if (body.webhookUrl !== undefined) await this.receivers.assertAllowed(body.webhookUrl, 'body.webhookUrl');
     const names = body.events ?? current.jobEvents ?? [];
+    const auth = body.authentication !== undefined ? this.authenticationChange(current, body.authentication) : undefined;
     const changes: WebhookChanges = {
       ...(body.webhookUrl !== undefined ? { webhookUrl: body.webhookUrl } : {}),
-      ...(body.authentication !== undefined ? { authentication: body.authentication } : {}),
+      ...auth?.changes,
       ...(body.status !== undefined ? { status: body.status } : {}),
+      ...enabling(body.status),
       ...(body.events !== undefined ? { jobEvents: body.events } : {}),
       ...(body.filters !== undefined ? { filters: body.filters.minProgressIncrement ? { minProgressIncrement: body.filters.minProgressIncrement } : {} } : {}),
       ...(body.events !== undefined || body.filters !== undefined
@@ -206,7 +249,7 @@ export class WebhookService {
     };
     const updated = await this.webhooks.update(job, subscriptionId, changes);
     if (!updated) throw subscriptionNotFound(job, subscriptionId);
-    return subscriptionView(updated);
+    return withShown(subscriptionView(updated), auth);
   }
 
   async deleteSubscription(job: JobScope, subscriptionId: string): Promise<void> {
@@ -237,3 +280,12 @@ export class WebhookService {
 
 const notFound = (webhookId: string) => new NotFoundError(`Webhook ${webhookId} does not exist in this project`);
 const subscriptionNotFound = (job: JobScope, subscriptionId: string) => new NotFoundError(`Subscription ${subscriptionId} does not exist for job ${job.jobId}`);
+
+/** Enabling a receiver again forgets why it was disabled. */
+const enabling = (status: 'Active' | 'Disabled' | undefined): WebhookChanges => (status === 'Active' ? { disabled: null } : {});
+
+/** An update's answer shows a secret it generated, once, and the warnings about a given one. */
+function withShown<T extends object>(view: T, auth: { resolved: ReturnType<typeof resolveAuthentication> } | undefined) {
+  if (!auth) return view;
+  return { ...view, authentication: shownAuthentication(auth.resolved), ...(auth.resolved.warnings.length ? { warnings: auth.resolved.warnings } : {}) };
+}

@@ -29,9 +29,11 @@ export const submitBatchBody = z.strictObject({
       stopOnFirstFailure: z.boolean().default(false),
       /** Keep starting operations that do not depend on the failed one. */
       continueIndependentOperations: z.boolean().default(true),
-      retryFailedOperations: z.literal(false, { error: 'automatic retries are not offered; retry a failed operation with POST .../retry' }).default(false),
+      retryFailedOperations: z.literal(false, { error: 'automatic retries of batch operations are not offered yet; leave it false and retry a failed operation with POST .../retry' }).default(false),
     })
     .prefault({}),
+  /** The document's batch callbacks: refused by name rather than accepted and never delivered. */
+  batchCallbacks: z.unknown().refine(() => false, { error: 'batch callbacks are not offered yet; register a webhook (POST async/webhooks) for operation events' }).optional(),
 });
 export type SubmitBatchBody = z.infer<typeof submitBatchBody>;
 

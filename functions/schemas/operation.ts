@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { booleanQuery, guid, isoDateTime, pageQuery, prefixedGuid, projectPath, receiverUrl } from './common.ts';
 import { operationTypes } from '../domain/operation-types.ts';
+import { discoveryAlgorithms, performanceModes } from '../mining/analysis/analysis-options.ts';
 
 export const priorities = ['Low', 'Normal', 'High', 'Critical'] as const;
 export type Priority = (typeof priorities)[number];
@@ -28,18 +29,40 @@ const outputOptions = z.strictObject({
 });
 
 const algorithmSettings = z.strictObject({
-  useAdvancedML: z.boolean().default(true),
+  /** Next-activity and remaining-time prediction; left unset it follows `enableML`, else true. */
+  useAdvancedML: z.boolean().optional(),
   enableAnomalyDetection: z.boolean().default(true),
-  performanceOptimization: z.enum(['high_accuracy', 'balanced', 'high_throughput']).default('balanced'),
+  /** `high_throughput` replays a sample of the variants for conformance; the others replay every variant. */
+  performanceOptimization: z.enum(performanceModes).default('balanced'),
 });
 
-const analysisParameters = z.strictObject({
-  datasetId: guid,
-  analysisType: z.enum(['comprehensive']).default('comprehensive'),
-  timeWindow: timeWindow.optional(),
-  algorithmSettings: algorithmSettings.prefault({}),
-  outputOptions: outputOptions.prefault({}),
-});
+/** The switches of an analysis; what each turns on or off is in functions/mining/analysis/analysis-options.ts. */
+const analysisParameters = z
+  .strictObject({
+    datasetId: guid,
+    analysisType: z.enum(['comprehensive']).default('comprehensive'),
+    timeWindow: timeWindow.optional(),
+    /** The model shown first; `inductive_infrequent` runs IMf. */
+    algorithm: z.enum(discoveryAlgorithms).default('inductive'),
+    /** IMf's noise threshold, with `algorithm: inductive_infrequent` only (default 0.2). */
+    noiseThreshold: z.number().gt(0, 'must be above 0 (0 is the plain Inductive Miner: algorithm "inductive")').max(1).optional(),
+    enableVariantAnalysis: z.boolean().default(true),
+    enableBottleneckDetection: z.boolean().default(true),
+    /** Where the document's batch example puts it: the same switch as algorithmSettings.useAdvancedML. */
+    enableML: z.boolean().optional(),
+    generateInsights: z.boolean().default(true),
+    generateOptimizationRecommendations: z.boolean().default(true),
+    algorithmSettings: algorithmSettings.prefault({}),
+    outputOptions: outputOptions.prefault({}),
+  })
+  .refine((p) => p.noiseThreshold === undefined || p.algorithm === 'inductive_infrequent', {
+    message: 'applies only with algorithm "inductive_infrequent"',
+    path: ['noiseThreshold'],
+  })
+  .refine((p) => p.enableML === undefined || p.algorithmSettings.useAdvancedML === undefined || p.enableML === p.algorithmSettings.useAdvancedML, {
+    message: 'contradicts algorithmSettings.useAdvancedML; give one of them',
+    path: ['enableML'],
+  });
 
 export const cleaningRules = ['remove_duplicates', 'fix_timestamps', 'validate_activities'] as const;
 

@@ -3,6 +3,7 @@ import { prefixedGuid, projectPath, receiverUrl } from './common.ts';
 import { jobPath } from './job.ts';
 import { priorities } from './operation.ts';
 import { operationTypes } from '../domain/operation-types.ts';
+import { isPrefixedSecret, maxSecretBytes, minSecretBytes, prefixedSecretBytes } from '../domain/standard-webhooks.ts';
 
 export const webhookEvents = [
   'operation.started',
@@ -42,11 +43,36 @@ export const receiverHeaders = z
   .refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers')
   .refine((headers) => new Set(Object.keys(headers).map((name) => name.toLowerCase())).size === Object.keys(headers).length, 'must not repeat a header name');
 
-/** How the service proves itself to a receiver: an HMAC signature over each delivery, or a bearer token. */
+/** Shorter plain secrets are refused; up to the recommended length they are accepted with a warning. */
+const minPlainSecretLength = 8;
+
+/**
+ * A client's signing secret: `whsec_` + base64 of 24 to 64 bytes (Standard Webhooks), or a plain one of printable
+ * ASCII, used as the HMAC key as it is (accepted with a warning when shorter than recommended).
+ */
+const signingSecret = z
+  .string()
+  .max(256)
+  .superRefine((secret, ctx) => {
+    if (isPrefixedSecret(secret)) {
+      const bytes = prefixedSecretBytes(secret)?.length ?? 0;
+      if (bytes < minSecretBytes || bytes > maxSecretBytes) ctx.addIssue({ code: 'custom', message: `must be whsec_ followed by the base64 of ${minSecretBytes} to ${maxSecretBytes} bytes` });
+    } else if (!/^[\x21-\x7e]*$/.test(secret)) ctx.addIssue({ code: 'custom', message: 'must be printable ASCII without spaces' });
+    else if (secret.length < minPlainSecretLength) ctx.addIssue({ code: 'custom', message: `must be at least ${minPlainSecretLength} characters` });
+  });
+
+
+/**
+ * How the service proves itself to a receiver: Standard Webhooks signatures (the secret is generated when none is
+ * given, and shown once), or a bearer token instead.
+ */
 export const receiverAuthentication = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('hmac-sha256'), secret: z.string().min(16, 'must be at least 16 characters').max(256) }),
+  z.strictObject({ type: z.literal('hmac-sha256'), secret: signingSecret.optional() }),
   z.strictObject({ type: z.literal('bearer'), token: z.string().min(16, 'must be at least 16 characters').max(2048) }),
 ]);
+
+/** Authentication as stored: a signing receiver always has its secret. */
+export type StoredAuthentication = { type: 'hmac-sha256'; secret: string } | { type: 'bearer'; token: string };
 
 export const registerWebhookBody = z.strictObject({
   webhookUrl: receiverUrl,
@@ -69,7 +95,8 @@ export const registerWebhookBody = z.strictObject({
       maxRetries: z.number().int().min(0).max(10).default(5),
       retryDelay: z.number().int().min(1).max(3600).default(60),
       backoffMultiplier: z.number().min(1).max(10).default(2),
-      maxDelay: z.number().int().min(1).max(43_200).default(3600),
+      // Beyond SQS's 12-hour visibility limit a retry is re-enqueued until its time comes.
+      maxDelay: z.number().int().min(1).max(86_400).default(3600),
     })
     .prefault({}),
   headers: receiverHeaders.optional(),

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createDataset, newProject, startAnalysis, waitForStatus } from './client.ts';
 
@@ -8,6 +8,7 @@ interface Received {
   path: string;
   headers: Record<string, string | string[] | undefined>;
   body: any;
+  raw: string;
 }
 
 /** A real HTTP receiver on this machine, standing in for the client's callback endpoints. */
@@ -21,7 +22,7 @@ describe('operation callbacks', () => {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
-        received.push({ path: request.url ?? '', headers: request.headers, body: JSON.parse(body) });
+        received.push({ path: request.url ?? '', headers: request.headers, body: JSON.parse(body), raw: body });
         response.writeHead(request.url === '/refuse' ? 500 : 204).end();
       });
     });
@@ -90,6 +91,7 @@ describe('operation callbacks', () => {
       },
     });
     expect(hook.status).toBe(201);
+    expect(hook.body.warnings).toEqual([expect.stringMatching(/23 characters: use at least 32/)]);
     expect(hook.body).toMatchObject({ status: 'Active', authentication: { type: 'hmac-sha256' }, deliveryStats: { totalDeliveries: 0, averageResponseTime: null } });
     expect(JSON.stringify(hook.body)).not.toContain(secret);
     const refusing = await call('POST', `${project.base}/async/webhooks`, {
@@ -112,9 +114,10 @@ describe('operation callbacks', () => {
     // Progress 20, 40, 60, 80, 100: multiples of 40 are crossed at 40 and 80.
     expect(hooked().filter((r) => r.body.event === 'operation.progress').map((r) => r.body.progress.percentage).sort()).toEqual([40, 80]);
     expect(events.filter((e) => e === 'operation.completed')).toHaveLength(1);
+    // A plain secret is the HMAC key as it is: the library's raw format.
+    const receiver = new Webhook(secret, { format: 'raw' });
     for (const delivery of hooked()) {
-      const expected = createHmac('sha256', secret).update(`${delivery.headers['x-webhook-timestamp']}.${JSON.stringify(delivery.body)}`).digest('hex');
-      expect(delivery.headers['x-webhook-signature']).toBe(`sha256=${expected}`);
+      expect(receiver.verify(delivery.raw, delivery.headers as Record<string, string>)).toEqual(delivery.body);
       expect(delivery.headers['x-source']).toBe('integration');
     }
     expect(refused()).toHaveLength(2);

@@ -40,8 +40,7 @@ const hostileSegments = [
   '__proto__', 'constructor', 'prototype', 'null', 'undefined', 'NaN', '0', '-1', '%20', '*', '$', "'", '%22', '%7B%7D',
 ] as const;
 
-
-
+/** The owner's id in another spelling, another id of the same shape, or something that is not an id at all. */
 function segmentVariant(own: string): fc.Arbitrary<{ value: string; kind: string }> {
   return fc.oneof(
     { arbitrary: fc.constant({ value: own.toUpperCase(), kind: 'upper' }), weight: 3 },
@@ -165,6 +164,7 @@ function headersFor(context: FuzzContext, hasBody: boolean): fc.Arbitrary<Record
     ...(k !== undefined ? { 'Idempotency-Key': k } : {}),
   }));
 }
+
 // ---------------------------------------------------------------- requests
 
 const otherMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;

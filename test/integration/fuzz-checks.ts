@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import type { FuzzRequest } from './fuzz-arbitraries.ts';
-import { keepReceiversOnLoopback } from './loopback-receiver.ts';
+import { hasOffMachineUrl, keepReceiversOnLoopback } from './loopback-receiver.ts';
+import { routeKey } from './project-fixture.ts';
 
 /** What came back, kept raw: a fuzzed route may answer anything, and the checks judge it. */
 export interface Outcome {
@@ -28,13 +29,14 @@ const decoder = new TextDecoder();
 export async function send(request: FuzzRequest, loopbackUrl: string): Promise<Outcome> {
   let body = request.body;
   if (body) {
+    let parsed: unknown;
     try {
-      const parsed: unknown = JSON.parse(decoder.decode(body));
-      const { value, replaced } = keepReceiversOnLoopback(parsed, loopbackUrl);
-      if (replaced) body = new TextEncoder().encode(JSON.stringify(value));
+      parsed = JSON.parse(decoder.decode(body));
     } catch {
-      // Not JSON, so the service cannot read a receiver out of it.
+      parsed = undefined; // not JSON, so the service cannot read a receiver out of it
     }
+    // Outside the try: a body that cannot be checked is not sent.
+    if (hasOffMachineUrl(parsed)) body = new TextEncoder().encode(JSON.stringify(keepReceiversOnLoopback(parsed, loopbackUrl).value));
   }
   const response = await fetch(`${inject('baseUrl')}${request.url}`, {
     method: request.method,
@@ -84,7 +86,7 @@ export function leakIn(text: string, sent: string): string | undefined {
 /** Every property one response must have, whatever was sent. */
 export function check(request: FuzzRequest, outcome: Outcome): Finding[] {
   const findings: Finding[] = [];
-  const route = `${request.route.method} ${request.route.path}`;
+  const route = routeKey(request.route);
   const add = (kind: FindingKind) => findings.push({ kind, route, request: describeRequest(request), response: describeOutcome(outcome) });
   const sent = `${decodeURIComponentSafe(request.url)} ${request.body ? decoder.decode(request.body) : ''} ${Object.values(request.headers).join(' ')}`;
   if (outcome.status >= 500) add('5xx');

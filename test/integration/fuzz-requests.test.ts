@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './client.ts';
 import { forgedCursors, fuzzRequest, type FuzzContext } from './fuzz-arbitraries.ts';
 import { runFuzz, summarise } from './fuzz-runner.ts';
-import { startLoopbackReceiver, type LoopbackReceiver } from './loopback-receiver.ts';
+import { hasOffMachineUrl, isOffMachineUrl, keepReceiversOnLoopback, startLoopbackReceiver, type LoopbackReceiver } from './loopback-receiver.ts';
 import { bodyMethods, buildProjectFixture, fillPath, routeKey, strangerOf, type ProjectFixture } from './project-fixture.ts';
 import { declaredQueryKeysOf } from './route-inputs.ts';
 import { routes } from '../../lib/topology.ts';
@@ -22,8 +22,8 @@ import { routes } from '../../lib/topology.ts';
  * FUZZ_SEED and FUZZ_RUNS change the plan; FUZZ_REPORT=<file> writes every finding, FUZZ_LOG=<file> every request.
  */
 const seed = Number(process.env.FUZZ_SEED ?? 20_261_125);
-/** Runs of 1–8 requests each: about 1,700 requests in about 20 s on a 2-core machine. */
-const runs = Number(process.env.FUZZ_RUNS ?? 400);
+/** Runs of 1–8 requests each: about 1,300 requests, 15–40 s on a 2-core machine depending on its load. */
+const runs = Number(process.env.FUZZ_RUNS ?? 300);
 
 describe('fuzzed requests on every route', () => {
   let receiver: LoopbackReceiver;
@@ -46,6 +46,19 @@ describe('fuzzed requests on every route', () => {
 
   afterAll(async () => {
     await receiver?.close();
+  });
+
+  it('can send no receiver URL off this machine', () => {
+    for (const url of ['https://169.254.169.254/latest/meta-data/', 'https://10.0.0.1/', 'http://example.com/', ' https://example.com ', 'https:\\\\example.com', 'ftp://x.example/', 'https://127.0.0.1.nip.io/', 'https://[::ffff:10.0.0.1]/']) {
+      expect(isOffMachineUrl(url), url).toBe(true);
+    }
+    for (const url of ['http://127.0.0.1:9/x', 'http://localhost/', 'http://[::1]:1/', 'http://2130706433/', 'not a url', 'https://exa mple.com/', 'https://example.com:65536/']) {
+      expect(isOffMachineUrl(url), url).toBe(false);
+    }
+    const body = { webhookUrl: 'https://10.0.0.1/', nested: [{ onError: 'http://example.com/x' }], keep: fixture.receiverUrl('/x') };
+    const { value } = keepReceiversOnLoopback(body, fixture.receiverUrl('/sanitised'));
+    expect(hasOffMachineUrl(value)).toBe(false);
+    expect(value).toMatchObject({ keep: fixture.receiverUrl('/x') });
   });
 
   it('has a valid seed body for every route that takes one', async () => {

@@ -97,15 +97,19 @@ async function stopStarted(fixture: ProjectFixture, body: any) {
   }
 }
 
-/** One example of each kind of finding on each route and cause, and how many there were. */
+/** Findings grouped by kind and cause (status and detail), with the routes they hit and one example each. */
 export function summarise(findings: Finding[]): string {
   const groups = new Map<string, Finding[]>();
   for (const finding of findings) {
-    // The same route can fail for several reasons: the answer's status and detail tell them apart.
     const detail = /^(\d+) \S* (.*)$/s.exec(finding.response);
-    const cause = detail ? `${detail[1]} ${/"detail":"([^"]*)"/.exec(detail[2]!)?.[1] ?? ''}` : '';
-    const key = `${finding.kind} on ${finding.route}${cause ? ` (${cause})` : ''}`;
+    const cause = detail ? `${detail[1]} ${/"detail":"([^"]*)"/.exec(detail[2]!)?.[1] ?? ''}`.trim() : '';
+    const key = `${finding.kind}${cause ? ` (${cause})` : ''}`;
     groups.set(key, [...(groups.get(key) ?? []), finding]);
   }
-  return [...groups].map(([key, list]) => `- ${key} (${list.length}×)\n    request: ${list[0]!.request}\n    response: ${list[0]!.response}`).join('\n');
+  return [...groups]
+    .map(([key, list]) => {
+      const routes = [...new Set(list.map((f) => f.route))];
+      return `- ${key}: ${list.length}× on ${routes.length} route(s): ${routes.join(', ')}\n    e.g. request: ${list[0]!.request}\n    response: ${list[0]!.response}`;
+    })
+    .join('\n');
 }

@@ -48,6 +48,17 @@ export function isOffMachineUrl(value: string): boolean {
   return url.hostname !== '' && !isLoopbackHost(url.hostname);
 }
 
+/** Whether any string in a JSON value (at any depth: walked without recursion) names an off-machine host. */
+export function hasOffMachineUrl(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const node = stack.pop();
+    if (typeof node === 'string' && isOffMachineUrl(node)) return true;
+    if (node && typeof node === 'object') stack.push(...Object.values(node));
+  }
+  return false;
+}
+
 /**
  * Replaces every string in a JSON value that names an off-machine host by `loopbackUrl`, so a generated body can
  * never register a receiver anywhere but this machine, whatever the service's own checks do.

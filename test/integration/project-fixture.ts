@@ -43,7 +43,7 @@ const creators: Record<string, string> = {
 };
 
 /** Requests that are valid apart from their path, keyed by {@link routeKey}. */
-export function seeds(ids: Record<string, string>, receiverUrl: (path: string) => string): Record<string, unknown> {
+function seeds(ids: Record<string, string>, receiverUrl: (path: string) => string): Record<string, unknown> {
   const analysis = {
     datasetId: ids.datasetId,
     timeWindow: { startDate: '2010-01-01', endDate: '2012-01-01' },
@@ -82,6 +82,7 @@ export function seeds(ids: Record<string, string>, receiverUrl: (path: string) =
       ],
       failurePolicy: { stopOnFirstFailure: false, continueIndependentOperations: true },
     },
+    'POST /async/signing-secret/rotate': {},
     'POST /async/webhooks': {
       webhookUrl: receiverUrl('/webhook'),
       webhookName: 'seed webhook',

@@ -14,6 +14,7 @@ export const analysisDocuments = [
   checkpointKeys.heuristicsNet,
   checkpointKeys.inductiveNet,
   checkpointKeys.inductiveBpmn,
+  checkpointKeys.switches,
 ] as const;
 
 async function optional<T>(context: PhaseContext, name: string): Promise<T | null> {
@@ -21,7 +22,7 @@ async function optional<T>(context: PhaseContext, name: string): Promise<T | nul
 }
 
 export async function loadAnalysisDocuments(context: PhaseContext): Promise<AnalysisDocuments> {
-  const [discovery, performance, behaviour, anomalies, alphaNet, heuristicsNet, inductiveNet, inductiveBpmn] = await Promise.all([
+  const [discovery, performance, behaviour, anomalies, alphaNet, heuristicsNet, inductiveNet, inductiveBpmn, switches] = await Promise.all([
     loadJson<AnalysisDocuments['discovery']>(context, checkpointKeys.discovery),
     loadJson<AnalysisDocuments['performance']>(context, checkpointKeys.performance),
     optional<AnalysisDocuments['behaviour']>(context, checkpointKeys.behaviour),
@@ -31,8 +32,9 @@ export async function loadAnalysisDocuments(context: PhaseContext): Promise<Anal
     // Analyses stored before the Inductive Miner existed have neither.
     optional<NonNullable<AnalysisDocuments['inductiveNet']>>(context, checkpointKeys.inductiveNet),
     optional<NonNullable<AnalysisDocuments['inductiveBpmn']>>(context, checkpointKeys.inductiveBpmn),
+    optional<NonNullable<AnalysisDocuments['switches']>>(context, checkpointKeys.switches),
   ]);
-  return { discovery, performance, behaviour, anomalies, alphaNet, heuristicsNet, inductiveNet, inductiveBpmn };
+  return { discovery, performance, behaviour, anomalies, alphaNet, heuristicsNet, inductiveNet, inductiveBpmn, switches };
 }
 
 /** Stores rendered reports under the job and describes them as artifacts. */

@@ -8,7 +8,11 @@ function csvField(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-/** Marks events identical to the previous one of their case in activity, timestamp, resource and lifecycle. */
+/**
+ * Marks events identical to the previous one of their case in activity, timestamp, resource and lifecycle.
+ * In a log without timestamps (NaN, never equal) nothing is marked: a record written twice cannot be told
+ * from an activity repeated.
+ */
 function duplicateMask(log: EventLog): Uint8Array {
   const mask = new Uint8Array(log.activityCodes.length);
   for (let c = 0; c + 1 < log.caseOffsets.length; c += 1) {
@@ -57,7 +61,7 @@ export const dataCleaning: PhaseWork = async (context) => {
       const lifecycle = log.lifecycles[log.lifecycleCodes[e]!] ?? '';
       const code = log.activityCodes[e]!;
       if (names[code] !== log.activities[code]) renamed += 1;
-      lines.push([log.caseIds[c]!, names[code]!, new Date(log.timestamps[e]!).toISOString(), resource, lifecycle].map(csvField).join(','));
+      lines.push([log.caseIds[c]!, names[code]!, timestampText(log.timestamps[e]!), resource, lifecycle].map(csvField).join(','));
     }
   }
   await context.objects.write(context.jobObjectKey(processedDatasetName), `${lines.join('\n')}\n`, 'text/csv');
@@ -76,3 +80,8 @@ export const dataCleaning: PhaseWork = async (context) => {
     },
   };
 };
+
+/** A log without timestamps (NaN) is written with an empty column, which reads back as one. */
+function timestampText(ms: number): string {
+  return Number.isNaN(ms) ? '' : new Date(ms).toISOString();
+}

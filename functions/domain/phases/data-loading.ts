@@ -6,6 +6,26 @@ import { saveEventLog } from './checkpoints.ts';
 
 const dayMs = 86_400_000;
 
+/**
+ * An empty log is never analysed as a success with zero records: the window or the cleaning that emptied it is
+ * named, with the figures that show it.
+ */
+export function noEventsLeft(events: number, validation: { recordsLoaded: number; errorRecords: number; outsideTimeWindow: number }, window: { startDate?: string; endDate?: string } | undefined): void {
+  if (events > 0) return;
+  if (validation.recordsLoaded === 0) throw new OperationFailure('DatasetInvalid', 'The dataset contains no event records');
+  if (validation.outsideTimeWindow > 0) {
+    const span = `${window?.startDate ?? 'the first event'} to ${window?.endDate ?? 'the last event'}`;
+    throw new OperationFailure(
+      'NoEventsInWindow',
+      `No event of the dataset falls in the timeWindow ${span} (UTC, endDate inclusive): ${validation.outsideTimeWindow} of ${validation.recordsLoaded} records are outside it${validation.errorRecords ? ` and ${validation.errorRecords} were invalid` : ''}; widen or remove the timeWindow`,
+    );
+  }
+  throw new OperationFailure(
+    'NoEventsAfterCleaning',
+    `No event is left after validation and cleaning: all ${validation.recordsLoaded} records lacked a case id, an activity or a usable timestamp; see the job log for the errors by type`,
+  );
+}
+
 /** Streams the dataset from storage into the columnar log, validating every record. */
 export const dataLoadingValidation: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
@@ -43,6 +63,12 @@ export const dataLoadingValidation: PhaseWork = async (context) => {
     inferMissingTimestamps: !('cleaningRules' in parameters) || parameters.cleaningRules.includes('fix_timestamps'),
   });
 
+  if (validation.recordsWithoutTimestamp > 0) {
+    context.log('WARN', `The log has no timestamps: ${validation.recordsWithoutTimestamp} records kept in file order within each case`, {
+      affectedRecords: validation.recordsWithoutTimestamp,
+      action: 'Cases, activities, DFG, variants and models are computed; durations, waiting times, bottlenecks by time and remaining-time prediction are null',
+    });
+  }
   if (validation.inferredTimestamps > 0) {
     context.log('WARN', `Found ${validation.inferredTimestamps} records with missing timestamps`, {
       affectedRecords: validation.inferredTimestamps,
@@ -51,6 +77,7 @@ export const dataLoadingValidation: PhaseWork = async (context) => {
   }
   const dropped = validation.errorRecords - validation.inferredTimestamps;
   if (dropped > 0) context.log('WARN', `Dropped ${dropped} records that could not be repaired`, { errorsByType: validation.errorsByType });
+  noEventsLeft(log.activityCodes.length, validation, window);
   const checkpointBytes = await saveEventLog(context, log);
   const cases = log.caseIds.length;
   const events = log.activityCodes.length;
@@ -68,6 +95,8 @@ export const dataLoadingValidation: PhaseWork = async (context) => {
       validationErrors: validation.errorsByType,
       inferredTimestamps: validation.inferredTimestamps,
       outsideTimeWindow: validation.outsideTimeWindow,
+      // A data-quality category of its own, not an error: the source carries no timestamp at all.
+      noTimestamps: validation.recordsWithoutTimestamp > 0 ? { records: validation.recordsWithoutTimestamp, eventOrder: 'file' } : null,
       cases,
       events,
     },

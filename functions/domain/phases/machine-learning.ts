@@ -2,6 +2,7 @@ import { humanDuration } from '../durations.ts';
 import { analyseBehaviour } from '../../mining/analysis/analyse-behaviour.ts';
 import type { PetriNet } from '../../mining/models/petri-net.ts';
 import type { PhaseWork } from '../phase-runner.ts';
+import { analysisSwitchesOf, skippedWork } from './analysis-switches.ts';
 import { checkpointKeys, loadEventLog, loadJson, saveJson } from './checkpoints.ts';
 
 /**
@@ -11,10 +12,16 @@ import { checkpointKeys, loadEventLog, loadJson, saveJson } from './checkpoints.
 export const machineLearningAnalysis: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   if (!('algorithmSettings' in parameters)) throw new Error(`${context.job.operationType} has no machine-learning stage`);
-  const settings = parameters.algorithmSettings;
+  const switches = analysisSwitchesOf(parameters);
+  const skipped = skippedWork(parameters, switches).machineLearning;
   const log = await loadEventLog(context);
   const model = await loadJson<PetriNet>(context, checkpointKeys.heuristicsNet);
-  const { conformance, anomalies, predictions } = analyseBehaviour(log, model, { anomalies: settings.enableAnomalyDetection, predictions: settings.useAdvancedML });
+  const { conformance, anomalies, predictions, warnings } = analyseBehaviour(log, model, { anomalies: switches.anomalyDetection, predictions: switches.predictions, replay: switches.replay });
+  for (const item of skipped) context.log('INFO', `Skipped ${item.work}: ${item.reason}`);
+  if (conformance.replayed.scope === 'sample') {
+    context.log('INFO', `Replayed ${conformance.replayed.casesReplayed} of ${conformance.replayed.casesInLog} cases (the ${conformance.replayed.variantsReplayed} most frequent of ${conformance.replayed.variantsInLog} variants): performanceOptimization is high_throughput`);
+  }
+  for (const warning of warnings) context.log('WARN', warning);
   context.milestone('Milestone', 'Conformance checked', { logFitness: conformance.logFitness, deviatingCases: conformance.deviatingCases });
   await Promise.all([
     saveJson(context, checkpointKeys.behaviour, { conformance, predictions }),
@@ -24,33 +31,40 @@ export const machineLearningAnalysis: PhaseWork = async (context) => {
   return {
     recordsProcessed: log.caseIds.length,
     results: {
-      anomalies: anomalies
+      ...(skipped.length ? { skipped } : {}),
+      // Work turned off is absent, its reason in `skipped`.
+      ...(anomalies
         ? {
-            detected: anomalies.length,
-            highSeverity: count((a) => a.severity === 'High'),
-            mediumSeverity: count((a) => a.severity === 'Medium'),
-            lowSeverity: count((a) => a.severity === 'Low'),
-            byRule: {
-              cycleTimeOutliers: count((a) => a.rule === 'CycleTimeOutlier'),
-              rareVariants: count((a) => a.rule === 'RareVariant'),
-              lowReplayFitness: count((a) => a.rule === 'LowReplayFitness'),
+            anomalies: {
+              detected: anomalies.length,
+              highSeverity: count((a) => a.severity === 'High'),
+              mediumSeverity: count((a) => a.severity === 'Medium'),
+              lowSeverity: count((a) => a.severity === 'Low'),
+              byRule: {
+                cycleTimeOutliers: count((a) => a.rule === 'CycleTimeOutlier'),
+                rareVariants: count((a) => a.rule === 'RareVariant'),
+                lowReplayFitness: count((a) => a.rule === 'LowReplayFitness'),
+              },
             },
           }
-        : null,
+        : {}),
       conformance,
-      predictions: predictions
-        ? {
-            cycleTimePrediction: {
-              meanAbsoluteErrorSeconds: predictions.meanAbsoluteErrorSeconds,
-              meanAbsoluteError: humanDuration(predictions.meanAbsoluteErrorSeconds * 1000),
+      // On but not measurable (under 10 cases, see evaluatePredictions) is null; off is absent.
+      ...(!switches.predictions
+        ? {}
+        : {
+            predictions: predictions && {
+              cycleTimePrediction: {
+                meanAbsoluteErrorSeconds: predictions.meanAbsoluteErrorSeconds,
+                meanAbsoluteError: predictions.meanAbsoluteErrorSeconds === null ? null : humanDuration(predictions.meanAbsoluteErrorSeconds * 1000),
+              },
+              pathPrediction: { accuracy: predictions.accuracy },
+              method: `annotated transition system over the last ${predictions.k} activities`,
+              trainCases: predictions.trainCases,
+              testCases: predictions.testCases,
+              predictionsEvaluated: predictions.predictionsEvaluated,
             },
-            pathPrediction: { accuracy: predictions.accuracy },
-            method: `annotated transition system over the last ${predictions.k} activities`,
-            trainCases: predictions.trainCases,
-            testCases: predictions.testCases,
-            predictionsEvaluated: predictions.predictionsEvaluated,
-          }
-        : null,
+          }),
     },
   };
 };

@@ -1,11 +1,16 @@
 import { humanDuration } from '../durations.ts';
 import { analysePerformance } from '../../mining/analysis/analyse-performance.ts';
 import type { PhaseWork } from '../phase-runner.ts';
+import { analysisSwitchesOf, skippedWork } from './analysis-switches.ts';
 import { checkpointKeys, loadEventLog, saveJson } from './checkpoints.ts';
 
 export const performanceAnalysis: PhaseWork = async (context) => {
   const log = await loadEventLog(context);
-  const performance = analysePerformance(log);
+  const switches = analysisSwitchesOf(context.operation.parameters);
+  const skipped = skippedWork(context.operation.parameters, switches).performance;
+  const performance = analysePerformance(log, undefined, { bottlenecks: switches.bottleneckDetection });
+  for (const item of skipped) context.log('INFO', `Skipped ${item.work}: ${item.reason}`);
+  for (const warning of performance.warnings) context.log('WARN', warning);
   await saveJson(context, checkpointKeys.performance, performance);
   const { caseDurations, bottlenecks, rework } = performance;
   return {
@@ -17,11 +22,12 @@ export const performanceAnalysis: PhaseWork = async (context) => {
         ? {
             averageCycleTime: humanDuration(caseDurations.mean * 1000),
             medianCycleTime: humanDuration(caseDurations.median * 1000),
-            bottleneckActivities: bottlenecks.map((b) => b.activity),
+            ...(bottlenecks ? { bottleneckActivities: bottlenecks.map((b) => b.activity) } : {}),
             startTimesFrom: performance.activityPerformance.startSource,
           }
         : null,
-      bottlenecks: bottlenecks.map((b) => ({ activity: b.activity, measure: b.measure, shareOfCaseTime: b.share, meanSeconds: b.meanSeconds })),
+      ...(skipped.length ? { skipped } : {}),
+      ...(bottlenecks ? { bottlenecks: bottlenecks.map((b) => ({ activity: b.activity, measure: b.measure, shareOfCaseTime: b.share, meanSeconds: b.meanSeconds })) } : {}),
       resources: performance.resourceWorkload.resources.length,
       rework: { casesWithRework: rework.casesWithRework, reworkShare: rework.reworkShare, selfLoops: rework.selfLoops, lengthTwoLoops: rework.lengthTwoLoops },
     },

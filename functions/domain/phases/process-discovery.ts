@@ -1,14 +1,24 @@
-import { discoverProcess } from '../../mining/analysis/discover-process.ts';
+import { discoverProcess, type ProcessDiscovery } from '../../mining/analysis/discover-process.ts';
 import type { PhaseWork } from '../phase-runner.ts';
+import { analysisSwitchesOf } from './analysis-switches.ts';
 import { checkpointKeys, loadEventLog, saveJson } from './checkpoints.ts';
 
 /** Discovers the process and stores the discovery document and the models for later stages. */
 export const processDiscovery: PhaseWork = async (context) => {
   const log = await loadEventLog(context);
-  const { discovery, alphaNet, heuristicsPetriNet, inductivePetriNet, inductiveBpmn, warnings } = discoverProcess(log);
+  const switches = analysisSwitchesOf(context.operation.parameters);
+  const { discovery, alphaNet, heuristicsPetriNet, inductivePetriNet, inductiveBpmn, warnings } = discoverProcess(log, {
+    algorithm: switches.algorithm,
+    primaryModel: switches.primaryModel,
+    noiseThreshold: switches.noiseThreshold,
+    variantAnalysis: switches.variantAnalysis,
+    replay: switches.replay,
+  });
+  for (const item of discovery.skipped) context.log('INFO', `Skipped ${item.work}: ${item.reason}`);
   for (const warning of warnings) context.log('WARN', warning);
   await Promise.all([
     saveJson(context, checkpointKeys.discovery, discovery),
+    saveJson(context, checkpointKeys.switches, switches),
     saveJson(context, checkpointKeys.alphaNet, alphaNet),
     saveJson(context, checkpointKeys.heuristicsNet, heuristicsPetriNet),
     ...(inductivePetriNet === null ? [] : [saveJson(context, checkpointKeys.inductiveNet, inductivePetriNet)]),
@@ -16,15 +26,20 @@ export const processDiscovery: PhaseWork = async (context) => {
   ]);
   context.milestone('Milestone', 'Process model discovered', {
     activitiesFound: discovery.activities.length,
-    processVariants: discovery.variants.total,
+    processVariants: discovery.variantCount,
+    primaryModel: discovery.primaryModel,
     processComplexity: discovery.complexity.label,
   });
   return {
     recordsProcessed: discovery.events,
     results: {
-      processModel: { activities: discovery.activities.length, transitions: discovery.dfg.length, variants: discovery.variants.total, complexity: discovery.complexity.label },
+      ...(discovery.skipped.length ? { skipped: discovery.skipped } : {}),
+      processModel: { activities: discovery.activities.length, transitions: discovery.dfg.length, variants: discovery.variantCount, complexity: discovery.complexity.label },
+      primaryModel: primaryModelOf(discovery),
       activitiesDiscovered: discovery.activities.length,
-      processVariants: discovery.variants.total,
+      // The number of variants is counted for the complexity score either way; the listing is the variant analysis.
+      processVariants: discovery.variantCount,
+      ...(discovery.variants ? { topVariants: discovery.variants.top.slice(0, 5).map((v) => ({ activities: v.activities, count: v.count })) } : {}),
       directlyFollowsRelations: discovery.dfg.length,
       startActivities: Object.keys(discovery.startActivities).length,
       endActivities: Object.keys(discovery.endActivities).length,
@@ -38,3 +53,18 @@ export const processDiscovery: PhaseWork = async (context) => {
     },
   };
 };
+
+/** The model the request's `algorithm` puts first, with its size and, for the Inductive Miner, its replay fitness. */
+function primaryModelOf(discovery: ProcessDiscovery) {
+  const requested = { algorithm: discovery.algorithm, model: discovery.primaryModel };
+  switch (discovery.primaryModel) {
+    case 'alpha':
+      return { ...requested, miner: 'Alpha Miner', ...discovery.alphaNet.size };
+    case 'heuristics':
+      return { ...requested, miner: 'Heuristics Miner', ...discovery.heuristicsNet.petriNetSize };
+    case 'inductive':
+      return discovery.inductive === null
+        ? { ...requested, miner: 'Inductive Miner', skipped: 'too many activities for the Inductive Miner (see the job log)' }
+        : { ...requested, miner: `Inductive Miner (${discovery.inductive.variant})`, noiseThreshold: discovery.inductive.noiseThreshold, ...discovery.inductive.petriNet, logFitness: discovery.inductive.fitness.logFitness };
+  }
+}

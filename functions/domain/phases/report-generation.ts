@@ -2,6 +2,7 @@ import type { PhaseWork } from '../phase-runner.ts';
 import type { ArtifactRecord } from '../records.ts';
 import { recommendationsOf, renderReports, reportInputOf, type LoadingFigures } from '../../mining/analysis/analysis-report.ts';
 import { loadAnalysisDocuments, storeArtifacts } from './analysis-documents.ts';
+import { analysisSwitchesOf, skippedWork } from './analysis-switches.ts';
 import { checkpointKeys, saveJson } from './checkpoints.ts';
 
 /** Derives the recommendations and writes the results document and the requested artifacts. */
@@ -9,7 +10,11 @@ export const reportGeneration: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   if (!('outputOptions' in parameters)) throw new Error(`${context.job.operationType} has no report stage`);
   const output = parameters.outputOptions;
-  const analysis = await loadAnalysisDocuments(context);
+  const switches = analysisSwitchesOf(parameters);
+  const skipped = skippedWork(parameters, switches).report;
+  // The operation's own parameters rule, also for a resumed analysis stored before switches were saved.
+  const analysis = { ...(await loadAnalysisDocuments(context)), switches };
+  for (const item of skipped) context.log('INFO', `Skipped ${item.work}: ${item.reason}`);
   const loading = (context.operation.phases.find((p) => p.id === 'DataLoadingValidation')?.results ?? null) as LoadingFigures | null;
   const recommendations = recommendationsOf(analysis, loading);
   const generatedAt = new Date().toISOString();
@@ -46,7 +51,7 @@ export const reportGeneration: PhaseWork = async (context) => {
   context.milestone('Milestone', 'Reports generated', { artifacts: artifacts.length, formats: artifacts.map((a) => a.format) });
   return {
     recordsProcessed: artifacts.length,
-    results: { reportsCreated: artifacts.filter((a) => a.type === 'Report').length, artifactsCreated: artifacts.length, recommendations },
+    results: { ...(skipped.length ? { skipped } : {}), reportsCreated: artifacts.filter((a) => a.type === 'Report').length, artifactsCreated: artifacts.length, recommendations },
     artifacts,
   };
 };

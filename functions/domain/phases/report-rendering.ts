@@ -38,7 +38,18 @@ export const reportRendering: PhaseWork = async (context) => {
   const artifacts = await storeArtifacts(context, await renderReports(analysis, input, parameters.exportFormats, { visualizations: parameters.includeVisualizations }));
   return {
     recordsProcessed: artifacts.length,
-    results: { reportType: parameters.reportType, reportsCreated: artifacts.filter((a) => a.type === 'Report').length, artifactsCreated: artifacts.length, recommendations },
+    results: {
+      // The source analysis's switches hold for its reports too.
+      ...(analysis.switches?.insights === false
+        ? { skipped: [{ work: 'recommendations', parameter: 'generateInsights', reason: 'not computed: the source analysis has generateInsights false' }] }
+        : analysis.switches?.optimizationRecommendations === false
+          ? { skipped: [{ work: 'optimizationRecommendations', parameter: 'generateOptimizationRecommendations', reason: 'Process Optimization and Rework recommendations not derived: the source analysis has generateOptimizationRecommendations false' }] }
+          : {}),
+      reportType: parameters.reportType,
+      reportsCreated: artifacts.filter((a) => a.type === 'Report').length,
+      artifactsCreated: artifacts.length,
+      recommendations,
+    },
     artifacts,
   };
 };

@@ -1,9 +1,11 @@
-import type { EventLog } from '../log/event-log.ts';
+import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import { DEFAULT_FITNESS_THRESHOLD, detectAnomalies, type Anomaly } from '../ml/anomalies.ts';
 import type { ReplayNet } from '../ml/replay-net.ts';
 import { tokenReplay } from '../ml/token-replay.ts';
 import { evaluatePredictions, type PredictionEvaluation } from '../ml/transition-system-prediction.ts';
 import type { PetriNet } from '../models/petri-net.ts';
+import type { ReplayScope } from './analysis-options.ts';
+import { replaySample, type ReplayCoverage } from './replay-sample.ts';
 
 export interface Conformance {
   logFitness: number;
@@ -12,13 +14,18 @@ export interface Conformance {
   /** Cases replaying below the fitness threshold or with activities the model lacks. */
   deviatingCases: number;
   fitnessThreshold: number;
+  /** Cases the figures are over (the replayed ones). */
   cases: number;
+  /** All cases, or the sample of frequent variants `high_throughput` replays. */
+  replayed: ReplayCoverage;
 }
 
 export interface BehaviourAnalysis {
   conformance: Conformance;
   anomalies: Anomaly[] | null;
   predictions: PredictionEvaluation | null;
+  /** Why parts were skipped (a log without timestamps), for the job's log. */
+  warnings: string[];
 }
 
 export const replayNetOf = (net: PetriNet): ReplayNet => ({
@@ -29,14 +36,22 @@ export const replayNetOf = (net: PetriNet): ReplayNet => ({
   finalMarking: net.finalMarking,
 });
 
+export interface BehaviourOptions {
+  anomalies: boolean;
+  predictions: boolean;
+  /** Which cases are replayed (default all); model-deviation anomalies are found among those only. */
+  replay?: ReplayScope;
+}
+
 /**
  * Conformance of the log to a model by token-based replay, anomalies (rare variants,
  * cycle-time outliers, cases that deviate from the model) and next-activity / remaining-time
  * prediction measured on a holdout of the newest cases.
  */
-export function analyseBehaviour(log: EventLog, model: PetriNet, options: { anomalies: boolean; predictions: boolean }): BehaviourAnalysis {
+export function analyseBehaviour(log: EventLog, model: PetriNet, options: BehaviourOptions): BehaviourAnalysis {
   const net = replayNetOf(model);
-  const replay = tokenReplay(log, net);
+  const sample = replaySample(log, options.replay ?? { mode: 'all' });
+  const replay = tokenReplay(sample.log, net);
   return {
     conformance: {
       logFitness: replay.logFitness,
@@ -44,9 +59,16 @@ export function analyseBehaviour(log: EventLog, model: PetriNet, options: { anom
       perfectlyFittingCases: replay.fittingCases,
       deviatingCases: replay.cases.filter((c) => c.fitness < DEFAULT_FITNESS_THRESHOLD || c.activitiesNotInModel > 0).length,
       fitnessThreshold: DEFAULT_FITNESS_THRESHOLD,
-      cases: log.caseIds.length,
+      cases: sample.coverage.casesReplayed,
+      replayed: sample.coverage,
     },
     anomalies: options.anomalies ? detectAnomalies(log, { net, replay }) : null,
     predictions: options.predictions ? evaluatePredictions(log) : null,
+    warnings: hasTimestamps(log)
+      ? []
+      : [
+          ...(options.anomalies ? ['The log has no timestamps: cycle-time outlier anomalies are skipped'] : []),
+          ...(options.predictions ? ['The log has no timestamps: remaining-time prediction is not computed (null); next activities are predicted with cases in file order'] : []),
+        ],
   };
 }

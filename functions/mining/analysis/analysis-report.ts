@@ -1,5 +1,6 @@
 import type { BehaviourAnalysis } from './analyse-behaviour.ts';
 import type { PerformanceAnalysis } from './analyse-performance.ts';
+import { modelOrder, type AnalysisSwitches, type ModelKind } from './analysis-options.ts';
 import type { ProcessDiscovery } from './discover-process.ts';
 import { recommend, type Recommendation } from '../insights/recommendations.ts';
 import type { Anomaly } from '../ml/anomalies.ts';
@@ -19,7 +20,12 @@ export interface AnalysisDocuments {
   /** The Inductive Miner's net and BPMN model; absent from analyses stored before it existed. */
   inductiveNet?: PetriNet | null;
   inductiveBpmn?: BpmnModel | null;
+  /** The analysis's switches the report honours; absent from analyses stored before they existed (all on). */
+  switches?: Pick<AnalysisSwitches, 'insights' | 'optimizationRecommendations'> | null;
 }
+
+/** Categories of recommendations that propose process changes (generateOptimizationRecommendations). */
+const optimizationCategories = new Set<Recommendation['category']>(['Process Optimization', 'Rework']);
 
 /** The loading stage's validation figures the report and recommendations use. */
 export interface LoadingFigures {
@@ -29,15 +35,18 @@ export interface LoadingFigures {
   dataQualityScore: number;
 }
 
+/** The recommendations the analysis asked for: none without insights, no process changes without optimization recommendations. */
 export function recommendationsOf(analysis: AnalysisDocuments, loading: LoadingFigures | null): Recommendation[] {
-  return recommend({
-    bottlenecks: analysis.performance.bottlenecks,
+  if (analysis.switches?.insights === false) return [];
+  const all = recommend({
+    bottlenecks: analysis.performance.bottlenecks ?? [],
     rework: analysis.performance.rework,
     dataQuality: loading
       ? { score: loading.dataQualityScore, errorRecords: loading.errorRecords, inferredTimestamps: loading.inferredTimestamps, recordsLoaded: loading.recordsLoaded }
       : null,
     conformance: analysis.behaviour?.conformance ?? null,
   });
+  return analysis.switches?.optimizationRecommendations === false ? all.filter((r) => !optimizationCategories.has(r.category)) : all;
 }
 
 const toCounts = (record: Record<string, number>) => Object.entries(record).map(([name, count]) => ({ name, count }));
@@ -51,14 +60,16 @@ export function reportInputOf(analysis: AnalysisDocuments, title: string, genera
       cases: discovery.cases,
       events: discovery.events,
       activities: discovery.activities.length,
-      variants: discovery.variants.total,
+      variants: discovery.variants?.total ?? discovery.variantCount,
       dataQualityScore: loading?.dataQualityScore ?? null,
     },
     processMap: { activities: discovery.activities, edges: discovery.dfg, startActivities: toCounts(discovery.startActivities), endActivities: toCounts(discovery.endActivities) },
-    variants: discovery.variants,
-    caseDurations: performance.caseDurations ?? { min: 0, median: 0, mean: 0, p90: 0, max: 0 },
+    // Without variant analysis the report lists no variants, only their number.
+    variants: discovery.variants ?? { total: discovery.variantCount, top: [] },
+    // Null (no timestamps, or no cases) is drawn as not available rather than as zeros.
+    caseDurations: performance.caseDurations,
     // An activity's own waiting (or sojourn) time: the report shows it as from === to.
-    bottlenecks: performance.bottlenecks.map((b) => ({
+    bottlenecks: (performance.bottlenecks ?? []).map((b) => ({
       from: b.activity,
       to: b.activity,
       frequency: b.measuredOccurrences,
@@ -132,17 +143,21 @@ export async function renderReports(analysis: AnalysisDocuments, input: ReportIn
     });
   }
   if (wanted.has('PNML')) {
-    out.push(
-      { name: 'Alpha Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/alpha-net.pnml', contentType: 'application/xml', description: 'Petri net discovered by the Alpha Miner', body: toPnml(analysis.alphaNet) },
-      { name: 'Heuristics Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/heuristics-net.pnml', contentType: 'application/xml', description: 'Petri net of the Heuristics Miner net (PM4Py default thresholds)', body: toPnml(analysis.heuristicsNet) },
-    );
     const tree = analysis.discovery.inductive?.processTree;
-    if (analysis.inductiveNet) {
-      out.push({ name: 'Inductive Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/inductive-net.pnml', contentType: 'application/xml', description: `Sound workflow net of the process tree ${tree ?? ''}`.trim(), body: toPnml(analysis.inductiveNet) });
-    }
-    if (analysis.inductiveBpmn) {
-      out.push({ name: 'Inductive Miner BPMN Model', type: 'Model', format: 'BPMN', file: 'models/inductive.bpmn', contentType: 'application/xml', description: 'BPMN 2.0 process with diagram of the Inductive Miner process tree', body: toBpmnXml(analysis.inductiveBpmn) });
-    }
+    const nets: Record<ModelKind, RenderedArtifact[]> = {
+      alpha: [{ name: 'Alpha Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/alpha-net.pnml', contentType: 'application/xml', description: 'Petri net discovered by the Alpha Miner', body: toPnml(analysis.alphaNet) }],
+      heuristics: [{ name: 'Heuristics Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/heuristics-net.pnml', contentType: 'application/xml', description: 'Petri net of the Heuristics Miner net (PM4Py default thresholds)', body: toPnml(analysis.heuristicsNet) }],
+      inductive: [
+        ...(analysis.inductiveNet
+          ? [{ name: 'Inductive Miner Petri Net', type: 'Model' as const, format: 'PNML', file: 'models/inductive-net.pnml', contentType: 'application/xml', description: `Sound workflow net of the process tree ${tree ?? ''}`.trim(), body: toPnml(analysis.inductiveNet) }]
+          : []),
+        ...(analysis.inductiveBpmn
+          ? [{ name: 'Inductive Miner BPMN Model', type: 'Model' as const, format: 'BPMN', file: 'models/inductive.bpmn', contentType: 'application/xml', description: 'BPMN 2.0 process with diagram of the Inductive Miner process tree', body: toBpmnXml(analysis.inductiveBpmn) }]
+          : []),
+      ],
+    };
+    // The model the request's algorithm chose comes first.
+    for (const kind of modelOrder(analysis.discovery.primaryModel ?? 'inductive')) out.push(...nets[kind]);
   }
   return out;
 }

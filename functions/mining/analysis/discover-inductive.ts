@@ -6,6 +6,8 @@ import type { BpmnModel } from '../models/bpmn.ts';
 import type { PetriNet } from '../models/petri-net.ts';
 import { tokenReplay } from '../ml/token-replay.ts';
 import { replayNetOf } from './analyse-behaviour.ts';
+import type { ReplayScope } from './analysis-options.ts';
+import { replaySample, type ReplayCoverage } from './replay-sample.ts';
 
 /**
  * Beyond this many activities the Inductive Miner is not run: its DFGs are dense (k² cells),
@@ -24,6 +26,8 @@ export interface InductiveDiscovery {
   bpmn: { nodes: number; flows: number };
   /** Token-based replay of the log on the net, with PM4Py's names for the figures. */
   fitness: { logFitness: number; averageTraceFitness: number; fittingTraces: number; percentageFittingTraces: number };
+  /** The cases the fitness figures are over: all, or a sample of variants under `high_throughput`. */
+  replayed: ReplayCoverage;
 }
 
 export interface InductiveModels {
@@ -37,15 +41,16 @@ export interface InductiveModels {
  * log's token-replay fitness, and its BPMN model; null, with the reason, when the log has
  * too many activities.
  */
-export function discoverInductive(log: EventLog, noiseThreshold = 0): { models: InductiveModels | null; skipped: string | null } {
+export function discoverInductive(log: EventLog, noiseThreshold = 0, replayScope: ReplayScope = { mode: 'all' }): { models: InductiveModels | null; skipped: string | null } {
   if (log.activities.length > INDUCTIVE_MAX_ACTIVITIES) {
     return { models: null, skipped: `Inductive Miner skipped: ${log.activities.length} activities, more than ${INDUCTIVE_MAX_ACTIVITIES}` };
   }
   const mined = inductiveMiner(log, { noiseThreshold });
   const { net, size } = processTreeToPetriNet(mined.tree, `Inductive Miner (${mined.variant})`);
   const bpmn = processTreeToBpmn(mined.tree, `Inductive Miner (${mined.variant})`);
-  const replay = tokenReplay(log, replayNetOf(net));
-  const cases = log.caseIds.length;
+  const sample = replaySample(log, replayScope);
+  const replay = tokenReplay(sample.log, replayNetOf(net));
+  const cases = sample.coverage.casesReplayed;
   return {
     models: {
       discovery: {
@@ -60,6 +65,7 @@ export function discoverInductive(log: EventLog, noiseThreshold = 0): { models: 
           fittingTraces: replay.fittingCases,
           percentageFittingTraces: cases > 0 ? (100 * replay.fittingCases) / cases : 100,
         },
+        replayed: sample.coverage,
       },
       petriNet: net,
       bpmn,

@@ -4,10 +4,11 @@ import { directlyFollowsGraph, type DirectlyFollowsEdge } from '../discovery/dir
 import { heuristicsMiner, type HeuristicsNet } from '../discovery/heuristics-miner.ts';
 import { heuristicsNetToPetriNet } from '../discovery/heuristics-petri-net.ts';
 import { processComplexity, type ProcessComplexity } from '../discovery/process-complexity.ts';
-import { variants, type VariantSummary } from '../discovery/variants.ts';
-import type { EventLog } from '../log/event-log.ts';
+import { variantCount, variants, type VariantSummary } from '../discovery/variants.ts';
+import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import type { BpmnModel } from '../models/bpmn.ts';
 import { petriNetSize, type PetriNet, type PetriNetSize } from '../models/petri-net.ts';
+import { skipped, type DiscoveryAlgorithm, type ModelKind, type ReplayScope, type SkippedWork } from './analysis-options.ts';
 import { discoverInductive, type InductiveDiscovery } from './discover-inductive.ts';
 
 export interface ProcessDiscovery {
@@ -17,12 +18,20 @@ export interface ProcessDiscovery {
   startActivities: Record<string, number>;
   endActivities: Record<string, number>;
   dfg: DirectlyFollowsEdge[];
-  variants: VariantSummary;
+  /** Variants with the top ones listed; null when variant analysis was turned off (see `skipped`). */
+  variants: VariantSummary | null;
+  /** Distinct variants: counted even without variant analysis, for the complexity score. */
+  variantCount: number;
+  /** The requested algorithm and the model it puts first. */
+  algorithm: DiscoveryAlgorithm;
+  primaryModel: ModelKind;
   alphaNet: { places: AlphaPlace[]; transitions: (string | null)[]; size: PetriNetSize };
   heuristicsNet: Pick<HeuristicsNet, 'nodes' | 'edges' | 'parameters'> & { petriNetSize: PetriNetSize };
   complexity: ProcessComplexity;
   /** The Inductive Miner's tree, net size and fitness; null when skipped (see `warnings`). */
   inductive: InductiveDiscovery | null;
+  /** Work turned off by the request. */
+  skipped: SkippedWork[];
 }
 
 export interface ProcessDiscoveryResult {
@@ -42,6 +51,13 @@ export interface DiscoveryOptions {
   topVariants?: number;
   /** The Inductive Miner's noise threshold: 0 (default) runs IM, above 0 IMf. */
   noiseThreshold?: number;
+  /** Recorded as the requested algorithm; chooses `primaryModel` (default inductive). */
+  algorithm?: DiscoveryAlgorithm;
+  primaryModel?: ModelKind;
+  /** List the variants (default true); off, only their number is counted. */
+  variantAnalysis?: boolean;
+  /** Which cases the Inductive Miner's fitness replays (default all). */
+  replay?: ReplayScope;
 }
 
 /**
@@ -52,11 +68,13 @@ export interface DiscoveryOptions {
 export function discoverProcess(log: EventLog, options: DiscoveryOptions = {}): ProcessDiscoveryResult {
   const topVariants = options.topVariants ?? 20;
   const dfg = directlyFollowsGraph(log);
-  const variantSummary = variants(log, { limit: topVariants });
+  const variantAnalysis = options.variantAnalysis ?? true;
+  const variantSummary = variantAnalysis ? variants(log, { limit: topVariants }) : null;
+  const totalVariants = variantSummary?.total ?? variantCount(log);
   const alpha = alphaMiner(log);
   const heuristics = heuristicsMiner(log);
   const heuristicsPetriNet = heuristicsNetToPetriNet(heuristics);
-  const inductive = discoverInductive(log, options.noiseThreshold ?? 0);
+  const inductive = discoverInductive(log, options.noiseThreshold ?? 0, options.replay);
   return {
     discovery: {
       cases: log.caseIds.length,
@@ -66,15 +84,22 @@ export function discoverProcess(log: EventLog, options: DiscoveryOptions = {}): 
       endActivities: endActivities(log),
       dfg,
       variants: variantSummary,
+      variantCount: totalVariants,
+      algorithm: options.algorithm ?? 'inductive',
+      primaryModel: options.primaryModel ?? 'inductive',
       alphaNet: { places: alpha.places, transitions: alpha.net.transitions.map((t) => t.label), size: petriNetSize(alpha.net) },
       heuristicsNet: { nodes: heuristics.nodes, edges: heuristics.edges, parameters: heuristics.parameters, petriNetSize: petriNetSize(heuristicsPetriNet) },
-      complexity: processComplexity({ activities: log.activities.length, dfgEdges: dfg.length, variants: variantSummary.total, cases: log.caseIds.length }),
+      complexity: processComplexity({ activities: log.activities.length, dfgEdges: dfg.length, variants: totalVariants, cases: log.caseIds.length }),
       inductive: inductive.models?.discovery ?? null,
+      skipped: variantAnalysis ? [] : [skipped('variantAnalysis', 'enableVariantAnalysis', false)],
     },
     alphaNet: alpha.net,
     heuristicsPetriNet,
     inductivePetriNet: inductive.models?.petriNet ?? null,
     inductiveBpmn: inductive.models?.bpmn ?? null,
-    warnings: inductive.skipped === null ? [] : [inductive.skipped],
+    warnings: [
+      ...(inductive.skipped === null ? [] : [inductive.skipped]),
+      ...(hasTimestamps(log) ? [] : ['The log has no timestamps: directly-follows transition times are null; events are in file order']),
+    ],
   };
 }

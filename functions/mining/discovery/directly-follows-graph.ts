@@ -1,12 +1,12 @@
-import type { EventLog } from '../log/event-log.ts';
+import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 
 export interface DirectlyFollowsEdge {
   from: string;
   to: string;
   /** Times `to` directly follows `from` within a case. */
   frequency: number;
-  /** Mean time from the `from` event's timestamp to the `to` event's, in milliseconds. */
-  meanTransitionMs: number;
+  /** Mean time from the `from` event's timestamp to the `to` event's, in milliseconds; null without timestamps. */
+  meanTransitionMs: number | null;
 }
 
 /**
@@ -42,12 +42,13 @@ export function directlyFollowsGraph(log: EventLog): DirectlyFollowsEdge[] {
   }
 
   const edges: Array<DirectlyFollowsEdge & { pair: number }> = [];
+  const timed = hasTimestamps(log);
   const add = (pair: number, count: number, sum: number) => {
     edges.push({
       from: log.activities[Math.floor(pair / n)]!,
       to: log.activities[pair % n]!,
       frequency: count,
-      meanTransitionMs: sum / count,
+      meanTransitionMs: timed ? sum / count : null,
       pair,
     });
   };

@@ -70,7 +70,9 @@ export interface ColumnIndexes {
   lifecycle: number;
 }
 
-const REQUIRED: readonly EventField[] = ['caseId', 'activity', 'timestamp'];
+// Without a timestamp column the log is read in file order (see EventLogBuilder); a mapped
+// timestamp column that is absent is still an error.
+const REQUIRED: readonly EventField[] = ['caseId', 'activity'];
 const FIELDS: readonly EventField[] = ['caseId', 'activity', 'timestamp', 'startTimestamp', 'resource', 'lifecycle'];
 
 /**

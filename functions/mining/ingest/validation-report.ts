@@ -22,7 +22,8 @@ export interface ValidationErrorCount {
  * - Duplicates are flagged (`DuplicateEvent`, `resolved: false`: they are kept untouched, as
  *   PM4Py keeps them) but are not error records.
  * - `outsideTimeWindow`: otherwise usable records left out by the requested time window.
- * - Events in the log = `validRecords + inferredTimestamps - outsideTimeWindow`.
+ * - Events in the log = `validRecords + inferredTimestamps - outsideTimeWindow`, plus, in a log
+ *   without any timestamp, the unparsable ones kept (`UnparsableTimestamp`, `resolved: true`).
  * `errorsByType` lists only non-zero counts; a type that was partly repaired and partly
  * dropped appears twice, once per `resolved` value.
  */
@@ -33,6 +34,11 @@ export interface ValidationReport {
   errorsByType: ValidationErrorCount[];
   inferredTimestamps: number;
   outsideTimeWindow: number;
+  /**
+   * Records kept without a timestamp because the source has none at all (read in file order);
+   * 0 for a log with timestamps. Not errors: a log without timestamps is a kind of log.
+   */
+  recordsWithoutTimestamp: number;
   dataQualityScore: number;
 }
 

@@ -44,9 +44,9 @@ export class EventLogBuilder {
   private lastCaseId: string | undefined;
   private lastCaseIndex = 0;
 
-  private readonly activities = new StringTable();
-  private readonly resources = new StringTable();
-  private readonly lifecycles = new StringTable();
+  private activities = new StringTable();
+  private resources = new StringTable();
+  private lifecycles = new StringTable();
 
   private size = 0;
   /** Events in the current (last) block. */
@@ -78,6 +78,14 @@ export class EventLogBuilder {
   private unparsableTimestampInferred = 0;
   private unparsableTimestampDropped = 0;
   private outsideTimeWindow = 0;
+  /**
+   * Whether any record so far had a parsable timestamp. Until one has, records without one are
+   * kept (with NaN) rather than dropped, in case the whole source has none: such a log is read
+   * in file order. The first timestamp drops them again, as inference would have.
+   */
+  private sawTimestamp = false;
+  private pendingMissing = 0;
+  private pendingUnparsable = 0;
 
   constructor(options: EventLogBuilderOptions) {
     this.startBlocks = options.hasStartTimestamps ? [] : null;
@@ -117,6 +125,11 @@ export class EventLogBuilder {
       return;
     }
 
+    if (!this.sawTimestamp && !Number.isNaN(timestamp)) {
+      this.sawTimestamp = true;
+      if (this.size > 0 || this.pendingMissing + this.pendingUnparsable > 0) this.dropPending();
+    }
+
     let caseIndex: number | undefined;
     if (caseId === this.lastCaseId) caseIndex = this.lastCaseIndex;
     else caseIndex = this.caseIndex.get(caseId);
@@ -127,14 +140,18 @@ export class EventLogBuilder {
       // only neighbour a streaming reader knows for sure.
       const inferred = caseIndex === undefined || !this.inferMissingTimestamps ? NaN : this.caseLastTimestamp[caseIndex]!;
       const missing = timestampMissing;
-      if (Number.isNaN(inferred)) {
+      if (Number.isNaN(inferred) && !this.sawTimestamp) {
+        if (missing) this.pendingMissing++;
+        else this.pendingUnparsable++;
+      } else if (Number.isNaN(inferred)) {
         if (missing) this.missingTimestampDropped++;
         else this.unparsableTimestampDropped++;
         return;
+      } else {
+        if (missing) this.missingTimestampInferred++;
+        else this.unparsableTimestampInferred++;
+        ts = inferred;
       }
-      if (missing) this.missingTimestampInferred++;
-      else this.unparsableTimestampInferred++;
-      ts = inferred;
     }
 
     if (caseIndex === undefined) caseIndex = this.registerCase(caseId);
@@ -142,6 +159,8 @@ export class EventLogBuilder {
     this.lastCaseIndex = caseIndex;
     this.caseLastTimestamp[caseIndex] = ts;
 
+    // NaN (a record kept while no timestamp has been seen) compares false: the window is
+    // refused for a log without timestamps at build().
     if (ts < this.windowStart || ts > this.windowEnd) {
       this.outsideTimeWindow++;
       return;
@@ -158,11 +177,43 @@ export class EventLogBuilder {
     if (this.eventStart !== null) this.eventStart[e] = startTimestamp;
   }
 
+  /**
+   * @throws NoTimestampsError when the source has records but no timestamp at all and a time
+   * window was asked for: no event can be placed in it.
+   */
   build(): { log: EventLog; validation: ValidationReport } {
     if (this.onProgress !== undefined && this.recordsRead % PROGRESS_EVERY !== 0) this.onProgress(this.recordsRead);
-    const log = this.buildLog();
-    const duplicates = countDuplicates(log);
-    return { log, validation: this.report(duplicates) };
+    const untimed = !this.sawTimestamp && this.size > 0;
+    if (untimed && (this.windowStart !== -Infinity || this.windowEnd !== Infinity)) {
+      throw new NoTimestampsError('The event log has no timestamps, so a time window cannot be applied; run the operation without timeWindow');
+    }
+    const log = this.buildLog(untimed);
+    // Without timestamps, identical events are indistinguishable from a repeated activity.
+    const duplicates = untimed ? 0 : countDuplicates(log);
+    return { log, validation: this.report(duplicates, untimed) };
+  }
+
+  /** Forgets the records kept while no timestamp had been seen: they count as dropped. */
+  private dropPending(): void {
+    this.missingTimestampDropped += this.pendingMissing;
+    this.unparsableTimestampDropped += this.pendingUnparsable;
+    this.pendingMissing = this.pendingUnparsable = 0;
+    this.caseIndex.clear();
+    this.caseIds.length = 0;
+    this.caseLastTimestamp = new Float64Array(1024);
+    this.lastCaseId = undefined;
+    this.lastCaseIndex = 0;
+    this.activities = new StringTable();
+    this.resources = new StringTable();
+    this.lifecycles = new StringTable();
+    this.size = 0;
+    this.offset = BLOCK;
+    this.caseBlocks = [];
+    this.activityBlocks = [];
+    this.resourceBlocks = [];
+    this.lifecycleBlocks = [];
+    this.timestampBlocks = [];
+    if (this.startBlocks !== null) this.startBlocks = [];
   }
 
   private registerCase(caseId: string): number {
@@ -187,7 +238,7 @@ export class EventLogBuilder {
     this.offset = 0;
   }
 
-  private buildLog(): EventLog {
+  private buildLog(untimed: boolean): EventLog {
     const n = this.size;
     const registeredCases = this.caseIds.length;
     // Each column's blocks are dropped once read, so that the peak stays near one copy.
@@ -222,7 +273,7 @@ export class EventLogBuilder {
       order[cursor[c]!++] = e;
     }
 
-    for (let c = 0; c < cases; c++) {
+    for (let c = 0; c < cases && !untimed; c++) {
       const from = caseOffsets[c]!;
       const to = caseOffsets[c + 1]!;
       let sorted = true;
@@ -264,17 +315,23 @@ export class EventLogBuilder {
       resourceCodes,
       lifecycles: this.lifecycles.values,
       lifecycleCodes,
+      ...(untimed ? { untimed: true } : {}),
     };
   }
 
-  private report(duplicates: number): ValidationReport {
+  private report(duplicates: number, untimed: boolean): ValidationReport {
+    // In a log without timestamps an unparsable value is still an error (kept in file order);
+    // a missing one is not: it is the log's kind, reported apart.
+    const unparsableKept = untimed ? this.pendingUnparsable : 0;
+    const withoutTimestamp = untimed ? this.pendingMissing + this.pendingUnparsable : 0;
     const inferred = this.missingTimestampInferred + this.unparsableTimestampInferred;
     const errorRecords =
       this.missingCaseId +
       this.missingActivity +
       inferred +
       this.missingTimestampDropped +
-      this.unparsableTimestampDropped;
+      this.unparsableTimestampDropped +
+      unparsableKept;
     const validRecords = this.recordsRead - errorRecords;
     const errorsByType: ValidationErrorCount[] = [];
     const push = (type: ValidationErrorCount['type'], count: number, resolved: boolean) => {
@@ -286,6 +343,7 @@ export class EventLogBuilder {
     push('MissingTimestamp', this.missingTimestampDropped, false);
     push('UnparsableTimestamp', this.unparsableTimestampInferred, true);
     push('UnparsableTimestamp', this.unparsableTimestampDropped, false);
+    push('UnparsableTimestamp', unparsableKept, true);
     push('DuplicateEvent', duplicates, false);
     return {
       recordsLoaded: this.recordsRead,
@@ -294,9 +352,15 @@ export class EventLogBuilder {
       errorsByType,
       inferredTimestamps: inferred,
       outsideTimeWindow: this.outsideTimeWindow,
+      recordsWithoutTimestamp: withoutTimestamp,
       dataQualityScore: dataQualityScore(this.recordsRead, validRecords, inferred),
     };
   }
+}
+
+/** The source has no timestamp at all and the caller asked for something that needs one. */
+export class NoTimestampsError extends Error {
+  override readonly name = 'NoTimestampsError';
 }
 
 /**

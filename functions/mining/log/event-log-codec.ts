@@ -25,6 +25,8 @@ interface Header {
   activities: readonly string[];
   resources: readonly string[];
   lifecycles: readonly string[];
+  /** Present (true) only for a log without timestamps; older checkpoints lack it. */
+  untimed?: boolean;
 }
 
 /** The stored event log is not a checkpoint this code can read. */
@@ -44,6 +46,7 @@ export function serializeEventLog(log: EventLog): Buffer {
     activities: log.activities,
     resources: log.resources,
     lifecycles: log.lifecycles,
+    ...(log.untimed === true ? { untimed: true } : {}),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const sections: ArrayBufferView[] = [log.timestamps];
@@ -106,6 +109,7 @@ export function deserializeEventLog(buf: Uint8Array): EventLog {
     resourceCodes,
     lifecycles: header.lifecycles,
     lifecycleCodes,
+    ...(header.untimed === true ? { untimed: true } : {}),
   };
 }
 

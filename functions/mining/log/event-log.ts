@@ -4,7 +4,8 @@
  *
  * Events are grouped by case (cases in order of first appearance in the source) and,
  * within a case, ordered by `timestamps` ascending; ties keep source order (stable sort),
- * which PM4Py's reference figures depend on.
+ * which PM4Py's reference figures depend on. A log without any timestamp keeps file order
+ * (see {@link EventLog.untimed}).
  */
 export interface EventLog {
   /** Case id of case i. */
@@ -24,6 +25,11 @@ export interface EventLog {
   /** Lifecycle transitions (e.g. `complete`); `lifecycleCodes[e]` is {@link NO_VALUE} when absent. */
   readonly lifecycles: readonly string[];
   readonly lifecycleCodes: Uint32Array;
+  /**
+   * True when the source had no timestamp at all: events are in file order within each case,
+   * `timestamps` (and start timestamps) are all NaN, and nothing time-based can be computed.
+   */
+  readonly untimed?: boolean;
 }
 
 /** Code stored for an absent optional value (resource, lifecycle). */
@@ -35,4 +41,9 @@ export function caseCount(log: EventLog): number {
 
 export function eventCount(log: EventLog): number {
   return log.activityCodes.length;
+}
+
+/** Whether the log's events carry timestamps (false only for a source without any). */
+export function hasTimestamps(log: EventLog): boolean {
+  return log.untimed !== true;
 }

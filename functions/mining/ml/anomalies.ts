@@ -1,6 +1,6 @@
 import { caseVariants } from '../log/case-variants.ts';
 import { caseDurations } from '../performance/case-duration-stats.ts';
-import type { EventLog } from '../log/event-log.ts';
+import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import type { ReplayNet } from './replay-net.ts';
 import { tokenReplay, type ReplayOptions, type ReplayResult } from './token-replay.ts';
 
@@ -192,5 +192,6 @@ export function modelDeviations(log: EventLog, net: ReplayNet, options: ModelDev
 /** Every rule: cycle-time outliers, rare variants, and model deviations when a net is given. */
 export function detectAnomalies(log: EventLog, options: { net?: ReplayNet } & ModelDeviationOptions = {}): Anomaly[] {
   const { net, ...rest } = options;
-  return [...cycleTimeOutliers(log), ...rareVariantCases(log), ...(net === undefined ? [] : modelDeviations(log, net, rest))];
+  // Without timestamps there are no cycle times to be outliers.
+  return [...(hasTimestamps(log) ? cycleTimeOutliers(log) : []), ...rareVariantCases(log), ...(net === undefined ? [] : modelDeviations(log, net, rest))];
 }

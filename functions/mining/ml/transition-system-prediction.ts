@@ -1,4 +1,4 @@
-import type { EventLog } from '../log/event-log.ts';
+import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 
 /**
  * Next-activity and remaining-time prediction with an annotated transition system
@@ -44,15 +44,15 @@ export interface PredictionOptions {
 export interface PredictionEvaluation {
   /** Correct next-activity predictions (end of case included) / predictionsEvaluated. */
   accuracy: number;
-  /** Mean |predicted - actual| remaining time over the same prefixes, seconds. */
-  meanAbsoluteErrorSeconds: number;
+  /** Mean |predicted - actual| remaining time over the same prefixes, seconds; null for a log without timestamps. */
+  meanAbsoluteErrorSeconds: number | null;
   trainCases: number;
   testCases: number;
   /** Prefixes of the test cases evaluated: one per event (prefix lengths 1..n of each case). */
   predictionsEvaluated: number;
   k: number;
   /** Validation figures of each candidate k, measured on the training cases only. */
-  selection: { k: number; accuracy: number; meanAbsoluteErrorSeconds: number }[];
+  selection: { k: number; accuracy: number; meanAbsoluteErrorSeconds: number | null }[];
 }
 
 /**
@@ -68,7 +68,9 @@ export function evaluatePredictions(log: EventLog, options: PredictionOptions = 
   const cases = log.caseIds.length;
   if (cases < (options.minCases ?? 10)) return null;
 
-  const byStart = casesByStartTime(log);
+  // Without timestamps there is no remaining time to predict, and cases keep file order.
+  const timed = hasTimestamps(log);
+  const byStart = timed ? casesByStartTime(log) : Array.from({ length: cases }, (_, c) => c);
   const [train, test] = splitOldest(byStart, trainShare);
   if (train.length === 0 || test.length === 0) return null;
 
@@ -83,7 +85,7 @@ export function evaluatePredictions(log: EventLog, options: PredictionOptions = 
     const fitted = buildStateTrie(log, fit, Math.max(...candidates));
     for (const candidate of candidates) {
       const measured = measure(log, fitted, candidate, validation);
-      selection.push({ k: candidate, accuracy: measured.accuracy, meanAbsoluteErrorSeconds: measured.mae });
+      selection.push({ k: candidate, accuracy: measured.accuracy, meanAbsoluteErrorSeconds: timed ? measured.mae : null });
       if (best === undefined || measured.accuracy > best.accuracy || (measured.accuracy === best.accuracy && measured.mae < best.mae)) {
         best = measured;
         k = candidate;
@@ -94,7 +96,7 @@ export function evaluatePredictions(log: EventLog, options: PredictionOptions = 
   const result = measure(log, buildStateTrie(log, train, k), k, test);
   return {
     accuracy: result.accuracy,
-    meanAbsoluteErrorSeconds: result.mae,
+    meanAbsoluteErrorSeconds: timed ? result.mae : null,
     trainCases: train.length,
     testCases: test.length,
     predictionsEvaluated: result.predictions,

@@ -1,4 +1,4 @@
-import type { EventLog } from '../log/event-log.ts';
+import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import { caseDurations } from './case-duration-stats.ts';
 import { activityInstances, type ActivityInstances, type StartSource } from './activity-instances.ts';
 import { GroupedValues, summarizeDurations, type DurationSummary } from './duration-summary.ts';
@@ -23,8 +23,11 @@ export interface ActivityPerformanceReport {
   startSource: StartSource;
   /** Activities with at least one instance, by occurrences descending, ties in activity-table order. */
   activities: ActivityPerformance[];
-  /** Sum of all case durations (last minus first completion timestamp, as caseDurations), seconds. */
-  totalCaseSeconds: number;
+  /**
+   * Sum of all case durations (last minus first completion timestamp, as caseDurations),
+   * seconds; null for a log without timestamps.
+   */
+  totalCaseSeconds: number | null;
   /** Instances whose start lies after their completion: left out of service and waiting as bad data. */
   startAfterCompletion: number;
 }
@@ -55,7 +58,8 @@ export function activityPerformance(log: EventLog, instances: ActivityInstances 
       if (startKnown && start > completion) startAfterCompletion++;
       const validStart = startKnown && start <= completion;
       if (validStart) service.push(a, (completion - start) / 1000);
-      if (i > from) {
+      // A log without timestamps has NaN completions: no sojourn (nor waiting) to measure.
+      if (i > from && !Number.isNaN(completion)) {
         const previous = completions[i - 1]!;
         sojourn.push(a, (completion - previous) / 1000);
         if (validStart) waiting.push(a, Math.max(0, start - previous) / 1000);
@@ -79,7 +83,10 @@ export function activityPerformance(log: EventLog, instances: ActivityInstances 
   }
   activities.sort((x, y) => y.occurrences - x.occurrences);
 
-  let totalCaseSeconds = 0;
-  for (const d of caseDurations(log)) totalCaseSeconds += d;
+  let totalCaseSeconds: number | null = null;
+  if (hasTimestamps(log)) {
+    totalCaseSeconds = 0;
+    for (const d of caseDurations(log)) totalCaseSeconds += d;
+  }
   return { startSource: instances.source, activities, totalCaseSeconds, startAfterCompletion };
 }

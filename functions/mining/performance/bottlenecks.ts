@@ -53,7 +53,7 @@ export function bottleneckActivities(log: EventLog, options: BottleneckOptions =
       activity: a.activity,
       measure,
       totalSeconds: summary.totalSeconds,
-      share: report.totalCaseSeconds > 0 ? summary.totalSeconds / report.totalCaseSeconds : null,
+      share: report.totalCaseSeconds !== null && report.totalCaseSeconds > 0 ? summary.totalSeconds / report.totalCaseSeconds : null,
       meanSeconds: summary.meanSeconds,
       medianSeconds: summary.medianSeconds,
       measuredOccurrences: summary.count,

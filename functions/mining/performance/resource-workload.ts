@@ -18,9 +18,9 @@ export interface ResourceWorkload {
   busySeconds: number | null;
   /**
    * From the resource's first event (or the earlier start of an instance it completed) to its
-   * last event, seconds.
+   * last event, seconds; null in a log without timestamps.
    */
-  activeSpanSeconds: number;
+  activeSpanSeconds: number | null;
   /**
    * busySeconds / activeSpanSeconds; null when busy time is unknown or the span is 0. A lower
    * bound of utilisation: without shift calendars the span counts nights, weekends and
@@ -103,7 +103,9 @@ export function resourceWorkload(log: EventLog, instances: ActivityInstances = a
   const resources: ResourceWorkload[] = [];
   for (let r = 0; r < resourceCount; r++) {
     if (events[r] === 0) continue;
-    const span = (last[r]! - first[r]!) / 1000;
+    // Infinite (never narrowed) in a log without timestamps: unknown.
+    const measuredSpan = (last[r]! - first[r]!) / 1000;
+    const span = Number.isFinite(measuredSpan) ? measuredSpan : null;
     const busySeconds = Number.isNaN(busy[r]!) ? null : busy[r]!;
     resources.push({
       resource: log.resources[r]!,
@@ -113,7 +115,7 @@ export function resourceWorkload(log: EventLog, instances: ActivityInstances = a
       serviceMeasured: serviceMeasured[r]!,
       busySeconds,
       activeSpanSeconds: span,
-      utilisation: busySeconds === null || span <= 0 ? null : busySeconds / span,
+      utilisation: busySeconds === null || span === null || span <= 0 ? null : busySeconds / span,
     });
   }
   resources.sort((x, y) => y.events - x.events);

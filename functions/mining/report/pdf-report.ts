@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { renderProcessMapSvg, type ProcessMapOptions } from './process-map-svg.ts';
 import { reportFonts, type ReportFontBytes } from './report-font.ts';
-import { formatCount, formatDurationMs, formatDurationSeconds, formatPercent, priorityOrder } from './report-format.ts';
+import { DURATIONS_NOT_AVAILABLE, NOT_AVAILABLE, formatCount, formatDurationMs, formatDurationSeconds, formatPercent, priorityOrder } from './report-format.ts';
 import type { ReportInput } from './report-input.ts';
 
 export interface PdfReportOptions {
@@ -106,10 +106,10 @@ function titlePage(doc: Doc, input: ReportInput): void {
     ['Events', formatCount(summary.events)],
     ['Activities', formatCount(summary.activities)],
     ['Variants', formatCount(summary.variants)],
-    ['Median case duration', formatDurationSeconds(caseDurations.median)],
-    ['Mean case duration', formatDurationSeconds(caseDurations.mean)],
-    ['90th percentile duration', formatDurationSeconds(caseDurations.p90)],
-    ['Longest case', formatDurationSeconds(caseDurations.max)],
+    ['Median case duration', caseDurations ? formatDurationSeconds(caseDurations.median) : NOT_AVAILABLE],
+    ['Mean case duration', caseDurations ? formatDurationSeconds(caseDurations.mean) : NOT_AVAILABLE],
+    ['90th percentile duration', caseDurations ? formatDurationSeconds(caseDurations.p90) : NOT_AVAILABLE],
+    ['Longest case', caseDurations ? formatDurationSeconds(caseDurations.max) : NOT_AVAILABLE],
   ];
   if (summary.dataQualityScore != null) figures.push(['Data quality score', `${summary.dataQualityScore.toFixed(1)} / 100`]);
   if (input.anomalies) figures.push(['Anomalous cases', formatCount(new Set(input.anomalies.map((a) => a.caseId)).size)]);
@@ -180,9 +180,14 @@ function tablesPages(doc: Doc, input: ReportInput, options: PdfReportOptions): v
 
   const d = input.caseDurations;
   section(doc, 'Case durations');
-  table(doc, ['Minimum', 'Median', 'Mean', '90th percentile', 'Maximum'], ['*', '*', '*', '*', '*'], [
-    [d.min, d.median, d.mean, d.p90, d.max].map(formatDurationSeconds),
-  ], [0, 1, 2, 3, 4]);
+  if (d) {
+    table(doc, ['Minimum', 'Median', 'Mean', '90th percentile', 'Maximum'], ['*', '*', '*', '*', '*'], [
+      [d.min, d.median, d.mean, d.p90, d.max].map(formatDurationSeconds),
+    ], [0, 1, 2, 3, 4]);
+  } else {
+    doc.font(REGULAR).fontSize(10).fillColor('#404040').text(DURATIONS_NOT_AVAILABLE, { width: contentWidth(doc) });
+    doc.moveDown(0.5);
+  }
 
   if (input.bottlenecks && input.bottlenecks.length > 0) {
     section(doc, 'Bottlenecks');

@@ -1,6 +1,6 @@
 import pptxgenModule from 'pptxgenjs';
 import { renderProcessMapSvg, type ProcessMapOptions } from './process-map-svg.ts';
-import { formatCount, formatDurationSeconds, hasWideChars, priorityOrder } from './report-format.ts';
+import { NOT_AVAILABLE, formatCount, formatDurationSeconds, hasWideChars, priorityOrder } from './report-format.ts';
 import type { ReportInput } from './report-input.ts';
 
 export interface PptxReportOptions {
@@ -49,8 +49,8 @@ export async function renderPptxReport(input: ReportInput, options: PptxReportOp
     ['Events', formatCount(summary.events)],
     ['Activities', formatCount(summary.activities)],
     ['Variants', formatCount(summary.variants)],
-    ['Median case duration', formatDurationSeconds(caseDurations.median)],
-    ['90th percentile duration', formatDurationSeconds(caseDurations.p90)],
+    ['Median case duration', caseDurations ? formatDurationSeconds(caseDurations.median) : NOT_AVAILABLE],
+    ['90th percentile duration', caseDurations ? formatDurationSeconds(caseDurations.p90) : NOT_AVAILABLE],
   ];
   if (input.anomalies) figures.push(['Anomalous cases', formatCount(new Set(input.anomalies.map((a) => a.caseId)).size)]);
   if (summary.dataQualityScore != null) figures.push(['Data quality score', `${summary.dataQualityScore.toFixed(1)} / 100`]);

@@ -63,3 +63,7 @@ export function hasWideChars(text: string): boolean {
   for (const ch of text) if (isWideChar(ch.codePointAt(0)!)) return true;
   return false;
 }
+
+/** Shown for a time figure the log cannot give (no timestamps, or no cases). */
+export const NOT_AVAILABLE = 'n/a';
+export const DURATIONS_NOT_AVAILABLE = 'Not available: the log has no timestamps (events were read in file order) or no cases.';

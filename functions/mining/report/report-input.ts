@@ -13,8 +13,8 @@ export interface ReportDfgEdge {
   to: string;
   /** Times `to` directly follows `from` within a case. */
   frequency: number;
-  /** Mean time between the two events, in milliseconds. */
-  meanTransitionMs: number;
+  /** Mean time between the two events, in milliseconds; null when the log has no timestamps. */
+  meanTransitionMs: number | null;
 }
 
 /** Everything the process map is drawn from. */
@@ -89,7 +89,8 @@ export interface ReportInput {
   summary: ReportSummary;
   processMap: ProcessMapInput;
   variants: { total: number; top: ReportVariant[] };
-  caseDurations: ReportCaseDurationStats;
+  /** Null when the log has no timestamps (or no cases): shown as not available. */
+  caseDurations: ReportCaseDurationStats | null;
   bottlenecks?: ReportBottleneck[];
   anomalies?: ReportAnomaly[];
   recommendations?: ReportRecommendation[];

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { CallbackDeliverer, CallbackNotifier, callbackUrl, webhookWants, type CallbackDelivery } from '../../../functions/domain/callbacks.ts';
 import type { OperationStore, WebhookStore } from '../../../functions/domain/ports.ts';
@@ -36,6 +36,12 @@ const webhook = (overrides: Partial<WebhookRecord> = {}): WebhookRecord =>
 
 /** The deliverer queues only postponed deliveries; these tests pause nothing. */
 const noQueue = { send: async () => Promise.reject(new Error('nothing should be queued')) };
+
+/** The project's callback signing secret; fixed, so the receiver side knows it. */
+const projectSecret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const callbackSecrets = { signingSecrets: async () => [projectSecret] };
+/** No jitter: the middle of the spread. */
+const exact = { random: () => 0.5 };
 
 const webhooksOf = (list: WebhookRecord[]) => ({ list: async () => list, get: async (_s: unknown, id: string) => list.find((w) => w.webhookId === id) }) as unknown as WebhookStore;
 
@@ -93,18 +99,18 @@ describe('CallbackDeliverer', () => {
 
   it('counts a 2xx as delivered', async () => {
     const { callbackOutcomes, operations } = stores();
-    const result = await new CallbackDeliverer(async () => ({ status: 204 }), operations, webhooksOf([]), clock, noQueue).deliver(delivery({ kind: 'callback' }), 1);
+    const result = await new CallbackDeliverer(async () => ({ status: 204 }), operations, webhooksOf([]), clock, noQueue, callbackSecrets, exact).deliver(delivery({ kind: 'callback' }), 1);
     expect(result).toEqual({ outcome: 'delivered' });
     expect(callbackOutcomes).toEqual([{ successful: true, progress: true, at: '2026-01-01T00:00:00.000Z' }]);
   });
 
   it('backs off by the policy and counts the last attempt as failed', async () => {
     const { callbackOutcomes, operations } = stores();
-    const refusing = new CallbackDeliverer(async () => ({ status: 503 }), operations, webhooksOf([]), clock, noQueue);
+    const refusing = new CallbackDeliverer(async () => ({ status: 503 }), operations, webhooksOf([]), clock, noQueue, callbackSecrets, exact);
     expect(await refusing.deliver(delivery({ kind: 'callback' }), 1)).toEqual({ outcome: 'retry', afterSeconds: 60 });
     expect(await refusing.deliver(delivery({ kind: 'callback' }), 3)).toEqual({ outcome: 'retry', afterSeconds: 240 });
     expect(callbackOutcomes).toEqual([]);
-    const unreachable = new CallbackDeliverer(async () => Promise.reject(new Error('ECONNREFUSED')), operations, webhooksOf([]), clock, noQueue);
+    const unreachable = new CallbackDeliverer(async () => Promise.reject(new Error('ECONNREFUSED')), operations, webhooksOf([]), clock, noQueue, callbackSecrets, exact);
     expect(await unreachable.deliver(delivery({ kind: 'callback' }), 5)).toEqual({ outcome: 'failed' });
     expect(callbackOutcomes).toEqual([{ successful: false, progress: true, at: '2026-01-01T00:00:00.000Z' }]);
   });
@@ -112,15 +118,20 @@ describe('CallbackDeliverer', () => {
   it('signs webhook deliveries with the secret and follows the webhook policy', async () => {
     const { operations } = stores();
     const seen: Array<Record<string, string>> = [];
-    const hook = webhook({ authentication: { type: 'hmac-sha256', secret: 'a-secret-of-16-chars' }, headers: { 'X-Source': 'tests' } });
+    const secret = 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD';
+    const hook = webhook({ authentication: { type: 'hmac-sha256', secret }, headers: { 'X-Source': 'tests' } });
     const store = new MemoryWebhookStore([hook]);
     const outcomes = store.deliveries;
-    const deliverer = new CallbackDeliverer(async (_url, body, headers) => (seen.push({ ...headers, body }), { status: 500 }), operations, store, clock, noQueue);
+    const deliverer = new CallbackDeliverer(async (_url, body, headers) => (seen.push({ ...headers, body }), { status: 500 }), operations, store, clock, noQueue, callbackSecrets, exact);
     expect(await deliverer.deliver(delivery({ kind: 'webhook', webhookId: 'wh-1' }), 2)).toEqual({ outcome: 'retry', afterSeconds: 30 });
     expect(await deliverer.deliver(delivery({ kind: 'webhook', webhookId: 'wh-1' }), 3)).toEqual({ outcome: 'failed' });
     const headers = seen[0]!;
-    const expected = createHmac('sha256', 'a-secret-of-16-chars').update(`${headers['X-Webhook-Timestamp']}.${headers.body}`).digest('hex');
-    expect(headers['X-Webhook-Signature']).toBe(`sha256=${expected}`);
+    // The library checks the timestamp against its own clock: it is given the fixed clock's time.
+    const signed = new Webhook(secret).sign(headers['webhook-id']!, new Date(Number(headers['webhook-timestamp']) * 1000), headers.body!);
+    expect(headers['webhook-signature']).toBe(signed);
+    expect(headers['webhook-id']).toBe('d');
+    expect(seen[1]!['webhook-id']).toBe('d');
+    expect(headers['X-Webhook-Signature']).toBeUndefined();
     expect(headers['X-Source']).toBe('tests');
     expect(outcomes).toEqual([expect.objectContaining({ successful: false, statusCode: 500, event: 'operation.progress' })]);
     expect(await deliverer.deliver(delivery({ kind: 'webhook', webhookId: 'wh-gone' }), 1)).toEqual({ outcome: 'dropped' });

@@ -40,6 +40,8 @@ const delivery = (webhookId = 'wh-1', attemptsBefore?: number): CallbackDelivery
 });
 
 const operations = { recordCallback: async () => undefined } as unknown as OperationStore;
+/** Only webhooks here: callbacks, which would ask for the project's secret, are not delivered. */
+const noCallbackSecrets = { signingSecrets: async () => Promise.reject(new Error('no callback is delivered here')) };
 
 function setup(post: Post, records: WebhookRecord[] = [hook()], attemptTimeoutMs = 10_000) {
   const clock = manualClock();
@@ -48,7 +50,7 @@ function setup(post: Post, records: WebhookRecord[] = [hook()], attemptTimeoutMs
   const queue = { send: async (d: CallbackDelivery, options: { delaySeconds?: number } = {}) => void queued.push({ delivery: d, ...options }) };
   let posts = 0;
   const counting: Post = (...args) => ((posts += 1), post(...args));
-  const deliverer = new CallbackDeliverer(counting, operations, store, clock, queue, { attemptTimeoutMs });
+  const deliverer = new CallbackDeliverer(counting, operations, store, clock, queue, noCallbackSecrets, { attemptTimeoutMs, random: () => 0.5 });
   return { clock, store, queued, deliverer, posts: () => posts };
 }
 

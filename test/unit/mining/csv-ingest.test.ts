@@ -111,7 +111,7 @@ describe('readEventLog (csv)', () => {
     expect(error).toBeInstanceOf(MissingColumnError);
     const missing = error as MissingColumnError;
     expect(missing.header).toEqual(['id', 'name', 'when']);
-    expect(missing.missing.map((m) => m.field)).toEqual(['caseId', 'activity', 'timestamp']);
+    expect(missing.missing.map((m) => m.field)).toEqual(['caseId', 'activity']);
     expect(missing.missing[0]!.lookedFor).toContain('case:concept:name');
     expect(missing.message).toContain('"when"');
 

@@ -204,7 +204,7 @@ describe('performance on shared datasets', () => {
     expect(report.activities.reduce((s, a) => s + a.occurrences, 0)).toBe(8109);
     for (const a of report.activities) expect(a.service!.count).toBe(a.occurrences);
     const sojournTotal = report.activities.reduce((s, a) => s + (a.sojourn?.totalSeconds ?? 0), 0);
-    expect(sojournTotal).toBeCloseTo(report.totalCaseSeconds, 3);
+    expect(sojournTotal).toBeCloseTo(report.totalCaseSeconds!, 3);
     const bottlenecks = bottleneckActivities(interval, { performance: report, top: 100 });
     expect(bottlenecks[0]!.measure).toBe('waiting');
     const shareSum = bottlenecks.reduce((s, b) => s + b.share!, 0);

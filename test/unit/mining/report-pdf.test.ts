@@ -130,3 +130,15 @@ describe('PDF report of receipt.csv', async () => {
     expect(elapsed).toBeLessThan(20_000);
   });
 });
+
+describe('PDF report of a log without timestamps', () => {
+  it('shows the time figures as not available', async () => {
+    const input = japaneseReportInput();
+    const untimed = { ...input, caseDurations: null, bottlenecks: [], processMap: { ...input.processMap, edges: input.processMap.edges.map((e) => ({ ...e, meanTransitionMs: null })) } };
+    const extracted = extractText(await renderPdfReport(untimed)).replace(/\n/g, ' ');
+    expect(extracted).toContain('Median case duration');
+    expect(extracted).toContain('n/a');
+    expect(extracted).toMatch(/Not available: the log has no\s*timestamps/);
+    expect(extracted).toContain('受付');
+  });
+});

@@ -75,3 +75,13 @@ describe('PowerPoint report of receipt.csv', async () => {
     expect(files.get('ppt/slides/slide4.xml')?.toString('utf8')).toContain('No recommendations were provided');
   });
 });
+
+describe('PowerPoint report of a log without timestamps', () => {
+  it('shows the case durations as not available', async () => {
+    const input = japaneseReportInput();
+    const untimed = { ...input, caseDurations: null, processMap: { ...input.processMap, edges: input.processMap.edges.map((e) => ({ ...e, meanTransitionMs: null })) } };
+    const slide2 = unzip(await renderPptxReport(untimed)).get('ppt/slides/slide2.xml')?.toString('utf8') ?? '';
+    expect(slide2).toContain('Median case duration');
+    expect(slide2.match(/>n\/a</g)?.length).toBe(2);
+  });
+});

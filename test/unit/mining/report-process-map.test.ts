@@ -40,6 +40,15 @@ describe('renderProcessMapSvg', () => {
     expect(dot).toMatch(/a2 -> a4 \[[^\]]*color="#1a9850"/);
   });
 
+  it('draws a log without timestamps (no transition times) with dashed edges and no duration labels', async () => {
+    const map = japaneseReportInput().processMap;
+    const untimed = { ...map, edges: map.edges.map((e) => ({ ...e, meanTransitionMs: null })) };
+    const { dot } = processMapDot(untimed, { colourBy: 'duration' });
+    expect(dot).toMatch(/style=dashed/);
+    expect(dot).not.toMatch(/label="\d+\\n/);
+    expect((await renderProcessMapSvg(untimed)).svg).toContain('>差戻し</text>');
+  });
+
   it('wraps long names, CJK text between characters', () => {
     expect(wrapLabel('T04 Determine confirmation of receipt', 14)).toEqual(['T04 Determine', 'confirmation of receipt']);
     expect(wrapLabel('あいうえおかきくけこさしすせそた', 14)).toEqual(['あいうえおかきくけこさしすせ', 'そた']);

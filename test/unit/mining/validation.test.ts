@@ -41,6 +41,7 @@ describe('validation', () => {
       ],
       inferredTimestamps: 2,
       outsideTimeWindow: 0,
+      recordsWithoutTimestamp: 0,
       // floor(1000 * (3 + 0.5 * 2) / 9) / 10
       dataQualityScore: 44.4,
     });

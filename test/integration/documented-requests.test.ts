@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, createDataset, newProject, waitForStatus, type Project } from './client.ts';
+import { startLoopbackReceiver, type LoopbackReceiver } from './loopback-receiver.ts';
+
+// The request bodies of ../shared/spec/002_285aab5f99f38cd1.txt as written; only ids and receiver URLs are
+// substituted (the dataset is running-example.xes, whose events are of 2010–2011).
+
+function documentStart(datasetId: string, receiver: string) {
+  return {
+    operationType: 'ProcessMiningAnalysis',
+    operationName: '包括的なカスタマージャーニー分析',
+    operationDescription: '高度なMLアルゴリズムを用いた顧客インタラクションパターンの詳細分析',
+    priority: 'High',
+    parameters: {
+      datasetId,
+      analysisType: 'comprehensive',
+      timeWindow: { startDate: '2024-01-01', endDate: '2024-01-31' },
+      algorithmSettings: { useAdvancedML: true, enableAnomalyDetection: true, performanceOptimization: 'high_accuracy' },
+      outputOptions: { generateReports: true, createVisualizations: true, exportFormats: ['PDF', 'CSV', 'JSON'] },
+    },
+    callbacks: { onProgress: `${receiver}/webhooks/progress`, onCompletion: `${receiver}/webhooks/completion`, onError: `${receiver}/webhooks/error` },
+    notifications: { email: ['analyst@company.com', 'manager@company.com'], slack: { channel: '#process-mining', mentionUsers: ['@analyst', '@data-team'] } },
+    timeout: 7200,
+    retryPolicy: { maxRetries: 3, retryDelay: 300, backoffMultiplier: 2.0 },
+  };
+}
+
+function documentBatch(datasetId: string, receiver: string) {
+  return {
+    batchName: '月次プロセスマイニングパイプライン',
+    batchDescription: '複数のデータセットを使った月次の完全分析ワークフロー',
+    operations: [
+      { operationName: 'データ準備', operationType: 'DataEnrichment', priority: 'High', operationKey: 'data-prep', parameters: { datasetId, cleaningRules: ['remove_duplicates', 'fix_timestamps'], outputFormat: 'processed_csv' } },
+      { operationName: 'プロセス発見', operationType: 'ProcessMiningAnalysis', priority: 'High', operationKey: 'discovery', dependencies: ['data-prep'], parameters: { algorithm: 'alpha_miner_enhanced', enableVariantAnalysis: true } },
+      { operationName: 'パフォーマンス分析', operationType: 'ProcessMiningAnalysis', priority: 'Normal', operationKey: 'performance', dependencies: ['discovery'], parameters: { enableBottleneckDetection: true, generateOptimizationRecommendations: true } },
+    ],
+    batchCallbacks: { onBatchStart: `${receiver}/webhooks/batch-start`, onOperationComplete: `${receiver}/webhooks/operation-complete`, onBatchComplete: `${receiver}/webhooks/batch-complete` },
+    failurePolicy: { stopOnFirstFailure: false, continueIndependentOperations: true, retryFailedOperations: true },
+  };
+}
+
+/** The second batch of the document (the JavaScript example), with a real dataset id. */
+function documentScriptBatch(datasetId: string) {
+  return {
+    batchName: '完全なプロセスマイニングパイプライン',
+    batchDescription: 'データ準備と報告を含むエンドツーエンド分析',
+    operations: [
+      { operationName: 'データクリーニング', operationType: 'DataEnrichment', priority: 'High', operationKey: 'clean', parameters: { datasetId, cleaningRules: ['remove_duplicates', 'fix_timestamps', 'validate_activities'] } },
+      { operationName: 'プロセス分析', operationType: 'ProcessMiningAnalysis', priority: 'High', operationKey: 'analyze', dependencies: ['clean'], parameters: { analysisType: 'comprehensive', enableML: true, generateInsights: true } },
+      { operationName: 'レポート生成', operationType: 'ReportGeneration', priority: 'Normal', operationKey: 'report', dependencies: ['analyze'], parameters: { reportType: 'executive_summary', includeVisualizations: true, exportFormats: ['PDF', 'PowerPoint'] } },
+    ],
+    failurePolicy: { stopOnFirstFailure: false, continueIndependentOperations: true, retryFailedOperations: true },
+  };
+}
+
+const ended = ['Completed', 'Failed', 'Cancelled', 'Timeout'];
+
+async function waitForBatch(project: Project, batchId: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const batch = await call('GET', `${project.base}/async/batch/${batchId}`, { token: project.token });
+    if (batch.body.operations.every((o: { status: string }) => ended.includes(o.status))) return batch.body;
+    if (Date.now() > deadline) throw new Error(`batch ${batchId} is still ${JSON.stringify(batch.body.operations.map((o: { status: string }) => o.status))}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function run(project: Project, body: unknown) {
+  const started = await call('POST', `${project.base}/async/operation`, { token: project.token, body });
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  const operation = await waitForStatus(project, started.body.operationId, ended, 90_000);
+  const results = await call('GET', `${project.base}/async/operation/${started.body.operationId}/results`, { token: project.token });
+  return { operation, results: results.body };
+}
+
+const phaseNames: Record<string, string> = {
+  ProcessDiscovery: 'Process Discovery',
+  PerformanceAnalysis: 'Performance Analysis',
+  MachineLearningAnalysis: 'Machine Learning Analysis',
+  ReportGeneration: 'Report Generation',
+  DatasetExport: 'Dataset Export',
+};
+const phase = (operation: { phases: { phaseName: string; results?: any }[] }, id: string) => operation.phases.find((p) => p.phaseName === phaseNames[id])!.results;
+
+describe("the document's requests, as written", () => {
+  let project: Project;
+  let datasetId: string;
+  let receiver: LoopbackReceiver;
+  beforeAll(async () => {
+    project = await newProject();
+    ({ datasetId } = await createDataset(project, 'running-example.xes', 'xes'));
+    receiver = await startLoopbackReceiver();
+  });
+  afterAll(() => receiver.close());
+
+  it('the start request: its January 2024 window leaves no event, and the operation says so instead of succeeding empty', async () => {
+    const { operation, results } = await run(project, documentStart(datasetId, receiver.base));
+    expect(operation.status).toBe('Failed');
+    expect(operation.error.error).toBe('NoEventsInWindow');
+    expect(operation.error.cause).toContain('2024-01-01 to 2024-01-31');
+    expect(operation.error.cause).toContain('42 of 42 records are outside it');
+    expect(results.success).toBe(false);
+  });
+
+  it('enableAnomalyDetection: false leaves anomalies out, with the reason; high_accuracy replays every case', async () => {
+    const body = documentStart(datasetId, receiver.base);
+    body.parameters.timeWindow = { startDate: '2010-12-01', endDate: '2011-02-28' };
+    body.parameters.algorithmSettings.enableAnomalyDetection = false;
+    const { operation, results } = await run(project, body);
+    expect(operation.status).toBe('Completed');
+    const ml = phase(operation, 'MachineLearningAnalysis');
+    expect(ml).not.toHaveProperty('anomalies');
+    expect(ml.skipped).toEqual([{ work: 'anomalyDetection', parameter: 'algorithmSettings.enableAnomalyDetection', reason: 'not computed: algorithmSettings.enableAnomalyDetection is false' }]);
+    // useAdvancedML is on: predictions are there, null because 6 cases are too few to measure them on.
+    expect(ml).toHaveProperty('predictions', null);
+    expect(ml.conformance.replayed).toMatchObject({ scope: 'all', casesReplayed: 6, casesInLog: 6 });
+    expect(results.summary).toMatchObject({ anomaliesDetected: null, skipped: ml.skipped, primaryModel: { algorithm: 'inductive', model: 'inductive', miner: 'Inductive Miner (IM)' } });
+    // No anomalies, so no anomalies CSV, though CSV was asked for.
+    expect(results.artifacts.map((a: { format: string }) => a.format)).not.toContain('CSV');
+  });
+
+  it('algorithm heuristics puts the Heuristics net first; high_throughput replays a sample; switches turn work off', async () => {
+    const body = documentStart(datasetId, receiver.base);
+    delete (body.parameters as { timeWindow?: unknown }).timeWindow;
+    Object.assign(body.parameters, { algorithm: 'heuristics', enableML: false, enableBottleneckDetection: false, enableVariantAnalysis: false, generateInsights: false });
+    body.parameters.algorithmSettings = { enableAnomalyDetection: true, performanceOptimization: 'high_throughput' } as typeof body.parameters.algorithmSettings;
+    body.parameters.outputOptions.exportFormats = ['JSON', 'PNML'];
+    const { operation, results } = await run(project, body);
+    expect(operation.status).toBe('Completed');
+    expect(results.summary.primaryModel).toMatchObject({ algorithm: 'heuristics', model: 'heuristics', miner: 'Heuristics Miner' });
+    const models = results.artifacts.filter((a: { type: string }) => a.type === 'Model').map((a: { name: string }) => a.name);
+    expect(models[0]).toBe('Heuristics Miner Petri Net');
+    const ml = phase(operation, 'MachineLearningAnalysis');
+    expect(ml.conformance.replayed).toEqual({ scope: 'sample', variantsReplayed: 5, variantsInLog: 6, casesReplayed: 5, casesInLog: 6 });
+    expect(ml).not.toHaveProperty('predictions');
+    expect(ml.anomalies.detected).toEqual(expect.any(Number));
+    expect(phase(operation, 'PerformanceAnalysis')).not.toHaveProperty('bottlenecks');
+    expect(phase(operation, 'ProcessDiscovery')).not.toHaveProperty('topVariants');
+    expect(results.recommendations).toEqual([]);
+    expect(results.summary.skipped.map((s: { parameter: string }) => s.parameter).sort()).toEqual(['enableBottleneckDetection', 'enableML', 'enableVariantAnalysis', 'generateInsights']);
+  });
+
+  it('an unknown parameter is still 400, named', async () => {
+    const body = documentStart(datasetId, receiver.base);
+    Object.assign(body.parameters, { enableTelepathy: true });
+    const refused = await call('POST', `${project.base}/async/operation`, { token: project.token, body });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body.invalidParams)).toContain('enableTelepathy');
+  });
+
+  it('the batch request: batchCallbacks and retryFailedOperations are refused as not offered yet; the rest runs as the document says', async () => {
+    const written = documentBatch(datasetId, receiver.base);
+    const refused = await call('POST', `${project.base}/async/batch`, { token: project.token, body: written });
+    expect(refused.status).toBe(400);
+    const names = refused.body.invalidParams.map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['body.batchCallbacks', 'body.failurePolicy.retryFailedOperations']));
+    for (const p of refused.body.invalidParams) expect(p.reason).toMatch(/not offered yet/);
+
+    const { batchCallbacks: _, ...offered } = written;
+    offered.failurePolicy = { ...written.failurePolicy, retryFailedOperations: false };
+    const submitted = await call('POST', `${project.base}/async/batch`, { token: project.token, body: offered });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    const batch = await waitForBatch(project, submitted.body.batchId);
+    expect(batch.operations.map((o: { status: string }) => o.status)).toEqual(['Completed', 'Completed', 'Completed']);
+    const byKey = Object.fromEntries(batch.operations.map((o: { operationKey: string; operationId: string }) => [o.operationKey, o.operationId]));
+    const read = async (key: string) => (await call('GET', `${project.base}/async/operation/${byKey[key]}`, { token: project.token })).body;
+    const [prep, discovery, performance] = [await read('data-prep'), await read('discovery'), await read('performance')];
+    expect(phase(prep, 'DatasetExport').outputDatasetId).toEqual(expect.any(String));
+    expect(phase(discovery, 'ProcessDiscovery').primaryModel).toMatchObject({ algorithm: 'alpha_miner_enhanced', model: 'alpha', miner: 'Alpha Miner' });
+    expect(phase(discovery, 'ProcessDiscovery').topVariants.length).toBeGreaterThan(0);
+    expect(phase(performance, 'PerformanceAnalysis').bottlenecks.length).toBeGreaterThan(0);
+    const performanceResults = (await call('GET', `${project.base}/async/operation/${byKey.performance}/results`, { token: project.token })).body;
+    // The performance analysis names no dataset: it analyses what the discovery analysed, the prepared data.
+    expect(performanceResults.summary.recordsAnalyzed).toBe(42);
+    expect(performanceResults.recommendations.map((r: { category: string }) => r.category)).toContain('Process Optimization');
+  });
+
+  it("the script's batch: enableML, generateInsights and includeVisualizations do what they say", async () => {
+    const written = documentScriptBatch(datasetId);
+    const refused = await call('POST', `${project.base}/async/batch`, { token: project.token, body: written });
+    expect(refused.status).toBe(400);
+    written.failurePolicy.retryFailedOperations = false;
+    const submitted = await call('POST', `${project.base}/async/batch`, { token: project.token, body: written });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    const batch = await waitForBatch(project, submitted.body.batchId);
+    expect(batch.operations.map((o: { status: string }) => o.status)).toEqual(['Completed', 'Completed', 'Completed']);
+    const byKey = Object.fromEntries(batch.operations.map((o: { operationKey: string; operationId: string }) => [o.operationKey, o.operationId]));
+    const analyze = (await call('GET', `${project.base}/async/operation/${byKey.analyze}`, { token: project.token })).body;
+    expect(phase(analyze, 'MachineLearningAnalysis')).toHaveProperty('predictions', null);
+    expect(phase(analyze, 'MachineLearningAnalysis')).not.toHaveProperty('skipped');
+    expect(phase(analyze, 'ReportGeneration').recommendations.length).toBeGreaterThan(0);
+    const report = (await call('GET', `${project.base}/async/operation/${byKey.report}/results`, { token: project.token })).body;
+    expect(report.artifacts.map((a: { format: string }) => a.format).sort()).toEqual(expect.arrayContaining(['PDF', 'PowerPoint', 'SVG']));
+  });
+});
