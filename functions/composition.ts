@@ -20,6 +20,8 @@ import { SfnWorkflowEngine } from './adapters/sfn-workflow-engine.ts';
 import { DynamoBatchStore } from './adapters/dynamo-batch-store.ts';
 import { DynamoWebhookStore } from './adapters/dynamo-webhook-store.ts';
 import { DynamoSigningSecretStore } from './adapters/dynamo-signing-secret-store.ts';
+import { DynamoDeliveryLog } from './adapters/dynamo-delivery-log.ts';
+import { DeliveryLogService } from './domain/delivery-log-service.ts';
 import { dnsReceiverGuard, dnsResolver } from './adapters/dns-receiver-guard.ts';
 import { guardedHttpPost } from './adapters/guarded-http-post.ts';
 import { BatchService } from './domain/batch-service.ts';
@@ -32,10 +34,12 @@ import { CallbackDeliverer, CallbackNotifier, type CallbackDelivery } from './do
 import { DatasetService } from './domain/dataset-service.ts';
 import { OperationService } from './domain/operation-service.ts';
 import { ResultsService } from './domain/results-service.ts';
+import { pricesFor } from './domain/pricing.ts';
 import { operationTypes } from './domain/operation-types.ts';
 import { systemClock } from './domain/ports.ts';
 import { JobTrackingService } from './domain/job-tracking-service.ts';
 import { LifecycleRecorder } from './domain/lifecycle-recorder.ts';
+import { AutomaticRetries, type TimerMessage } from './domain/automatic-retries.ts';
 import { receiverPolicyFromEnv } from './schemas/common.ts';
 import { env, functions } from '../lib/topology.ts';
 
@@ -93,11 +97,8 @@ export const workflowEngine = lazy(
   () => new SfnWorkflowEngine(sfnClient(), Object.fromEntries(operationTypes.map((type) => [type, process.env[env.stateMachineArn(type)]]))),
 );
 
-/** Lambda gives a function one vCPU per 1,769 MB of memory; the phases run with RunPhase's configuration. */
-const phaseResources = () => {
-  const memoryMb = functions.RunPhase.memoryMb;
-  return { cpuUnits: Math.round((memoryMb / 1769) * 100) / 100, memoryGB: Math.round((memoryMb / 1024) * 100) / 100 };
-};
+/** The published prices of the deployment's pricing region (CDK context `pricingRegion`), for cost figures. */
+const prices = lazy(() => pricesFor(process.env[env.pricingRegion]));
 
 export const operationService = lazy(
   () =>
@@ -108,8 +109,11 @@ export const operationService = lazy(
       objectStore(),
       new SqsMessageQueue(sqsClient(), () => required(env.queueUrl('Cancellation'))),
       systemClock,
-      phaseResources(),
+      prices(),
       receiverGuard(),
+      undefined,
+      callbackNotifier(),
+      operationTimers(),
     ),
 );
 
@@ -132,6 +136,10 @@ export const signingSecretService = lazy(() => new SigningSecretService(new Dyna
 
 export const deliveryRetries = lazy(() => new SqsDeliveryRetries(sqsClient()));
 
+/** Every attempt to a webhook or subscription, per message, for 30 days. */
+const deliveryLog = lazy(() => new DynamoDeliveryLog(documentClient(), tableName(), cursorCodec()));
+export const deliveryLogService = lazy(() => new DeliveryLogService(deliveryLog(), webhookStore(), callbackQueue(), systemClock));
+
 /** A receiver gets 10 s to answer; a slow one is retried like a failing one. */
 export const callbackDeliverer = lazy(
   () =>
@@ -142,6 +150,7 @@ export const callbackDeliverer = lazy(
       systemClock,
       callbackQueue(),
       signingSecretService(),
+      { deliveryLog: deliveryLog() },
     ),
 );
 
@@ -149,8 +158,31 @@ export const batchService = lazy(() => new BatchService(new DynamoBatchStore(doc
 
 export const scheduler = lazy(() => new Scheduler(operationStore(), batchService(), operationService()));
 
-export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), callbackNotifier(), scheduler(), systemClock));
+/** Delayed messages that fire an operation's timers: the next attempt of an automatic retry, a queued operation's deadline. */
+const operationTimers = lazy(() => new SqsMessageQueue<TimerMessage>(sqsClient(), () => required(env.queueUrl('OperationTimer'))));
 
-export const resultsService = lazy(() => new ResultsService(operationStore(), objectStore()));
+/** Automatic retries (an operation's retryPolicy) and the deadlines of queued operations. */
+export const automaticRetries = lazy(
+  () =>
+    new AutomaticRetries(
+      operationStore(),
+      objectStore(),
+      workflowEngine(),
+      operationTimers(),
+      callbackNotifier(),
+      systemClock,
+      (scope, operationId) => scheduler().operationEnded(scope, operationId),
+    ),
+);
 
-export const jobTrackingService = lazy(() => new JobTrackingService(operationStore(), datasetStore(), jobJournal(), systemClock));
+export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), callbackNotifier(), scheduler(), systemClock, automaticRetries()));
+
+export const resultsService = lazy(() => new ResultsService(operationStore(), objectStore(), prices()));
+
+export const jobTrackingService = lazy(
+  () =>
+    new JobTrackingService(operationStore(), datasetStore(), jobJournal(), systemClock, new DynamoBatchStore(documentClient(), tableName()), cursorCodec(), {
+      maxActiveOperations: maxActiveOperations(),
+      phaseFunction: { name: 'RunPhase', memoryMb: functions.RunPhase.memoryMb },
+    }),
+);

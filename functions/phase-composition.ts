@@ -3,12 +3,19 @@
  * bundle the mining engine.
  */
 import { callbackNotifier, datasetStore, jobJournal, objectStore, operationStore } from './composition.ts';
-import { PhaseRunner } from './domain/phase-runner.ts';
+import { PhaseRunner, type PhaseFaults } from './domain/phase-runner.ts';
 import { phaseWork } from './domain/phases/registry.ts';
 import { systemClock } from './domain/ports.ts';
 import { env } from '../lib/topology.ts';
 
 let runner: PhaseRunner | undefined;
+let faults: PhaseFaults | undefined;
+
+/** Only the local stack calls this (local/faults.ts): a deployed function never has faults injected. */
+export function injectPhaseFaults(injected: PhaseFaults): void {
+  faults = injected;
+  runner = undefined;
+}
 
 export function phaseRunner(): PhaseRunner {
   return (runner ??= new PhaseRunner(
@@ -23,5 +30,6 @@ export function phaseRunner(): PhaseRunner {
     },
     phaseWork,
     callbackNotifier(),
+    faults,
   ));
 }

@@ -11,6 +11,7 @@ import { Queues } from './constructs/queues.ts';
 import { defaultMaxActiveOperationsPerProject, defaultMaxTokenLifetimeSeconds, env } from './topology.ts';
 import { StateMachines } from './constructs/state-machines.ts';
 import { receiverPolicy } from '../functions/domain/receiver-guard.ts';
+import { defaultPricingRegion, pricingRegions } from '../functions/domain/pricing.ts';
 
 /** The project root: topology entries and ASL files are relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -27,7 +28,8 @@ export interface ProcessMiningStackProps extends StackProps {
  * - `maxTokenLifetimeSeconds` (default 86400): bearer tokens that live longer (exp - iat) are refused;
  * - `receiverAllowList` (default none): host names, IPs and CIDR networks that webhooks, subscriptions and callbacks may
  *   reach although they are private (comma-separated, or a JSON list); everything else must be public unicast;
- * - `jwtIssuer`, `jwtAudience`, `jwtJwksUrl`: external OIDC issuer; without them a Cognito user pool is created.
+ * - `jwtIssuer`, `jwtAudience`, `jwtJwksUrl`: external OIDC issuer; without them a Cognito user pool is created;
+ * - `pricingRegion` (default us-east-1): whose published prices cost estimates use (a region functions/domain/pricing.ts has).
  */
 export class ProcessMiningStack extends Stack {
   readonly functions: Functions;
@@ -48,7 +50,13 @@ export class ProcessMiningStack extends Stack {
     if (!Number.isInteger(maxActive) || maxActive < 1) throw new Error(`CDK context maxActiveOperationsPerProject must be a positive integer`);
     const maxTokenLifetime = Number(this.node.tryGetContext('maxTokenLifetimeSeconds') ?? defaultMaxTokenLifetimeSeconds);
     if (!Number.isSafeInteger(maxTokenLifetime) || maxTokenLifetime < 1) throw new Error(`CDK context maxTokenLifetimeSeconds must be a positive integer`);
-    this.functions = new Functions(this, 'Functions', { projectRoot, logRetention, environment: { [env.maxActiveOperationsPerProject]: String(maxActive) } });
+    const pricingRegion = String(this.node.tryGetContext('pricingRegion') ?? defaultPricingRegion);
+    if (!(pricingRegions as string[]).includes(pricingRegion)) throw new Error(`CDK context pricingRegion must be one of ${pricingRegions.join(', ')}`);
+    this.functions = new Functions(this, 'Functions', {
+      projectRoot,
+      logRetention,
+      environment: { [env.maxActiveOperationsPerProject]: String(maxActive), [env.pricingRegion]: pricingRegion },
+    });
     this.stateMachines = new StateMachines(this, 'StateMachines', {
       projectRoot,
       logRetention,

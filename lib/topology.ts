@@ -10,6 +10,8 @@ export type FunctionId =
   | 'Authorizer'
   | 'Health'
   | 'MethodNotAllowed'
+  | 'OpenApi'
+  | 'Docs'
   | 'CreateDataset'
   | 'GetDataset'
   | 'ListDatasets'
@@ -25,6 +27,13 @@ export type FunctionId =
   | 'ListWebhooks'
   | 'UpdateWebhook'
   | 'DeleteWebhook'
+  | 'ListWebhookDeliveries'
+  | 'GetWebhookDelivery'
+  | 'RedeliverWebhookDelivery'
+  | 'ReplayWebhook'
+  | 'ListSubscriptionDeliveries'
+  | 'GetSubscriptionDelivery'
+  | 'RedeliverSubscriptionDelivery'
   | 'GetSigningSecret'
   | 'RotateSigningSecret'
   | 'RetryOperation'
@@ -41,10 +50,14 @@ export type FunctionId =
   | 'TrackJobs'
   | 'RecordLifecycle'
   | 'RunPhase'
+  | 'RunPhase2GB'
+  | 'RunPhase8GB'
+  | 'RunPhase10GB'
   | 'ProcessCancellation'
+  | 'HandleOperationTimer'
   | 'DeliverCallback';
 
-export type QueueId = 'Cancellation' | 'CallbackDelivery';
+export type QueueId = 'Cancellation' | 'CallbackDelivery' | 'OperationTimer';
 export type StateMachineId = 'ProcessMiningAnalysis' | 'DataEnrichment' | 'ReportGeneration';
 
 /** What a function may touch; the CDK stack turns it into IAM grants, both runtimes into environment variables. */
@@ -78,10 +91,27 @@ const reportFonts = [
   'node_modules/@expo-google-fonts/biz-udpgothic/700Bold/BIZUDPGothic_700Bold.ttf',
 ] as const;
 
+/** Scalar's self-contained API reference page script, served by the Docs function (no CDN). */
+export const apiReferenceScript = 'node_modules/@scalar/api-reference/dist/browser/standalone.js';
+
+/** The phase function at one memory size: the same code, only the memory (and with it the vCPU share) differs. */
+function runPhase(memoryMb: number): FunctionDefinition {
+  return {
+    entry: 'functions/handlers/phases/run-phase.ts',
+    timeoutSeconds: 900,
+    memoryMb,
+    access: { table: 'readWrite', bucket: 'readWrite', sendTo: ['CallbackDelivery'] },
+    bundledFiles: reportFonts,
+  };
+}
+
 export const functions: Record<FunctionId, FunctionDefinition> = {
   Authorizer: { entry: 'functions/handlers/authorizer/jwt-authorizer.ts', timeoutSeconds: 10, memoryMb: 256, access: { jwt: true } },
   Health: { entry: 'functions/handlers/api/health.ts', timeoutSeconds: 5, memoryMb: 128, access: {} },
   MethodNotAllowed: { entry: 'functions/handlers/api/method-not-allowed.ts', timeoutSeconds: 5, memoryMb: 128, access: {} },
+  // Builds the document once per instance from every handler's schemas, so it loads all handler modules.
+  OpenApi: { entry: 'functions/handlers/api/openapi.ts', timeoutSeconds: 15, memoryMb: 512, access: {} },
+  Docs: { entry: 'functions/handlers/api/docs.ts', timeoutSeconds: 10, memoryMb: 256, access: {}, bundledFiles: [apiReferenceScript] },
   CreateDataset: {
     entry: 'functions/handlers/api/create-dataset.ts',
     timeoutSeconds: 10,
@@ -94,7 +124,8 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     entry: 'functions/handlers/api/start-operation.ts',
     timeoutSeconds: 15,
     memoryMb: 256,
-    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true },
+    // sendTo OperationTimer: a queued operation's deadline is a delayed message.
+    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true, sendTo: ['OperationTimer'] },
   },
   GetOperation: { entry: 'functions/handlers/api/get-operation.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetOperationResults: {
@@ -114,7 +145,8 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     entry: 'functions/handlers/api/submit-batch.ts',
     timeoutSeconds: 29,
     memoryMb: 512,
-    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true },
+    // sendTo OperationTimer: a queued operation's deadline is a delayed message.
+    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true, sendTo: ['OperationTimer'] },
   },
   GetBatch: { entry: 'functions/handlers/api/get-batch.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   RegisterWebhook: { entry: 'functions/handlers/api/register-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
@@ -123,6 +155,25 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   ListWebhooks: { entry: 'functions/handlers/api/list-webhooks.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   UpdateWebhook: { entry: 'functions/handlers/api/update-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
   DeleteWebhook: { entry: 'functions/handlers/api/delete-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  // readWrite: the paging cursor's key is created in the table on first use.
+  ListWebhookDeliveries: { entry: 'functions/handlers/api/list-webhook-deliveries.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  GetWebhookDelivery: { entry: 'functions/handlers/api/get-webhook-delivery.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  // Sending again goes through the delivery queue like any delivery.
+  RedeliverWebhookDelivery: {
+    entry: 'functions/handlers/api/redeliver-webhook-delivery.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { table: 'readWrite', sendTo: ['CallbackDelivery'] },
+  },
+  ReplayWebhook: { entry: 'functions/handlers/api/replay-webhook.ts', timeoutSeconds: 29, memoryMb: 256, access: { table: 'readWrite', sendTo: ['CallbackDelivery'] } },
+  ListSubscriptionDeliveries: { entry: 'functions/handlers/api/list-subscription-deliveries.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  GetSubscriptionDelivery: { entry: 'functions/handlers/api/get-subscription-delivery.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  RedeliverSubscriptionDelivery: {
+    entry: 'functions/handlers/api/redeliver-subscription-delivery.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { table: 'readWrite', sendTo: ['CallbackDelivery'] },
+  },
   GetSigningSecret: { entry: 'functions/handlers/api/get-signing-secret.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   RotateSigningSecret: { entry: 'functions/handlers/api/rotate-signing-secret.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   RetryOperation: {
@@ -130,7 +181,7 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     timeoutSeconds: 30,
     memoryMb: 256,
     // readWrite on the bucket: a resumed retry copies the completed phases' outputs to its own job.
-    access: { table: 'readWrite', bucket: 'readWrite', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true },
+    access: { table: 'readWrite', bucket: 'readWrite', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true, sendTo: ['OperationTimer'] },
   },
   GetJobLogs: { entry: 'functions/handlers/api/get-job-logs.ts', timeoutSeconds: 15, memoryMb: 512, access: { table: 'read' } },
   GetJobProgress: { entry: 'functions/handlers/api/get-job-progress.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
@@ -152,16 +203,14 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     entry: 'functions/handlers/phases/record-lifecycle.ts',
     timeoutSeconds: 30,
     memoryMb: 256,
-    // Starts the batch operations that waited for the one that ended.
-    access: { table: 'readWrite', sendTo: ['CallbackDelivery'], startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
+    // Starts the batch operations that waited for the one that ended; schedules automatic retries (OperationTimer).
+    access: { table: 'readWrite', sendTo: ['CallbackDelivery', 'OperationTimer'], startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
   },
-  RunPhase: {
-    entry: 'functions/handlers/phases/run-phase.ts',
-    timeoutSeconds: 900,
-    memoryMb: 3008,
-    access: { table: 'readWrite', bucket: 'readWrite', sendTo: ['CallbackDelivery'] },
-    bundledFiles: reportFonts,
-  },
+  // The phase function in each size an operation may ask for (phaseFunctionSizes below); RunPhase is the default size.
+  RunPhase: runPhase(4096),
+  RunPhase2GB: runPhase(2048),
+  RunPhase8GB: runPhase(8192),
+  RunPhase10GB: runPhase(10_240),
   ProcessCancellation: {
     entry: 'functions/handlers/queues/process-cancellation.ts',
     timeoutSeconds: 30,
@@ -171,6 +220,19 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
       stopExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'],
       startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'],
       sendTo: ['CallbackDelivery'],
+    },
+  },
+  HandleOperationTimer: {
+    entry: 'functions/handlers/queues/handle-operation-timer.ts',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    // bucket readWrite: the completed phases' outputs are copied to the new attempt's job.
+    access: {
+      table: 'readWrite',
+      bucket: 'readWrite',
+      startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'],
+      // OperationTimer: a deadline further away than one message delay is sent again.
+      sendTo: ['CallbackDelivery', 'OperationTimer'],
     },
   },
   DeliverCallback: {
@@ -198,6 +260,9 @@ const project = '/api/{tenantId}/{projectId}';
 
 export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/health', function: 'Health', authorized: false },
+  { method: 'GET', path: '/openapi.json', function: 'OpenApi', authorized: false },
+  { method: 'GET', path: '/docs', function: 'Docs', authorized: false },
+  { method: 'GET', path: '/docs/reference.js', function: 'Docs', authorized: false },
   { method: 'POST', path: `${project}/datasets`, function: 'CreateDataset', authorized: true },
   { method: 'GET', path: `${project}/datasets`, function: 'ListDatasets', authorized: true },
   { method: 'GET', path: `${project}/datasets/{datasetId}`, function: 'GetDataset', authorized: true },
@@ -214,6 +279,10 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: `${project}/async/webhooks/{webhookId}`, function: 'GetWebhook', authorized: true },
   { method: 'PATCH', path: `${project}/async/webhooks/{webhookId}`, function: 'UpdateWebhook', authorized: true },
   { method: 'DELETE', path: `${project}/async/webhooks/{webhookId}`, function: 'DeleteWebhook', authorized: true },
+  { method: 'GET', path: `${project}/async/webhooks/{webhookId}/deliveries`, function: 'ListWebhookDeliveries', authorized: true },
+  { method: 'GET', path: `${project}/async/webhooks/{webhookId}/deliveries/{deliveryId}`, function: 'GetWebhookDelivery', authorized: true },
+  { method: 'POST', path: `${project}/async/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver`, function: 'RedeliverWebhookDelivery', authorized: true },
+  { method: 'POST', path: `${project}/async/webhooks/{webhookId}/replay`, function: 'ReplayWebhook', authorized: true },
   { method: 'GET', path: `${project}/async/signing-secret`, function: 'GetSigningSecret', authorized: true },
   { method: 'POST', path: `${project}/async/signing-secret/rotate`, function: 'RotateSigningSecret', authorized: true },
   { method: 'GET', path: `${project}/execution/job/{jobId}/logs`, function: 'GetJobLogs', authorized: true },
@@ -226,6 +295,19 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}`, function: 'GetJobSubscription', authorized: true },
   { method: 'PATCH', path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}`, function: 'UpdateJobSubscription', authorized: true },
   { method: 'DELETE', path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}`, function: 'DeleteJobSubscription', authorized: true },
+  { method: 'GET', path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}/deliveries`, function: 'ListSubscriptionDeliveries', authorized: true },
+  {
+    method: 'GET',
+    path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}/deliveries/{deliveryId}`,
+    function: 'GetSubscriptionDelivery',
+    authorized: true,
+  },
+  {
+    method: 'POST',
+    path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver`,
+    function: 'RedeliverSubscriptionDelivery',
+    authorized: true,
+  },
   { method: 'GET', path: `${project}/execution/tracking/batch`, function: 'TrackJobs', authorized: true },
 ];
 
@@ -247,6 +329,9 @@ export interface QueueDefinition {
 
 export const queues: Record<QueueId, QueueDefinition> = {
   Cancellation: { consumer: 'ProcessCancellation', batchSize: 10, visibilityTimeoutSeconds: 60, maxReceiveCount: 5, maxConcurrency: 5 },
+  // Timers of operations, each a message delayed until it is due (at most 900 s, SQS's longest; longer ones are sent
+  // again): the next attempt of an automatic retry, the deadline of a queued operation.
+  OperationTimer: { consumer: 'HandleOperationTimer', batchSize: 5, visibilityTimeoutSeconds: 180, maxReceiveCount: 5, maxConcurrency: 5 },
   // Retries are timed by each receiver's policy (at most 10); the DLQ only catches what keeps crashing the consumer.
   // Messages are grouped by tenant (SQS fair queues), so one tenant's backlog does not hold up the others.
   CallbackDelivery: { consumer: 'DeliverCallback', batchSize: 5, visibilityTimeoutSeconds: 90, maxReceiveCount: 15, maxConcurrency: 10 },
@@ -259,9 +344,23 @@ export interface StateMachineDefinition {
   substitutions: Record<string, FunctionId>;
 }
 
+/**
+ * The sizes an operation's `resourceAllocation` chooses from, smallest first; `substitution` is the
+ * ASL placeholder of the size's function, whose Pass state the machine's `Choose Phase Size` enters.
+ */
+export const phaseFunctionSizes: readonly { functionId: FunctionId; substitution: string }[] = [
+  { functionId: 'RunPhase2GB', substitution: 'RunPhase2GBFunctionArn' },
+  { functionId: 'RunPhase', substitution: 'RunPhaseFunctionArn' },
+  { functionId: 'RunPhase8GB', substitution: 'RunPhase8GBFunctionArn' },
+  { functionId: 'RunPhase10GB', substitution: 'RunPhase10GBFunctionArn' },
+];
+
+/** The size a phase runs with when the operation asks for none. */
+export const defaultPhaseFunction: FunctionId = 'RunPhase';
+
 const phaseSubstitutions: Record<string, FunctionId> = {
   RecordLifecycleFunctionArn: 'RecordLifecycle',
-  RunPhaseFunctionArn: 'RunPhase',
+  ...Object.fromEntries(phaseFunctionSizes.map((size) => [size.substitution, size.functionId])),
 };
 
 export const stateMachines: Record<StateMachineId, StateMachineDefinition> = {
@@ -317,6 +416,8 @@ export const env = {
   receiverAllowList: 'RECEIVER_ALLOW_LIST',
   /** `loopback`: plain http to allow-listed loopback receivers (set only by the local stack). */
   receiverAllowHttp: 'RECEIVER_ALLOW_HTTP',
+  /** AWS region whose published prices cost estimates use (CDK context `pricingRegion`; default us-east-1). */
+  pricingRegion: 'PRICING_REGION',
 } as const;
 
 function screamingSnake(id: string): string {

@@ -21,6 +21,9 @@ export class FunctionTimeoutError extends Error {
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
+/** The handler every phase function (of every size) runs. */
+const phaseHandlerEntry = 'functions/handlers/phases/run-phase.ts';
+
 /**
  * Runs the same handler modules Lambda runs, in this process, with Lambda's contract:
  * one event, a context whose remaining time counts down, and the function's timeout.
@@ -30,11 +33,19 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 export class FunctionRuntime {
   private readonly modules = new Map<FunctionId, Promise<Handler>>();
 
-  constructor(private readonly projectRoot: string) {}
+  constructor(
+    private readonly projectRoot: string,
+    /** Local fault injection (local/faults.ts): an invocation of a phase function may be made to crash. */
+    private readonly faults?: { crashFor(event: unknown): Error | undefined },
+  ) {}
 
   async invoke<T = unknown>(id: FunctionId, event: unknown): Promise<T> {
     const definition = functions[id];
     const handler = await this.load(id);
+    if (definition.entry === phaseHandlerEntry) {
+      const crash = this.faults?.crashFor(event);
+      if (crash) throw crash;
+    }
     const deadline = Date.now() + definition.timeoutSeconds * 1000;
     const context = lambdaContext(id, definition.memoryMb, deadline);
     let timer: NodeJS.Timeout | undefined;

@@ -114,6 +114,8 @@ export interface HttpFrontOptions {
   host?: string;
   /** Extra local-only endpoints (e.g. the issuer's JWKS), answered before routing. */
   extraRoutes?: Record<string, () => Promise<unknown>>;
+  /** Local-only control endpoints (e.g. fault injection) that take any method and a body; no token, no API Gateway route. */
+  localControls?: Record<string, (method: string, body: Buffer) => Promise<APIGatewayProxyResult>>;
 }
 
 /**
@@ -162,6 +164,8 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<{ url: 
 
     const body = await readBody(request);
     if (body === 'too-large') return gatewayProblem(413, 'Payload Too Large', `API Gateway accepts at most ${gatewayMaxBodyBytes} bytes`);
+    const control = Object.hasOwn(options.localControls ?? {}, url.pathname) ? options.localControls![url.pathname] : undefined;
+    if (control) return control(method, body);
 
     let match: { path: CompiledPath; values: string[] } | undefined;
     for (const path of paths) {

@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDb } from './emulators/dynamodb.ts';
 import { LOCAL_CREDENTIALS, startS3 } from './emulators/s3.ts';
 import { startSqs } from './emulators/sqs.ts';
+import { FaultRegistry } from './faults.ts';
 import { FunctionRuntime, LOCAL_REGION } from './function-runtime.ts';
 import { startHttpFront } from './http-front.ts';
 import { jwks, LOCAL_AUDIENCE, LOCAL_ISSUER } from './local-issuer.ts';
@@ -13,6 +14,7 @@ import { compositionServices, reconcileAfterRestart } from './reconcile.ts';
 import { startSqsPollers } from './sqs-poller.ts';
 import { startStepFunctions } from './step-functions/index.ts';
 import { loopbackHttp, receiverPolicy } from '../functions/domain/receiver-guard.ts';
+import { pricesFor } from '../functions/domain/pricing.ts';
 import { defaultMaxActiveOperationsPerProject, defaultMaxTokenLifetimeSeconds, env, stateMachines, type StateMachineId } from '../lib/topology.ts';
 
 /** What `npm start` adds to the receiver allow-list: loopback only, so local receivers work and nothing else is opened. */
@@ -74,9 +76,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     // Fails now, not at the first registration, on an operator entry the guard cannot read.
     receiverPolicy(process.env[env.receiverAllowList], process.env[env.receiverAllowHttp]);
+    // Likewise a PRICING_REGION without published prices, rather than every cost figure.
+    pricesFor(process.env[env.pricingRegion]);
     console.log(`Receivers: ${process.env[env.receiverAllowList]} allow-listed for local development; plain http to loopback only; everything else must be public https.`);
 
-    const runtime = new FunctionRuntime(options.projectRoot);
+    // Fault injection (POST/GET/DELETE /_local/faults): local only; the phase runner gets the port here, not in AWS.
+    const faults = new FaultRegistry();
+    const runtime = new FunctionRuntime(options.projectRoot, faults);
+    (await import('../functions/phase-composition.ts')).injectPhaseFaults(faults.phaseFaults());
     const stepFunctions = await startStepFunctions({ invoker: runtime, projectRoot: options.projectRoot });
     stops.push(stepFunctions.stop);
     process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
@@ -96,6 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       runtime,
       port: options.port,
       extraRoutes: { '/.well-known/jwks.json': () => jwks(options.dataDir) },
+      localControls: { '/_local/faults': (method, body) => faults.control(method, body) },
     });
     stops.push(front.stop);
     process.env[env.jwksUrl] = `${front.url}/.well-known/jwks.json`;

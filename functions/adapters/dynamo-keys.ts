@@ -15,6 +15,9 @@ export const operationCountersSk = 'COUNTERS#OPERATIONS';
 export const webhookCountersSk = 'COUNTERS#WEBHOOKS';
 /** A job's unexpired subscriptions (id → expiry), for its limit. */
 export const jobSubscriptionsSk = (jobId: string): string => `SUBSCRIPTIONS#JOB#${jobId}`;
+/** A webhook's or subscription's attempt log: its own partition, one item per message, sorted by (time-ordered) id. */
+export const deliveryLogKey = (s: ProjectScope, webhookId: string): string => `${projectKey(s)}#DELIVERIES#${webhookId}`;
+export const deliverySk = (deliveryId: string): string => `DLV#${deliveryId}`;
 export const jobFactsKey = (s: ProjectScope, jobId: string): string => `${projectKey(s)}#JOB#${jobId}`;
 
 /** Sorts newest-first by creation time and stays unique. */

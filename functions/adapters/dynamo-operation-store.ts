@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { admissionPriorityPrefix, admissionSortKey, createdSortKey, indexKeys, jobSk, operationCountersSk, operationSk, projectKey } from './dynamo-keys.ts';
 import { setExpression } from './update-expression.ts';
 import { AlreadyRetriedError, CapacityExceededError } from '../domain/errors.ts';
@@ -370,6 +370,16 @@ export class DynamoOperationStore implements OperationStore {
   async updatePhase(scope: ProjectScope, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields: Partial<OperationRecord> = {}): Promise<void> {
     const phaseFields = Object.fromEntries(Object.entries(phase).map(([key, value]) => [`phases.${phaseId}.${key}`, value]));
     await this.setFields(scope, operationId, { ...fields, ...phaseFields });
+  }
+
+  async addAttemptJob(scope: ProjectScope, operationId: string, attempt: { jobId: string; attempt: number; createdAt: string }): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: projectKey(scope), sk: jobSk(attempt.jobId), entity: 'Job', jobId: attempt.jobId, operationId, attempt: attempt.attempt, createdAt: attempt.createdAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   async addDependent(scope: ProjectScope, operationId: string, dependent: DependentRecord): Promise<void> {

@@ -289,9 +289,10 @@ export class DynamoWebhookStore implements WebhookStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: projectKey(scope), sk: webhookSk(webhookId) },
-        UpdateExpression: 'ADD consecutiveFailures :one',
+        // failingSince: when the failures began, for the endpoint health rule (endpoint-health.ts).
+        UpdateExpression: 'ADD consecutiveFailures :one SET failingSince = if_not_exists(failingSince, :now)',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1 },
+        ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() },
         ReturnValues: 'UPDATED_NEW',
       }),
     );
@@ -304,10 +305,10 @@ export class DynamoWebhookStore implements WebhookStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: projectKey(scope), sk: webhookSk(webhookId) },
-        UpdateExpression: 'SET pausedUntil = :until, pauseSeconds = :seconds, consecutiveFailures = :zero',
+        UpdateExpression: 'SET pausedUntil = :until, pauseSeconds = :seconds, consecutiveFailures = :zero ADD pausesSinceSuccess :one',
         // ISO 8601 instants in UTC compare as strings.
         ConditionExpression: 'consecutiveFailures = :expected AND (attribute_not_exists(pausedUntil) OR pausedUntil <= :now)',
-        ExpressionAttributeValues: { ':until': pause.pausedUntil, ':seconds': pause.pauseSeconds, ':zero': 0, ':expected': pause.expectedFailures, ':now': pause.now },
+        ExpressionAttributeValues: { ':until': pause.pausedUntil, ':seconds': pause.pauseSeconds, ':zero': 0, ':one': 1, ':expected': pause.expectedFailures, ':now': pause.now },
       }),
     );
     return result !== undefined;
@@ -318,7 +319,7 @@ export class DynamoWebhookStore implements WebhookStore {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: projectKey(scope), sk: webhookSk(webhookId) },
-        UpdateExpression: 'REMOVE consecutiveFailures, pausedUntil, pauseSeconds',
+        UpdateExpression: 'REMOVE consecutiveFailures, pausedUntil, pauseSeconds, failingSince, pausesSinceSuccess, warning',
         ConditionExpression: 'attribute_exists(pk)',
       }),
     );

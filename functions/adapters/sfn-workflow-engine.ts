@@ -9,7 +9,7 @@ export class SfnWorkflowEngine implements WorkflowEngine {
     private readonly stateMachineArns: Partial<Record<OperationType, string>>,
   ) {}
 
-  async start(operationType: OperationType, executionName: string, input: { job: JobRef; resumeFrom?: PhaseId }): Promise<{ executionArn: string }> {
+  async start(operationType: OperationType, executionName: string, input: { job: JobRef; resumeFrom?: PhaseId; phaseMemoryMb?: number }): Promise<{ executionArn: string }> {
     const stateMachineArn = this.stateMachineArns[operationType];
     if (!stateMachineArn) throw new Error(`No state machine is configured for ${operationType}`);
     const result = await this.sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName, input: JSON.stringify(input) }));

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { planBatch } from './batch-planner.ts';
 import { CapacityExceededError, NotFoundError } from './errors.ts';
-import { jobRefOf, newOperation, type OperationService } from './operation-service.ts';
+import { newOperation, type OperationService } from './operation-service.ts';
+import { Lifecycle } from './lifecycle.ts';
 import type { BatchStore, Clock, OperationStore, WorkflowEngine } from './ports.ts';
 import type { BatchRecord, OperationRecord, ProjectScope } from './records.ts';
 import type { SubmitBatchBody } from '../schemas/batch.ts';
-import { internalFailure } from './failures.ts';
 
 const unsuccessful = ['Failed', 'Cancelled', 'Timeout'] as const;
 const batchUrl = (batch: BatchRecord) => `/api/${batch.tenantId}/${batch.projectId}/async/batch/${batch.batchId}`;
@@ -63,7 +63,11 @@ export class BatchService {
     await this.batches.create(batch);
     for (const { plan: p, operation } of created) {
       if (p.dependencies.length === 0) await this.operationService.launch(operation);
-      else await this.operations.create({ ...operation, status: 'Queued' });
+      else {
+        await this.operations.create({ ...operation, status: 'Queued' });
+        // Waiting for its dependencies counts against its timeout too.
+        await this.operationService.watchDeadline(operation);
+      }
     }
     return {
       batchId,
@@ -145,7 +149,7 @@ export class BatchService {
 
   private async cancelQueued(op: OperationRecord, reason: string): Promise<boolean> {
     const now = this.clock.now().toISOString();
-    return this.operations.transition(op, op.operationId, ['Queued'], 'Cancelled', {
+    return new Lifecycle(this.operations).apply('cancelQueued', op, op.operationId, {
       endTime: now,
       cancellation: { requestedAt: now, cancelledBy: 'batch', reason, preservePartialResults: false, forceTermination: false, notifyCallbacks: true, progressAtCancellation: 0, phaseAtCancellation: null },
     });
@@ -163,21 +167,17 @@ export class BatchService {
     await this.operations.update(op, op.operationId, { parameters: parameters as OperationRecord['parameters'], waitingFor: 'capacity' });
     let started: boolean;
     try {
-      started = await this.operations.transition(op, op.operationId, ['Queued'], 'Initiated');
+      started = await new Lifecycle(this.operations).apply('admit', op, op.operationId);
     } catch (error) {
       if (error instanceof CapacityExceededError) return false;
       throw error;
     }
     if (!started) return false;
     try {
-      const { executionArn } = await this.workflows.start(op.operationType, op.jobId, { job: jobRefOf(op) });
-      await this.operations.update(op, op.operationId, { executionArn });
+      await new Lifecycle(this.operations).startExecution(this.workflows, { ...op, parameters: parameters as OperationRecord['parameters'], status: 'Initiated' }, undefined, () => this.clock.now());
     } catch (error) {
+      // The lifecycle left it Failed (ExecutionStartFailed); the batch moves on.
       console.error(JSON.stringify({ level: 'ERROR', message: 'Could not start the execution', operationId: op.operationId, error: error instanceof Error ? error.name : typeof error, detail: String(error) }));
-      await this.operations.transition(op, op.operationId, ['Initiated'], 'Failed', {
-        endTime: this.clock.now().toISOString(),
-        error: internalFailure('ExecutionStartFailed'),
-      });
     }
     return true;
   }

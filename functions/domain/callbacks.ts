@@ -1,5 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { CircuitBreaker, defaultCircuitPolicy, type CircuitPolicy } from './circuit-breaker.ts';
+import { deliveryIdAt, redact, type DeliveryAttemptRecord, type DeliveryLog, type DeliveryStatus, type DeliveryTrigger } from './delivery-log.ts';
+import { afterFailure, defaultEndpointHealthPolicy, type EndpointHealthPolicy } from './endpoint-health.ts';
 import type { CallbackQueue, Clock, OperationStore, WebhookStore } from './ports.ts';
 import { ReceiverRefusedError } from './receiver-guard.ts';
 import { progressOf } from './progress.ts';
@@ -32,6 +33,10 @@ export interface CallbackDelivery {
   attemptsBefore?: number;
   /** ISO 8601: a retry scheduled further ahead than SQS can hide a message; it is sent on, 15 minutes at a time, until then. */
   notBefore?: string;
+  /** When the message was made (absent on messages queued before the attempt log). */
+  createdAt?: string;
+  /** Set on a message sent again through the API; its first attempt is logged with this trigger, its retries as scheduled. */
+  trigger?: Exclude<DeliveryTrigger, 'scheduled'>;
 }
 
 export interface RetryPolicy {
@@ -109,9 +114,19 @@ export class CallbackNotifier {
       trackingUrl: trackingUrl(op),
     });
     const deliveries: CallbackDelivery[] = [];
+    const createdAt = this.clock.now();
     const add = (url: string, type: WebhookEvent, target: DeliveryTarget, name: string = type) => {
-      const deliveryId = randomUUID();
-      deliveries.push({ deliveryId, url, event: name, target, operation: { tenantId: op.tenantId, projectId: op.projectId, operationId: op.operationId }, payload: payload(name, deliveryId) });
+      // Time-ordered, so the attempt log lists and replays messages by time.
+      const deliveryId = deliveryIdAt(createdAt);
+      deliveries.push({
+        deliveryId,
+        url,
+        event: name,
+        target,
+        operation: { tenantId: op.tenantId, projectId: op.projectId, operationId: op.operationId },
+        payload: payload(name, deliveryId),
+        createdAt: createdAt.toISOString(),
+      });
     };
 
     const url = callbackUrl(op, event);
@@ -184,10 +199,20 @@ export interface DelivererOptions {
   circuit?: CircuitPolicy;
   /** Test seam for the retry jitter. */
   random?: () => number;
+  /** Where every attempt to a webhook or subscription is recorded; callbacks have no log. */
+  deliveryLog?: DeliveryLog;
+  health?: EndpointHealthPolicy;
 }
 
 class AttemptTimeoutError extends Error {
   override readonly name = 'AttemptTimeout';
+}
+
+/** Everything of a receiver's that proves the service to it: never shown back in an excerpt. */
+function credentialsOf(webhook: WebhookRecord): string[] {
+  const auth = webhook.authentication;
+  const current = auth?.type === 'bearer' ? [auth.token] : auth?.type === 'hmac-sha256' ? [auth.secret] : [];
+  return [...current, ...(webhook.previousSecrets ?? []).map((p) => p.secret), ...Object.values(webhook.headers ?? {}).filter((value) => value.length >= 8)];
 }
 
 /**
@@ -200,6 +225,8 @@ export class CallbackDeliverer {
   private readonly breaker: CircuitBreaker;
   private readonly attemptTimeoutMs: number;
   private readonly random: () => number;
+  private readonly log: DeliveryLog | undefined;
+  private readonly health: EndpointHealthPolicy;
 
   constructor(
     private readonly post: Post,
@@ -213,6 +240,8 @@ export class CallbackDeliverer {
     this.breaker = new CircuitBreaker(webhooks, clock, options.circuit ?? defaultCircuitPolicy);
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
     this.random = options.random ?? Math.random;
+    this.log = options.deliveryLog;
+    this.health = options.health ?? defaultEndpointHealthPolicy;
   }
 
   /** `receiveCount` counts this message's receives from 1. */
@@ -226,9 +255,14 @@ export class CallbackDeliverer {
     const scope = { tenantId: delivery.operation.tenantId, projectId: delivery.operation.projectId };
     const webhook = delivery.target.kind === 'webhook' ? await this.webhooks.get(scope, delivery.target.webhookId) : undefined;
     // Deleted or disabled since it was queued: it hears nothing more.
-    if (delivery.target.kind === 'webhook' && (!webhook || webhook.status === 'Disabled')) return { outcome: 'dropped' };
+    if (delivery.target.kind === 'webhook' && (!webhook || webhook.status === 'Disabled')) {
+      if (webhook) await this.logAttempt(delivery, webhook, 'failed', undefined, 'The endpoint is disabled');
+      return { outcome: 'dropped' };
+    }
     const paused = webhook ? this.breaker.pausedFor(webhook) : 0;
     if (paused > 0) {
+      // Not an attempt, but the message is listed (pending) while it waits for the pause to end.
+      await this.logAttempt(delivery, webhook!, 'pending', undefined);
       await this.queue.send({ ...delivery, attemptsBefore: attempt - 1 }, { delaySeconds: Math.min(maxPostponeSeconds, paused) });
       return { outcome: 'postponed' };
     }
@@ -261,22 +295,38 @@ export class CallbackDeliverer {
     let responseMs: number | null = null;
     let excerpt: string | undefined;
     let retryAfter: string | undefined;
+    let error: DeliveryAttemptRecord['error'];
     try {
       const response = await this.attempt(delivery.url, body, headers);
       statusCode = response.status;
-      excerpt = response.excerpt;
+      // An echoing receiver could show the token or secret it was sent; neither may reach the stats or the log.
+      excerpt = redact(response.excerpt, webhook ? credentialsOf(webhook) : secrets);
       retryAfter = response.retryAfter;
       responseMs = Date.now() - started;
-    } catch (error) {
+    } catch (failure) {
       // A refused address was never contacted: no status and no time, so the stats say nothing about it.
-      if (!(error instanceof ReceiverRefusedError)) responseMs = Date.now() - started;
+      if (!(failure instanceof ReceiverRefusedError)) responseMs = Date.now() - started;
+      error = failure instanceof AttemptTimeoutError ? 'timeout' : 'no-response';
     }
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
     if (webhook) await this.trackCircuit(scope, webhook, ok);
     // 410 Gone: the receiver says the endpoint is no more; it is not retried, and a webhook is disabled.
     const gone = statusCode === 410;
     if (gone && webhook) await this.disable(scope, webhook, 'The endpoint answered 410 Gone');
-    if (!ok && !gone && attempt <= policy.maxRetries) {
+    const health = webhook && !ok && !gone ? await this.judgeHealth(scope, webhook, now) : undefined;
+    const loggedAttempt = (outcome: DeliveryAttemptRecord['outcome']): DeliveryAttemptRecord => ({
+      at: now.toISOString(),
+      statusCode,
+      durationMs: responseMs,
+      ...(excerpt ? { responseExcerpt: excerpt } : {}),
+      ...(error ? { error } : {}),
+      // The first attempt of a message sent again through the API carries its trigger; its retries are scheduled.
+      trigger: delivery.trigger && attempt === 1 ? delivery.trigger : 'scheduled',
+      outcome,
+      ...(gone ? { endpoint: 'disabled' as const } : health === 'warn' ? { endpoint: 'warned' as const } : health === 'disable' ? { endpoint: 'disabled' as const } : {}),
+    });
+    if (!ok && !gone && health !== 'disable' && attempt <= policy.maxRetries) {
+      if (webhook) await this.logAttempt(delivery, webhook, 'pending', loggedAttempt('retry-scheduled'));
       const honoured = statusCode === 429 || statusCode === 503 ? parseRetryAfter(retryAfter, now) : undefined;
       const afterSeconds = retryDelaySeconds(policy, attempt, honoured, this.random);
       if (afterSeconds <= maxVisibilitySeconds) return { outcome: 'retry', afterSeconds };
@@ -284,6 +334,7 @@ export class CallbackDeliverer {
       await this.queue.send({ ...delivery, attemptsBefore: attempt, notBefore }, { delaySeconds: maxPostponeSeconds });
       return { outcome: 'postponed' };
     }
+    if (webhook) await this.logAttempt(delivery, webhook, ok ? 'delivered' : 'failed', loggedAttempt(ok ? 'delivered' : 'failed'));
     const at = this.clock.now().toISOString();
     if (webhook) {
       await this.webhooks.recordDelivery(scope, webhook.webhookId, {
@@ -298,6 +349,52 @@ export class CallbackDeliverer {
       await this.operations.recordCallback(scope, delivery.operation.operationId, { successful: ok, progress: delivery.event === 'operation.progress', at });
     }
     return { outcome: ok ? 'delivered' : 'failed' };
+  }
+
+  /**
+   * After a failed attempt: warns an endpoint that keeps failing (once) and disables one still failing long after
+   * its warning (endpoint-health.ts). A failed write is logged; the delivery goes on as if the rule had said nothing.
+   */
+  private async judgeHealth(scope: { tenantId: string; projectId: string }, webhook: WebhookRecord, now: Date): Promise<'none' | 'warn' | 'disable'> {
+    const verdict = afterFailure(webhook, now, this.health);
+    try {
+      if (verdict === 'warn') {
+        const reason = `The circuit breaker paused the endpoint ${webhook.pausesSinceSuccess} times; failing since ${webhook.failingSince ?? 'unknown'}`;
+        await this.webhooks.update(scope, webhook.webhookId, { warning: { at: now.toISOString(), reason } });
+        console.warn(JSON.stringify({ level: 'WARN', message: 'endpoint.warning', webhookId: webhook.webhookId, reason }));
+      }
+      if (verdict === 'disable') await this.disable(scope, webhook, `Every delivery failed for ${Math.round(this.health.disableAfterFailingSeconds / 3600)} hours (since ${webhook.failingSince}) after a warning`);
+    } catch (failure) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not record the endpoint health', webhookId: webhook.webhookId, error: failure instanceof Error ? failure.message : String(failure) }));
+      return 'none';
+    }
+    return verdict;
+  }
+
+  /** The attempt was made whatever the log does: a failed write is logged, never turned into a second attempt. */
+  private async logAttempt(delivery: CallbackDelivery, webhook: WebhookRecord, status: DeliveryStatus, attempt: DeliveryAttemptRecord | undefined, dropped?: string): Promise<void> {
+    if (!this.log) return;
+    const payload = JSON.stringify(delivery.payload);
+    try {
+      await this.log.record(
+        {
+          tenantId: webhook.tenantId,
+          projectId: webhook.projectId,
+          webhookId: webhook.webhookId,
+          deliveryId: delivery.deliveryId,
+          event: delivery.event,
+          operationId: delivery.operation.operationId,
+          payload,
+          payloadBytes: Buffer.byteLength(payload),
+          createdAt: delivery.createdAt ?? this.clock.now().toISOString(),
+        },
+        status,
+        attempt,
+        dropped,
+      );
+    } catch (failure) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not record the delivery attempt', webhookId: webhook.webhookId, deliveryId: delivery.deliveryId, error: failure instanceof Error ? failure.message : String(failure) }));
+    }
   }
 
   /** The record keeps why; enabling it again (PATCH status Active) clears that. */

@@ -1,4 +1,7 @@
-import type { DurationEstimate, OperationRecord } from './records.ts';
+import type { PhaseId } from './operation-types.ts';
+import { defaultPhaseMemoryMb } from './phase-sizes.ts';
+import { billedMs, costOf, type RegionPrices, type Usage } from './pricing.ts';
+import type { CostEstimate, DurationEstimate, OperationRecord } from './records.ts';
 
 /** Fewer finished runs than this say too little to estimate from. */
 export const minimumHistory = 3;
@@ -25,5 +28,68 @@ export function estimateFrom(completed: readonly OperationRecord[]): DurationEst
     lowMs: Math.round(quantile(durations, 0.25)),
     highMs: Math.round(quantile(durations, 0.75)),
     basedOnOperations: durations.length,
+  };
+}
+
+/**
+ * Step Functions states an execution enters besides its phases, on the way to success: Record
+ * Operation Started, Choose Phase Size, the size's Pass state, Resume Point, Record Operation
+ * Completed (test/unit/domain/state-machines.test.ts holds the ASL files to it).
+ */
+export const transitionsBesidesPhases = 5;
+/** The RecordLifecycle invocations of a successful run (started, completed); their short, small runs are not in the GB-seconds. */
+export const lifecycleRequests = 2;
+
+const median = (values: number[]): number => quantile([...values].sort((a, b) => a - b), 0.5);
+
+const phaseMemoryOf = (op: OperationRecord): number => op.phaseMemoryMb ?? defaultPhaseMemoryMb;
+
+/**
+ * What running `phaseIds` on a function of `memoryMb` is expected to cost: for each phase, the
+ * median billed duration (rounded up to the millisecond, as Lambda bills) of that phase in
+ * similar completed runs, at the chosen size's GB; plus the state transitions and requests the
+ * state machine makes. Similar runs are the completed ones of the same type that ran on the same
+ * size, or on any size when fewer than `minimumHistory` did (their durations then stand for the
+ * chosen size's). Null when a phase has too little history, because an invented figure would be
+ * worse than none.
+ */
+export function costEstimateFrom(completed: readonly OperationRecord[], phaseIds: readonly PhaseId[], memoryMb: number, prices: RegionPrices): CostEstimate | null {
+  const sameSize = completed.filter((op) => phaseMemoryOf(op) === memoryMb);
+  const similar = sameSize.length >= minimumHistory ? sameSize : completed;
+  let billed = 0;
+  for (const id of phaseIds) {
+    const durations = similar.flatMap((op) => {
+      const phase = op.phases.find((p) => p.id === id);
+      return phase?.status === 'Completed' && phase.durationMs !== undefined ? [billedMs(phase.durationMs)] : [];
+    });
+    if (durations.length < minimumHistory) return null;
+    billed += Math.round(median(durations));
+  }
+  const usage: Usage = {
+    gbSeconds: (billed / 1000) * (memoryMb / 1024),
+    lambdaRequests: phaseIds.length + lifecycleRequests,
+    stateTransitions: phaseIds.length + transitionsBesidesPhases,
+  };
+  return { usd: costOf(usage, prices), ...usage, basedOnOperations: similar.length };
+}
+
+/**
+ * What this operation's own execution has consumed, from its phase records: each phase it ran,
+ * billed to the millisecond at its size's GB (a phase still running counts until `until`), the
+ * state transitions and the lifecycle requests. Phases a resumed retry carried over ran in the
+ * original's execution and are not counted.
+ */
+export function measuredUsageOf(op: OperationRecord, until: Date): Usage {
+  const carried = op.retry?.retryMode === 'resume' ? op.retry.phasesPreserved : 0;
+  const ran = op.phases.slice(carried).filter((p) => p.startTime);
+  // An execution that never started (cancelled while queued) consumed nothing.
+  if (!op.startTime && !ran.length) return { gbSeconds: 0, lambdaRequests: 0, stateTransitions: 0 };
+  const ms = ran.reduce((sum, p) => sum + billedMs(p.durationMs ?? Math.max(0, until.getTime() - Date.parse(p.startTime!))), 0);
+  // A run that ended by itself also entered its recorder state (Completed, or Failed and the Fail state); a stopped one did not.
+  const closing = op.status === 'Completed' ? 1 : op.status === 'Failed' || op.status === 'Timeout' ? 2 : 0;
+  return {
+    gbSeconds: (ms / 1000) * (phaseMemoryOf(op) / 1024),
+    lambdaRequests: ran.length + 1 + (closing ? 1 : 0),
+    stateTransitions: ran.length + transitionsBesidesPhases - 1 + closing,
   };
 }

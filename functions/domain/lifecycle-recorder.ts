@@ -2,6 +2,8 @@ import type { CallbackEvent, CallbackNotifier } from './callbacks.ts';
 import type { Clock, JobJournal, OperationStore } from './ports.ts';
 import type { JobRef, ProjectScope } from './records.ts';
 import { executionFailure } from './failures.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { isRetryable, withLatestAttempt, type AutomaticRetries } from './automatic-retries.ts';
 
 export type LifecycleEvent =
   | { event: 'started'; job: JobRef }
@@ -20,7 +22,13 @@ export class LifecycleRecorder {
     /** Starts or cancels what waited for an operation that ended (batch dependents, queued operations). */
     private readonly scheduler: { operationEnded(scope: ProjectScope, operationId: string): Promise<void> },
     private readonly clock: Clock,
+    /** Schedules the next attempt of a failed run that its retryPolicy retries; absent, every failure ends the operation. */
+    private readonly retries?: Pick<AutomaticRetries, 'scheduleAfterFailure'>,
   ) {}
+
+  private get lifecycle(): Lifecycle {
+    return new Lifecycle(this.operations);
+  }
 
   private async ended(job: JobRef): Promise<void> {
     await this.scheduler.operationEnded(job, job.operationId);
@@ -45,7 +53,13 @@ export class LifecycleRecorder {
     switch (input.event) {
       case 'started': {
         const operation = await this.operations.get(job, job.operationId);
-        const recorded = await this.operations.transition(job, job.operationId, ['Initiated', 'Queued'], 'Running', { startTime: now });
+        // An execution of an earlier attempt (e.g. one stopped as it started) does not move the operation.
+        if (operation && operation.jobId !== job.jobId) return { recorded: false };
+        const recorded = await this.lifecycle.apply('start', job, job.operationId, {
+          // The operation's start is its first attempt's; later attempts record theirs in `attempts`.
+          startTime: operation?.startTime ?? now,
+          ...(operation?.attempts ? { attempts: withLatestAttempt(operation, { status: 'Running', startTime: now }) } : {}),
+        });
         if (recorded) {
           const details = { submittedBy: operation?.submittedBy, priority: operation?.priority, operationType: job.operationType };
           await this.journal.append(job, {
@@ -57,7 +71,12 @@ export class LifecycleRecorder {
         return { recorded };
       }
       case 'completed': {
-        const recorded = await this.operations.transition(job, job.operationId, ['Running'], 'Completed', { endTime: now });
+        const operation = await this.operations.get(job, job.operationId);
+        if (operation && operation.jobId !== job.jobId) return { recorded: false };
+        const recorded = await this.lifecycle.apply('complete', job, job.operationId, {
+          endTime: now,
+          ...(operation?.attempts ? { attempts: withLatestAttempt(operation, { status: 'Completed', endTime: now }) } : {}),
+        });
         if (recorded) {
           await this.journal.append(job, {
             logs: [log('INFO', `Job ${job.jobId} completed`)],
@@ -70,13 +89,34 @@ export class LifecycleRecorder {
       }
       case 'failed': {
         const { error, internal } = executionFailure(input.error);
-        const recorded = await this.operations.transition(job, job.operationId, ['Initiated', 'Queued', 'Running'], 'Failed', { endTime: now, error });
+        const operation = await this.operations.get(job, job.operationId);
+        // A stale attempt's execution (stopped, or failing after a newer attempt took over) changes nothing.
+        if (operation && operation.jobId !== job.jobId) return { recorded: false };
+        if (await this.retries?.scheduleAfterFailure(job, error)) {
+          if (internal) console.error(JSON.stringify({ level: 'ERROR', message: 'Attempt failed; retrying', jobId: job.jobId, operationId: job.operationId, error: input.error?.Error, cause: input.error?.Cause }));
+          const scheduled = (await this.operations.get(job, job.operationId))?.attempts?.at(-1);
+          const details = { ...error, nextAttempt: scheduled?.attempt, nextJobId: scheduled?.jobId, scheduledFor: scheduled?.scheduledFor, resumeFrom: scheduled?.resumeFrom ?? null };
+          await this.journal.append(job, {
+            logs: [log('ERROR', `Job ${job.jobId} failed: ${error.cause}; attempt ${scheduled?.attempt} is scheduled for ${scheduled?.scheduledFor}`, details)],
+            events: [{ timestamp: now, eventType: 'JobFailed', description: 'Job execution failed; the operation will be retried', details }],
+          });
+          // The slot it gave back goes to the next waiting operation.
+          await this.ended(job);
+          return { recorded: true };
+        }
+        const notRetried = operation?.retryPolicy && !isRetryable(error.error);
+        const recordedError = notRetried ? { ...error, cause: `${error.cause} (not retryable: another attempt on the same input would fail the same way)` } : error;
+        const recorded = await this.lifecycle.apply('fail', job, job.operationId, {
+          endTime: now,
+          error: recordedError,
+          ...(operation?.attempts ? { attempts: withLatestAttempt(operation, { status: 'Failed', endTime: now, error: { ...recordedError, retryable: isRetryable(error.error) } }) } : {}),
+        });
         if (recorded) {
           // The raw error goes to the function's log only; the operation, its log and timeline get the documented code.
           if (internal) console.error(JSON.stringify({ level: 'ERROR', message: 'Execution failed', jobId: job.jobId, operationId: job.operationId, error: input.error?.Error, cause: input.error?.Cause }));
           await this.journal.append(job, {
-            logs: [log('ERROR', `Job ${job.jobId} failed: ${error.cause}`, error)],
-            events: [{ timestamp: now, eventType: 'JobFailed', description: 'Job execution failed', details: error }],
+            logs: [log('ERROR', `Job ${job.jobId} failed: ${recordedError.cause}`, recordedError)],
+            events: [{ timestamp: now, eventType: 'JobFailed', description: 'Job execution failed', details: recordedError }],
           });
           await this.notify(job, 'operation.failed');
         }

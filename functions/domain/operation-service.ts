@@ -2,29 +2,23 @@ import { randomUUID } from 'node:crypto';
 import type { DatasetService } from './dataset-service.ts';
 import { admissionOrder, defaultAgeingStepMs } from './admission.ts';
 import { AlreadyRetriedError, CapacityExceededError, ClientError, ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { estimateFrom } from './estimates.ts';
+import { costEstimateFrom, estimateFrom } from './estimates.ts';
+import { choosePhaseSize, defaultPhaseMemoryMb } from './phase-sizes.ts';
+import type { RegionPrices } from './pricing.ts';
+import { resourcesAllocatedOf, resourcesReleasedOf } from './views/resources-view.ts';
 import { phasesByOperationType, type PhaseId } from './operation-types.ts';
 import { jobObjectKey } from './phases/checkpoint-keys.ts';
 import type { ReceiverGuard } from './receiver-guard.ts';
 import type { CancellationQueue, Clock, ObjectStore, OperationFilter, OperationStore, WorkflowEngine } from './ports.ts';
 import { progressOf } from './progress.ts';
-import { isTerminal, type JobRef, type OperationRecord, type ProjectScope } from './records.ts';
+import { isTerminal, type OperationRecord, type ProjectScope } from './records.ts';
 import { estimatesOf, listItemView, startedView, statusView, trackingUrl } from './views/operation-view.ts';
 import { startOperationBody, type CancelOperationBody, type ListOperationsQuery, type Priority, type RetryOperationBody, type StartOperationBody } from '../schemas/operation.ts';
-import { internalFailure } from './failures.ts';
+import { jobRefOf, Lifecycle, resumePointOf } from './lifecycle.ts';
+import { timeOutQueued, watchDeadline, withLatestAttempt, type TimerQueue } from './automatic-retries.ts';
+import type { CallbackNotifier } from './callbacks.ts';
 
-export interface ResourcesAllocated {
-  cpuUnits: number;
-  memoryGB: number;
-}
-
-export const jobRefOf = (op: OperationRecord): JobRef => ({
-  tenantId: op.tenantId,
-  projectId: op.projectId,
-  operationId: op.operationId,
-  jobId: op.jobId,
-  operationType: op.operationType,
-});
+export { jobRefOf };
 
 export class OperationService {
   constructor(
@@ -34,13 +28,27 @@ export class OperationService {
     private readonly objects: ObjectStore,
     private readonly cancellations: CancellationQueue,
     private readonly clock: Clock,
-    /** What a phase runs with, from the deployed configuration of the phase function. */
-    private readonly resourcesAllocated: ResourcesAllocated,
+    /** The region's published prices, for cost estimates and what a cancellation saves (pricing.ts). */
+    private readonly prices: RegionPrices,
     /** Refuses callbacks to addresses a delivery must not reach (SSRF). */
     private readonly receivers: ReceiverGuard,
     /** How long a queued operation waits before it counts as one priority higher (see admission.ts). */
     private readonly ageingStepMs: number = defaultAgeingStepMs,
+    /** Tells an operation's receivers it timed out while queued (see admitQueued). */
+    private readonly notifier?: Pick<CallbackNotifier, 'notify'>,
+    /** Times a queued operation out at its timeoutAt even when no slot frees (automatic-retries.ts). */
+    private readonly timers?: TimerQueue,
   ) {}
+
+  /** Sets the timer that ends a queued operation Timeout at its deadline if it has not started by then. */
+  async watchDeadline(operation: OperationRecord): Promise<void> {
+    if (this.timers) await watchDeadline(this.timers, operation, this.clock.now());
+  }
+
+  /** Every status change goes through the lifecycle's named commands (lifecycle.ts). */
+  private get lifecycle(): Lifecycle {
+    return new Lifecycle(this.operations);
+  }
 
   async start(scope: ProjectScope, body: StartOperationBody, userId: string) {
     await this.checkInputs(scope, body);
@@ -49,14 +57,21 @@ export class OperationService {
     if (body.operationType === 'ReportGeneration') {
       await this.operations.addDependent(scope, body.parameters.sourceOperationId, { operationId: operation.operationId, jobId: operation.jobId, relation: 'report' });
     }
-    return startedView(operation, this.resourcesAllocated, this.clock.now());
+    return startedView(operation, this.clock.now(), choosePhaseSize(body.parameters.resourceAllocation, 'body.parameters.resourceAllocation').warnings);
   }
 
-  /** Adds the expected run time, from the project's last completed operations of the same type. */
+  /**
+   * Adds the expected run time and cost, from the project's last completed operations of the same
+   * type. A resumed retry skips phases, so whole-run durations would overstate it: it gets no
+   * duration estimate, and a cost estimate for the phases it will run.
+   */
   async withEstimate(operation: OperationRecord): Promise<OperationRecord> {
     const { items } = await this.operations.list(operation, { status: 'Completed', operationType: operation.operationType }, 0, 20);
-    const estimate = estimateFrom(items);
+    const estimate = (operation.retry?.phasesPreserved ?? 0) === 0 ? estimateFrom(items) : null;
     if (estimate) operation.estimate = estimate;
+    const toRun = operation.phases.filter((p) => p.status !== 'Completed').map((p) => p.id);
+    const cost = costEstimateFrom(items, toRun, operation.phaseMemoryMb ?? defaultPhaseMemoryMb, this.prices);
+    if (cost) operation.costEstimate = cost;
     return operation;
   }
 
@@ -69,6 +84,7 @@ export class OperationService {
       // No free slot in the project: the operation waits, and starts when one ends.
       Object.assign(operation, { status: 'Queued', waitingFor: 'capacity' });
       await this.operations.create(operation);
+      await this.watchDeadline(operation);
       // A slot may have freed between the refusal and now, with nothing left to end and admit this one
       // (an operation that ends after this read finds this one in the index when it admits).
       const scope = { tenantId: operation.tenantId, projectId: operation.projectId };
@@ -82,18 +98,7 @@ export class OperationService {
 
   /** Starts the execution of an Initiated operation; one that cannot start is left Failed, not silently Initiated. */
   private async startExecution(operation: OperationRecord, resumeFrom?: PhaseId): Promise<void> {
-    const scope = { tenantId: operation.tenantId, projectId: operation.projectId };
-    try {
-      const { executionArn } = await this.workflows.start(operation.operationType, operation.jobId, { job: jobRefOf(operation), ...(resumeFrom ? { resumeFrom } : {}) });
-      await this.operations.update(scope, operation.operationId, { executionArn });
-      operation.executionArn = executionArn;
-    } catch (error) {
-      await this.operations.transition(scope, operation.operationId, ['Initiated'], 'Failed', {
-        endTime: this.clock.now().toISOString(),
-        error: internalFailure('ExecutionStartFailed'),
-      });
-      throw error;
-    }
+    await this.lifecycle.startExecution(this.workflows, operation, resumeFrom, () => this.clock.now());
   }
 
   /**
@@ -110,14 +115,18 @@ export class OperationService {
     let admitted = 0;
     let seenLatecomer = false;
     const admit = async (op: OperationRecord): Promise<'admitted' | 'passed' | 'full'> => {
+      // `timeoutAt` is dateCreated + timeout: time spent queued counts, and an operation past it never starts.
+      if (this.clock.now() >= new Date(op.timeoutAt)) {
+        await timeOutQueued(this.operations, op, this.clock.now(), this.notifier);
+        return 'passed';
+      }
       try {
-        if (!(await this.operations.transition(scope, op.operationId, ['Queued'], 'Initiated'))) return 'passed';
+        if (!(await this.lifecycle.apply('admit', scope, op.operationId))) return 'passed';
       } catch (error) {
         if (error instanceof CapacityExceededError) return 'full';
         throw error;
       }
-      const resumeFrom = op.retry?.retryMode === 'resume' && op.retry.phasesPreserved > 0 ? op.phases[op.retry.phasesPreserved]?.id : undefined;
-      await this.startExecution({ ...op, status: 'Initiated' }, resumeFrom).catch(() => undefined);
+      await this.startExecution({ ...op, status: 'Initiated' }, resumePointOf(op)).catch(() => undefined);
       admitted += 1;
       return 'admitted';
     };
@@ -144,7 +153,10 @@ export class OperationService {
       throw new ConflictError(`Operation ${operationId} is ${original.status}; only Failed, Cancelled or Timeout operations can be retried`);
     }
     const { resourceAllocation, ...changes } = body.updatedParameters ?? {};
-    const request = parseRetried(original, changes, resourceAllocation?.priority, body);
+    const { priority, ...compute } = resourceAllocation ?? {};
+    // New compute figures replace the original's, figure by figure; the size is chosen again from the result.
+    if (Object.keys(compute).length) changes.resourceAllocation = { ...original.parameters.resourceAllocation, ...compute };
+    const request = parseRetried(original, changes, priority, body);
     // Operations retried before `retriedBy` existed name their retries only among their dependents.
     const earlierRetry = original.retriedBy ?? original.dependents?.filter((d) => d.relation === 'retry').at(-1)?.operationId;
     if (earlierRetry) throw new AlreadyRetriedError(operationId, earlierRetry);
@@ -165,6 +177,7 @@ export class OperationService {
     const resumeFrom = original.phases[completed.length];
     if (body.retryMode === 'resume' && !resumeFrom) throw new ConflictError(`Operation ${operationId} completed every phase; use retryMode restart`);
     const retryNumber = (original.retry?.retryNumber ?? 0) + 1;
+    const sizeWarnings = choosePhaseSize(request.parameters.resourceAllocation, 'body.updatedParameters.resourceAllocation').warnings;
     const operation: OperationRecord = {
       ...newOperation(scope, request, userId, now),
       phases: original.phases.map((p, i) => (i < completed.length ? { ...p } : { id: p.id, name: p.name, status: 'Pending' as const })),
@@ -178,8 +191,7 @@ export class OperationService {
         phasesPreserved: completed.length,
       },
     };
-    // A resumed run skips phases, so whole-run history would overstate it: only restarts are estimated.
-    if (body.retryMode === 'restart') await this.withEstimate(operation);
+    await this.withEstimate(operation);
     // The carried-over phases' outputs (checkpoints, results, artifacts) move with them.
     if (completed.length) await this.objects.copyPrefix(jobObjectKey(original, ''), jobObjectKey(operation, ''));
     // Creating the operation also links it to the original (retriedBy, dependents), or refuses if another retry won.
@@ -200,7 +212,8 @@ export class OperationService {
         recordsProcessed: completed.length ? (original.processedRecords ?? 0) : 0,
         progressSaved: Math.floor((100 * completed.length) / Math.max(1, original.phases.length)),
       },
-      resourcesAllocated: this.resourcesAllocated,
+      resourcesAllocated: resourcesAllocatedOf(operation),
+      ...(sizeWarnings.length ? { warnings: sizeWarnings } : {}),
       retryAttemptDate: operation.dateCreated,
     };
   }
@@ -298,8 +311,13 @@ export class OperationService {
       notifyCallbacks: body.notifyCallbacks,
       progressAtCancellation: progress.percentage,
       phaseAtCancellation: progress.currentPhase,
+      resourcesReleased: resourcesReleasedOf(operation, this.prices, this.clock.now()),
     };
-    const moved = await this.operations.transition(scope, operationId, ['Initiated', 'Queued', 'Running'], 'Cancelled', { cancellation, endTime: now });
+    const moved = await this.lifecycle.apply('cancel', scope, operationId, {
+      cancellation,
+      endTime: now,
+      ...(operation.attempts ? { attempts: withLatestAttempt(operation, { status: 'Cancelled', endTime: now }) } : {}),
+    });
     if (!moved) {
       const current = await this.get(scope, operationId);
       throw new ConflictError(`Operation ${operationId} has already ended with status ${current.status}`);
@@ -320,6 +338,7 @@ export class OperationService {
       progressAtCancellation: progress.percentage,
       phaseAtCancellation: progress.currentPhase,
       partialResults: { available: body.preservePartialResults && completedPhases > 0, completedPhases },
+      resourcesReleased: cancellation.resourcesReleased,
       cancelledBy: userId,
     };
   }
@@ -369,5 +388,6 @@ export function newOperation(scope: ProjectScope, request: StartOperationBody, u
     dateCreated: now.toISOString(),
     timeoutAt: new Date(now.getTime() + request.timeout * 1000).toISOString(),
     phases: phasesByOperationType[request.operationType].map((p) => ({ id: p.id, name: p.name, status: 'Pending' })),
+    phaseMemoryMb: choosePhaseSize(request.parameters.resourceAllocation, 'body.parameters.resourceAllocation').memoryMb,
   };
 }

@@ -5,6 +5,10 @@ import { isTerminal, type ArtifactRecord, type JobRef, type LogEntry, type LogLe
 import { jobObjectKey } from './phases/checkpoint-keys.ts';
 import { ResourceSampler } from './resource-sampler.ts';
 import { phaseFailure } from './failures.ts';
+import { Lifecycle } from './lifecycle.ts';
+import { withLatestAttempt } from './automatic-retries.ts';
+import { countingObjectStore } from './counting-object-store.ts';
+import { progressStep } from './views/progress-events.ts';
 
 export interface PhaseContext {
   job: JobRef;
@@ -32,8 +36,18 @@ export interface PhaseOutcome {
 
 export type PhaseWork = (context: PhaseContext) => Promise<PhaseOutcome>;
 
+const timedOut = Symbol('timedOut');
+
 export class OperationNotRunningError extends Error {
   override readonly name = 'OperationNotRunning';
+}
+
+/**
+ * Faults injected before a phase's work, for tests of failures, retries and timeouts: it may throw (the phase
+ * fails as its work would) or wait (the phase runs longer). Only the local stack provides one (local/faults.ts).
+ */
+export interface PhaseFaults {
+  beforeWork(phase: PhaseId, job: JobRef): Promise<void>;
 }
 
 export interface PhaseRunnerOptions {
@@ -52,24 +66,40 @@ export class PhaseRunner {
     private readonly options: PhaseRunnerOptions,
     private readonly work: Record<PhaseId, PhaseWork>,
     private readonly notifier: CallbackNotifier,
+    private readonly faults?: PhaseFaults,
   ) {}
 
-  async run(phaseId: PhaseId, job: JobRef): Promise<{ phase: PhaseId; recordsProcessed: number }> {
+  /** Ends a Running (or not yet running) operation whose timeoutAt passed: status Timeout, `operation.timeout` delivered. */
+  private async timeOut(job: JobRef, operation: OperationRecord, during: string | null): Promise<void> {
+    const now = this.clock.now().toISOString();
+    const moved = await new Lifecycle(this.operations).apply('timeOut', job, job.operationId, {
+      endTime: now,
+      error: {
+        error: 'OperationTimedOut',
+        cause: `The operation's timeout of ${operation.timeoutSeconds} s passed at ${operation.timeoutAt}${during ? ` during ${during}` : ''}`,
+        ...(during ? { phase: during } : {}),
+      },
+      ...(operation.attempts ? { attempts: withLatestAttempt(operation, { status: 'Timeout', endTime: now }) } : {}),
+    });
+    if (!moved) return;
+    const ended = await this.operations.get(job, job.operationId);
+    if (ended) await this.notifier.notify(ended, 'operation.timeout');
+  }
+
+  /** `memoryLimitBytes`: the invoked function's own memory (each phase size is its own function), else the configured one. */
+  async run(phaseId: PhaseId, job: JobRef, memoryLimitBytes?: number): Promise<{ phase: PhaseId; recordsProcessed: number }> {
     const operation = await this.operations.get(job, job.operationId);
     if (!operation) throw new Error(`Operation ${job.operationId} not found`);
     if (isTerminal(operation.status)) throw new OperationNotRunningError(`Operation ${job.operationId} is ${operation.status}`);
+    // A stale attempt's execution does no work: a newer attempt owns the operation.
+    if (operation.jobId !== job.jobId) throw new OperationNotRunningError(`Job ${job.jobId} is not the current attempt of ${job.operationId}`);
     if (this.clock.now() >= new Date(operation.timeoutAt)) {
-      // The timeout is enforced where work begins: no phase starts after the deadline.
-      await this.operations.transition(job, job.operationId, ['Initiated', 'Queued', 'Running'], 'Timeout', {
-        endTime: this.clock.now().toISOString(),
-        error: { error: 'OperationTimedOut', cause: `The operation's timeout of ${operation.timeoutSeconds} s passed at ${operation.timeoutAt}` },
-      });
-      const timedOut = await this.operations.get(job, job.operationId);
-      if (timedOut) await this.notifier.notify(timedOut, 'operation.timeout');
+      // No phase starts after the deadline.
+      await this.timeOut(job, operation, null);
       throw new OperationNotRunningError(`Operation ${job.operationId} timed out at ${operation.timeoutAt}`);
     }
     const phase = phaseOf(job.operationType, phaseId);
-    const sampler = new ResourceSampler(phase.name, this.options.memoryLimitBytes);
+    const sampler = new ResourceSampler(phase.name, memoryLimitBytes ?? this.options.memoryLimitBytes);
     const logs: LogEntry[] = [];
     const events: TimelineEvent[] = [];
     const now = () => this.clock.now().toISOString();
@@ -77,6 +107,8 @@ export class PhaseRunner {
     const log = (level: LogLevel, message: string, details?: Record<string, unknown>) => {
       logs.push({ timestamp: now(), level, component: phase.component, stage: phase.name, message, ...(details ? { details } : {}) });
       if (level === 'WARN') warnings.push(message);
+      // Warnings and errors are timeline events too, as they happen.
+      if (level === 'WARN' || level === 'ERROR') events.push({ timestamp: now(), eventType: level === 'WARN' ? 'Warning' : 'Error', description: message, details: { stageName: phase.name, ...details } });
     };
     const milestone = (eventType: TimelineEvent['eventType'], description: string, details?: Record<string, unknown>) =>
       events.push({ timestamp: now(), eventType, description, details: { stageName: phase.name, ...details } });
@@ -87,8 +119,19 @@ export class PhaseRunner {
     milestone('StageStarted', `${phase.name} started`);
     await this.notifier.notify(operation, 'operation.phase.started', { phase: { id: phaseId, name: phase.name, status: 'Running', startTime } });
 
+    let stepReached = 0;
+    let lastRecords = 0;
     const flush = async () => {
       const sample = sampler.sample(this.clock.now());
+      if (sampler.recordsProcessed !== lastRecords) {
+        log('DEBUG', `Processed ${sampler.recordsProcessed} records`, { recordsProcessed: sampler.recordsProcessed, sinceLastSample: sampler.recordsProcessed - lastRecords });
+        lastRecords = sampler.recordsProcessed;
+      }
+      const step = progressStep(stepReached, sampler.recordsProcessed, operation.totalRecords);
+      if (step !== null && step < 100) {
+        events.push({ timestamp: now(), eventType: 'Progress', description: `${phase.name} ${step}% complete`, details: { stageName: phase.name, progress: step, recordsProcessed: sampler.recordsProcessed, remainingRecords: Math.max(0, operation.totalRecords! - sampler.recordsProcessed) } });
+        stepReached = step;
+      }
       const pending = { logs: logs.splice(0), events: events.splice(0), samples: [sample] };
       await Promise.all([
         this.journal.append(job, pending),
@@ -105,7 +148,7 @@ export class PhaseRunner {
       job,
       operation,
       phase,
-      objects: this.objects,
+      objects: countingObjectStore(this.objects, sampler),
       datasets: this.datasets,
       operations: this.operations,
       log,
@@ -119,8 +162,40 @@ export class PhaseRunner {
       jobObjectKey: (name) => jobObjectKey(job, name),
     };
 
+    // The phase races the operation's deadline: at timeoutAt it stops waiting for the work, ends the operation
+    // Timeout and fails the task, which ends the execution (the same in Lambda and locally).
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<typeof timedOut>((resolve) => {
+      deadlineTimer = setTimeout(() => resolve(timedOut), Math.max(0, Date.parse(operation.timeoutAt) - this.clock.now().getTime()));
+    });
+    const work = (async () => {
+      await this.faults?.beforeWork(phaseId, job);
+      return this.work[phaseId](context);
+    })();
     try {
-      const outcome = await this.work[phaseId](context);
+      const raced = await Promise.race([work, deadline]).finally(() => clearTimeout(deadlineTimer));
+      if (raced === timedOut) {
+        // The work may still settle; nothing waits for it, and what it would record is not recorded.
+        work.catch(() => undefined);
+        clearInterval(timer);
+        await flushing;
+        const endTime = now();
+        log('ERROR', `${phase.name} stopped: the operation's timeout passed at ${operation.timeoutAt}`, { error: 'OperationTimedOut' });
+        milestone('StageFailed', `${phase.name} timed out`, { error: 'OperationTimedOut' });
+        await Promise.all([
+          this.journal.append(job, { logs: logs.splice(0), events: events.splice(0), samples: [sampler.sample(this.clock.now())] }),
+          this.operations.updatePhase(job, job.operationId, phaseId, {
+            status: 'Timeout',
+            endTime,
+            durationMs: new Date(endTime).getTime() - new Date(startTime).getTime(),
+            recordsProcessed: sampler.recordsProcessed,
+            resources: sampler.summary(),
+          }),
+        ]);
+        await this.timeOut(job, operation, phase.name);
+        throw new OperationNotRunningError(`Operation ${job.operationId} timed out at ${operation.timeoutAt} during ${phase.name}`);
+      }
+      const outcome = raced;
       clearInterval(timer);
       await flushing;
       const endTime = now();
@@ -128,6 +203,10 @@ export class PhaseRunner {
       sampler.recordsProcessed = outcome.recordsProcessed;
       log('INFO', `${phase.name} completed`, { durationMs, recordsProcessed: outcome.recordsProcessed });
       milestone('StageCompleted', `${phase.name} completed`, { durationMs, recordsProcessed: outcome.recordsProcessed });
+      log('DEBUG', `${phase.name} resources`, { ...sampler.summary(), storageRequests: sampler.storageRequests, bytesWritten: sampler.networkOutBytes, bytesRead: sampler.networkInBytes });
+      const order = operation.phases.findIndex((p) => p.id === phaseId);
+      const jobStep = progressStep(Math.floor((100 * order) / operation.phases.length), order + 1, operation.phases.length);
+      if (jobStep !== null) events.push({ timestamp: now(), eventType: 'Progress', description: `Job ${jobStep}% complete`, details: { scope: 'job', progress: jobStep, stagesCompleted: order + 1, totalStages: operation.phases.length } });
       const sample = sampler.sample(this.clock.now());
       await Promise.all([
         this.journal.append(job, { logs: logs.splice(0), events: events.splice(0), samples: [sample] }),
@@ -159,6 +238,7 @@ export class PhaseRunner {
       }
       return { phase: phaseId, recordsProcessed: outcome.recordsProcessed };
     } catch (error) {
+      if (error instanceof OperationNotRunningError) throw error;
       clearInterval(timer);
       await flushing;
       const endTime = now();

@@ -64,6 +64,8 @@ export interface OperationStore {
   transition(scope: ProjectScope, operationId: string, from: readonly OperationStatus[], to: OperationStatus, fields?: Partial<OperationRecord>): Promise<boolean>;
   update(scope: ProjectScope, operationId: string, fields: Partial<OperationRecord>): Promise<void>;
   updatePhase(scope: ProjectScope, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields?: Partial<OperationRecord>): Promise<void>;
+  /** Makes a later attempt's job addressable like the first (job-tracking endpoints, `getByJob`). */
+  addAttemptJob(scope: ProjectScope, operationId: string, attempt: { jobId: string; attempt: number; createdAt: string }): Promise<void>;
   /** Appends to the operation's list of dependents. */
   addDependent(scope: ProjectScope, operationId: string, dependent: DependentRecord): Promise<void>;
   /** Counts one finished callback delivery in the operation's callbackStats. */
@@ -106,7 +108,7 @@ export interface ObjectStore {
 
 export interface WorkflowEngine {
   /** `resumeFrom` names the phase a resumed retry starts at (the state machines' Resume Point). */
-  start(operationType: OperationType, executionName: string, input: { job: JobRef; resumeFrom?: PhaseId }): Promise<{ executionArn: string }>;
+  start(operationType: OperationType, executionName: string, input: { job: JobRef; resumeFrom?: PhaseId; phaseMemoryMb?: number }): Promise<{ executionArn: string }>;
   stop(executionArn: string, error: string, cause: string): Promise<void>;
 }
 
@@ -116,7 +118,7 @@ export interface BatchStore {
 }
 
 /** What an update of a webhook or subscription may replace. */
-export type WebhookChanges = Partial<Pick<WebhookRecord, 'webhookUrl' | 'webhookName' | 'status' | 'events' | 'jobEvents' | 'filters' | 'authentication' | 'retryPolicy' | 'headers' | 'previousSecrets' | 'disabled'>>;
+export type WebhookChanges = Partial<Pick<WebhookRecord, 'webhookUrl' | 'webhookName' | 'status' | 'events' | 'jobEvents' | 'filters' | 'authentication' | 'retryPolicy' | 'headers' | 'previousSecrets' | 'disabled' | 'warning'>>;
 
 export interface WebhookStore extends CircuitStore {
   /**

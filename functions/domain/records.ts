@@ -26,7 +26,8 @@ export interface DatasetRecord extends ProjectScope {
   createdBy: string;
 }
 
-export type PhaseStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Cancelled';
+/** `Timeout`: the phase was running when the operation's timeoutAt passed. */
+export type PhaseStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Cancelled' | 'Timeout';
 
 /** Files a phase produced, kept in the data bucket and served through presigned URLs. */
 export interface ArtifactRecord {
@@ -72,6 +73,11 @@ export interface ResourceSample {
   fsWriteBytes: number;
   networkInBytes: number;
   recordsProcessed: number;
+  /** CPUs the process may use (absent on samples recorded before it was measured). */
+  cores?: number;
+  /** Bytes the phase wrote to storage, and its storage requests (reads, writes, heads, copies). */
+  networkOutBytes?: number;
+  storageRequests?: number;
 }
 
 export interface OperationError {
@@ -89,6 +95,8 @@ export interface CancellationRecord {
   notifyCallbacks: boolean;
   progressAtCancellation: number;
   phaseAtCancellation: string | null;
+  /** The size the phases held and the cost not spent (views/resources-view.ts); absent on cancellations by a batch. */
+  resourcesReleased?: { cpuUnits: number; memoryGB: number; costSaved: string | null; costSavedUsd: number | null; costIncurred: string };
 }
 
 export interface OperationRecord extends ProjectScope {
@@ -120,8 +128,14 @@ export interface OperationRecord extends ProjectScope {
   retry?: RetryRecord;
   /** Expected run time from this project's completed operations of the same type; absent without enough history. */
   estimate?: DurationEstimate;
+  /** Memory (MB) of the phase function the phases run on, chosen from `parameters.resourceAllocation` (phase-sizes.ts). */
+  phaseMemoryMb?: number;
+  /** Expected cost from this project's completed operations of the same type; absent without enough history. */
+  costEstimate?: CostEstimate;
   /** Why a Queued operation waits: for free capacity in its project (batch operations may also wait for dependencies). */
-  waitingFor?: 'capacity';
+  waitingFor?: 'capacity' | 'retry';
+  /** The runs of this operation, oldest first, when its retryPolicy made more than one (see automatic-retries.ts); `jobId` is the latest's. */
+  attempts?: AttemptRecord[];
   /** Set on operations submitted in a batch. */
   batch?: { batchId: string; operationKey: string };
   /** The retry made of this operation, set once (conditionally, with the retry's creation): a second retry is refused. */
@@ -144,6 +158,20 @@ export interface CallbackStats {
   failed: number;
   progressSent: number;
   lastProgressCallback?: string;
+}
+
+/** One run (job) of an operation; automatic retries add one per attempt. */
+export interface AttemptRecord {
+  attempt: number;
+  jobId: string;
+  status: 'Scheduled' | 'Running' | 'Completed' | 'Failed' | 'Cancelled' | 'Timeout';
+  /** When a Scheduled attempt is due. */
+  scheduledFor?: string;
+  startTime?: string;
+  endTime?: string;
+  error?: OperationError & { retryable: boolean };
+  /** The phase the attempt starts at; the phases before it completed in earlier attempts. */
+  resumeFrom?: PhaseId;
 }
 
 /** How a retry relates to the operation it retries. */
@@ -181,7 +209,7 @@ export interface LogEntry {
   details?: Record<string, unknown>;
 }
 
-export type TimelineEventType = 'JobStarted' | 'StageStarted' | 'StageCompleted' | 'StageFailed' | 'Milestone' | 'Warning' | 'Error' | 'JobCompleted' | 'JobFailed' | 'JobCancelled';
+export type TimelineEventType = 'JobStarted' | 'StageStarted' | 'StageCompleted' | 'StageFailed' | 'Milestone' | 'Progress' | 'Warning' | 'Error' | 'JobCompleted' | 'JobFailed' | 'JobCancelled';
 
 export interface TimelineEvent {
   timestamp: string;
@@ -226,6 +254,11 @@ export interface WebhookRecord extends ProjectScope {
   pausedUntil?: string;
   /** The length of the last pause; the next one doubles it. Cleared by a success. */
   pauseSeconds?: number;
+  /** Endpoint health: when its failures began and how often the breaker paused it since its last success. Cleared by a success. */
+  failingSince?: string;
+  pausesSinceSuccess?: number;
+  /** `endpoint.warning`: set once it keeps failing (see endpoint-health.ts); cleared by a success. */
+  warning?: { at: string; reason: string } | null;
 }
 
 export interface BatchOperationRecord {
@@ -253,6 +286,15 @@ export interface DurationEstimate {
   /** Their interquartile range, the estimate's spread. */
   lowMs: number;
   highMs: number;
+  basedOnOperations: number;
+}
+
+/** An operation's expected consumption and its price, from the medians of similar completed runs (estimates.ts). */
+export interface CostEstimate {
+  usd: number;
+  gbSeconds: number;
+  stateTransitions: number;
+  lambdaRequests: number;
   basedOnOperations: number;
 }
 

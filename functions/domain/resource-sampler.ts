@@ -15,6 +15,8 @@ export class ResourceSampler {
   private cpuPercentSum = 0;
   private peakRss = 0;
   networkInBytes = 0;
+  networkOutBytes = 0;
+  storageRequests = 0;
   recordsProcessed = 0;
 
   constructor(
@@ -46,6 +48,9 @@ export class ResourceSampler {
       fsWriteBytes: usage.fsWrite * 512,
       networkInBytes: this.networkInBytes,
       recordsProcessed: this.recordsProcessed,
+      cores: this.cores,
+      networkOutBytes: this.networkOutBytes,
+      storageRequests: this.storageRequests,
     };
   }
 

@@ -3,7 +3,10 @@ import { ConflictError, NotFoundError, ValidationError } from './errors.ts';
 import type { ObjectStore, OperationStore } from './ports.ts';
 import { isTerminal, type OperationRecord, type PhaseRecord, type ProjectScope } from './records.ts';
 import { checkpointKeys, jobObjectKey } from './phases/checkpoint-keys.ts';
+import { phaseIdOf } from './views/localisation.ts';
 import type { OperationResultsQuery } from '../schemas/operation.ts';
+import { pricesFor, type RegionPrices } from './pricing.ts';
+import { measuredCostOf } from './views/resources-view.ts';
 
 const downloadUrlLifetimeSeconds = 3600;
 
@@ -20,6 +23,8 @@ export class ResultsService {
   constructor(
     private readonly operations: OperationStore,
     private readonly objects: ObjectStore,
+    /** The region's published prices: `performance.totalCost` prices the measured billed durations (pricing.ts). */
+    private readonly prices: RegionPrices = pricesFor(undefined),
   ) {}
 
   async results(scope: ProjectScope, operationId: string, query: OperationResultsQuery) {
@@ -56,7 +61,8 @@ export class ResultsService {
     const ended = op.phases.filter((p) => p.status === 'Completed' || p.status === 'Failed');
     if (!phase) return ended;
     const wanted = phase.toLowerCase();
-    const found = op.phases.find((p) => p.name.toLowerCase() === wanted || p.id.toLowerCase() === wanted);
+    const japanese = phaseIdOf(phase);
+    const found = op.phases.find((p) => p.name.toLowerCase() === wanted || p.id.toLowerCase() === wanted || p.id === japanese);
     if (!found) {
       throw new ValidationError(`${op.operationType} has no phase "${phase}"`, [
         { name: 'query.phase', reason: `must be one of: ${op.phases.map((p) => p.name).join(', ')}` },
@@ -96,6 +102,7 @@ export class ResultsService {
             peakMemoryUsage: formatBytes(peak),
             peakMemoryBytes: peak,
             totalCpuSeconds: Math.round(measured.reduce((sum, p) => sum + p.resources!.cpuSeconds, 0) * 1000) / 1000,
+            ...measuredCostOf(op, this.prices, new Date(op.endTime ?? Date.now())),
           }
         : null,
       throughput: records !== null && totalMs ? `${Math.round((records / totalMs) * 60_000)} records/minute` : null,

@@ -61,6 +61,8 @@ export function webhookView(webhook: WebhookRecord) {
     webhookName: webhook.webhookName,
     status: webhook.status,
     disabled: webhook.status === 'Disabled' ? (webhook.disabled ?? null) : null,
+    /** `endpoint.warning`: it keeps failing and will be disabled if it goes on (see endpoint-health.ts). */
+    warning: webhook.warning ?? null,
     eventsSubscribed: webhook.events,
     filters: webhook.filters ?? {},
     authentication: webhook.authentication ? { type: webhook.authentication.type } : null,
@@ -82,6 +84,7 @@ export function subscriptionView(subscription: WebhookRecord) {
     subscriptionType: 'webhook' as const,
     status: subscription.status,
     disabled: subscription.status === 'Disabled' ? (subscription.disabled ?? null) : null,
+    warning: subscription.warning ?? null,
     webhookUrl: subscription.webhookUrl,
     eventsSubscribed: jobEventNames,
     filters: { ...(subscription.filters?.minProgressIncrement ? { minProgressIncrement: subscription.filters.minProgressIncrement } : {}), notifyOnErrors: notifiesOnErrors(subscription) },

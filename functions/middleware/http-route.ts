@@ -20,6 +20,13 @@ export interface RouteInput<P, Q, B> {
   event: APIGatewayProxyEvent;
 }
 
+/** The request schemas of a route, as its handler validates them. */
+export interface RouteContract {
+  path: z.ZodType;
+  query: z.ZodType;
+  body?: z.ZodType;
+}
+
 /**
  * A project-scoped API route: validates path, query and body against their schemas,
  * checks the caller may see the project, then calls `handle`. Handlers stay thin.
@@ -40,5 +47,9 @@ export function httpRoute<P extends z.ZodType<ProjectScope>, Q extends z.ZodType
     // Every POST honours Idempotency-Key, once the request is known valid and the caller may see the project.
     return event.httpMethod === 'POST' ? idempotent({ event, context, scope: path, path }, idempotencyStores, run) : run();
   };
-  return middy<APIGatewayProxyEvent & ParsedBody, APIGatewayProxyResult>(handler).use(httpErrors()).use(jsonBody(maxRequestBodyBytes));
+  const contract: RouteContract = { path: spec.path, query: spec.query ?? noQuery, ...(spec.body ? { body: spec.body } : {}) };
+  // The schemas travel with the handler, so the OpenAPI document is generated from the very schemas that validate.
+  return Object.assign(middy<APIGatewayProxyEvent & ParsedBody, APIGatewayProxyResult>(handler).use(httpErrors()).use(jsonBody(maxRequestBodyBytes)), {
+    contract,
+  });
 }

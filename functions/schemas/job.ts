@@ -46,6 +46,9 @@ export const trackingQuery = z.strictObject({
   status: z.enum(operationStatuses).optional(),
   submittedBy: z.string().min(1).max(256).optional(),
   includeMetrics: booleanQuery.default(false),
-  refreshInterval: z.coerce.number().int().min(1).max(3600).optional(),
+  refreshInterval: z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be 1 or more').max(3600, 'must be 3600 or less').optional(),
+  /** Without `jobIds`, the project's jobs newest first, a page at a time. */
+  pageSize: z.coerce.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be 1 or more').max(100, 'must be 100 or less').default(100),
+  nextToken: z.string().max(2048).optional(),
 });
 export type TrackingQuery = z.infer<typeof trackingQuery>;

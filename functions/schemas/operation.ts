@@ -36,6 +36,17 @@ const algorithmSettings = z.strictObject({
   performanceOptimization: z.enum(performanceModes).default('balanced'),
 });
 
+/**
+ * Compute for the phases: the smallest phase-function size with at least this memory and these
+ * vCPUs (functions/domain/phase-sizes.ts); beyond the largest size the phases run on the largest,
+ * and the answer says so in `warnings`.
+ */
+export const resourceAllocation = z.strictObject({
+  cpuUnits: z.number().positive().max(64).optional(),
+  memoryGB: z.number().positive().max(1024).optional(),
+});
+export type ResourceAllocation = z.infer<typeof resourceAllocation>;
+
 /** The switches of an analysis; what each turns on or off is in functions/mining/analysis/analysis-options.ts. */
 const analysisParameters = z
   .strictObject({
@@ -54,6 +65,7 @@ const analysisParameters = z
     generateOptimizationRecommendations: z.boolean().default(true),
     algorithmSettings: algorithmSettings.prefault({}),
     outputOptions: outputOptions.prefault({}),
+    resourceAllocation: resourceAllocation.optional(),
   })
   .refine((p) => p.noiseThreshold === undefined || p.algorithm === 'inductive_infrequent', {
     message: 'applies only with algorithm "inductive_infrequent"',
@@ -70,6 +82,7 @@ const enrichmentParameters = z.strictObject({
   datasetId: guid,
   cleaningRules: z.array(z.enum(cleaningRules)).min(1).default([...cleaningRules]),
   outputFormat: z.enum(['processed_csv']).default('processed_csv'),
+  resourceAllocation: resourceAllocation.optional(),
 });
 
 const reportParameters = z.strictObject({
@@ -77,6 +90,7 @@ const reportParameters = z.strictObject({
   reportType: z.enum(['executive_summary', 'detailed']).default('executive_summary'),
   includeVisualizations: z.boolean().default(true),
   exportFormats: z.array(z.enum(exportFormats)).min(1).default(['PDF']),
+  resourceAllocation: resourceAllocation.optional(),
 });
 
 const callbacks = z.strictObject({
@@ -161,10 +175,10 @@ export const retryOperationBody = z
     retryMode: z.enum(['resume', 'restart']),
     retryReason: z.string().trim().min(1).max(1000).optional(),
     modifyParameters: z.boolean().default(false),
-    /** Parameters of the operation type to change; priority through resourceAllocation as in the spec. */
+    /** Parameters of the operation type to change; priority and compute through resourceAllocation as in the spec. */
     updatedParameters: z
       .record(z.string(), z.unknown())
-      .and(z.object({ resourceAllocation: z.strictObject({ priority: z.enum(priorities).optional() }, { error: 'only priority can be changed: compute is set by the deployment' }).optional() }))
+      .and(z.object({ resourceAllocation: resourceAllocation.extend({ priority: z.enum(priorities).optional() }).optional() }))
       .optional(),
     retryPolicy: retryPolicy.optional(),
     newTimeout: z.number().int().min(60).max(86_400).optional(),

@@ -88,7 +88,9 @@ export class Api extends Construct {
     const integrations = new Map<FunctionId, apigateway.LambdaIntegration>();
     const integration = (fnId: FunctionId): apigateway.LambdaIntegration => {
       let found = integrations.get(fnId);
-      if (!found) integrations.set(fnId, (found = new apigateway.LambdaIntegration(props.functions[fnId])));
+      // One invoke permission per function for this API instead of two per method (stage and console test):
+      // CloudFormation allows 500 resources per stack, and per-method permissions were a third of them.
+      if (!found) integrations.set(fnId, (found = new apigateway.LambdaIntegration(props.functions[fnId], { scopePermissionToMethod: false })));
       return found;
     };
 
@@ -118,7 +120,7 @@ export class Api extends Construct {
         'APIG4',
         method.httpMethod === 'ANY'
           ? 'ANY only answers HTTP methods a path does not support, always with 405 and no data; it must answer unauthenticated callers too.'
-          : 'Public liveness endpoint (topology route with authorized: false) used by load balancers and monitors; it returns no tenant data.',
+          : 'Public route (topology route with authorized: false): the liveness check, the OpenAPI document and its reference page; none returns tenant data.',
       );
     }
     acknowledge(

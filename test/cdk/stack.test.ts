@@ -17,6 +17,7 @@ import {
   methodNotAllowedFunction,
   queues,
   routes,
+  phaseFunctionSizes,
   stateMachines,
   table,
   type FunctionId,
@@ -85,7 +86,7 @@ describe('functions', () => {
 
   it('sets exactly the environment variables the topology access implies', () => {
     for (const [id, { access }] of Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]) {
-      const expected = new Set<string>(['NODE_OPTIONS', env.maxActiveOperationsPerProject]);
+      const expected = new Set<string>(['NODE_OPTIONS', env.maxActiveOperationsPerProject, env.pricingRegion]);
       if (access.table) expected.add(env.tableName);
       if (access.bucket) expected.add(env.bucketName);
       for (const machine of [...(access.startExecution ?? []), ...(access.stopExecution ?? [])]) expected.add(env.stateMachineArn(machine));
@@ -206,6 +207,26 @@ describe('function packages', () => {
 describe('state machines', () => {
   const assembly = app.synth();
 
+  it('have the phase function in every size, and each machine may invoke every size', () => {
+    const sizes = phaseFunctionSizes.map((size) => resources[fnLogicalId(size.functionId)]!.Properties.MemorySize as number);
+    expect(sizes.sort((a, b) => a - b)).toEqual([2048, 4096, 8192, 10_240]);
+    for (const size of phaseFunctionSizes) expect(resources[fnLogicalId(size.functionId)]!.Properties.Handler).toBe('index.handler');
+    for (const id of Object.keys(stateMachines) as StateMachineId[]) {
+      const roleId = resources[logicalId(stack.stateMachines.byId[id])]!.Properties.RoleArn['Fn::GetAtt'][0] as string;
+      const policy = ofType('AWS::IAM::Policy').find(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))!;
+      const invoke = JSON.stringify(policy[1].Properties.PolicyDocument.Statement.filter((s: any) => [s.Action].flat().includes('lambda:InvokeFunction')));
+      for (const size of phaseFunctionSizes) expect(invoke, `${id} → ${size.functionId}`).toContain(`"${fnLogicalId(size.functionId)}"`);
+    }
+  });
+
+  it('price cost figures in the pricing region given by context, us-east-1 by default', () => {
+    expect(resources[fnLogicalId('StartOperation')]!.Properties.Environment.Variables[env.pricingRegion]).toBe('us-east-1');
+    const other = new ProcessMiningStack(new App({ outdir: tempOutdir(), context: { ...cdkContext, pricingRegion: 'eu-west-1' } }), 'PricingTest', { projectRoot });
+    const variables = Template.fromStack(other).toJSON().Resources[other.getLogicalId(other.functions.byId.StartOperation.node.defaultChild as CfnResource)].Properties.Environment.Variables;
+    expect(variables[env.pricingRegion]).toBe('eu-west-1');
+    expect(() => new ProcessMiningStack(new App({ outdir: tempOutdir(), context: { ...cdkContext, pricingRegion: 'mars-1' } }), 'BadPricing', { projectRoot })).toThrow(/pricingRegion must be one of/);
+  });
+
   it.each(Object.keys(stateMachines) as StateMachineId[])('%s runs its ASL file with every placeholder bound to a function ARN', (id) => {
     const def = stateMachines[id];
     const props = resources[logicalId(stack.stateMachines.byId[id])]!.Properties;
@@ -226,9 +247,16 @@ describe('state machines', () => {
       effective = effective.split(`\${${key}}`).join(`arn:aws:lambda:region:account:function:${fnId}`);
     }
     expect(effective).not.toContain('${');
-    const tasks = Object.values(JSON.parse(effective).States as Record<string, { Type: string; Resource?: string }>).filter((s) => s.Type === 'Task');
+    const states = Object.values(JSON.parse(effective).States as Record<string, { Type: string; Resource?: string; Result?: unknown; Parameters?: Record<string, unknown> }>);
+    const tasks = states.filter((s) => s.Type === 'Task');
     expect(tasks.length).toBeGreaterThan(0);
-    for (const task of tasks) expect(task.Resource).toMatch(/^arn:aws:lambda:region:account:function:\w+$/);
+    // A Task names its function, or (the phases) invokes the one its size's Pass state put at $.phaseFunction.
+    for (const task of tasks) {
+      if (task.Resource === 'arn:aws:states:::lambda:invoke') expect(task.Parameters).toMatchObject({ 'FunctionName.$': '$.phaseFunction' });
+      else expect(task.Resource).toMatch(/^arn:aws:lambda:region:account:function:\w+$/);
+    }
+    const phaseFunctions = states.filter((s) => s.Type === 'Pass').map((s) => s.Result);
+    expect(phaseFunctions.sort()).toEqual(phaseFunctionSizes.map((size) => `arn:aws:lambda:region:account:function:${size.functionId}`).sort());
 
     // Its role may invoke exactly the substituted functions.
     const roleId = props.RoleArn['Fn::GetAtt'][0] as string;

@@ -86,8 +86,9 @@ function seeds(ids: Record<string, string>, receiverUrl: (path: string) => strin
     'POST /async/webhooks': {
       webhookUrl: receiverUrl('/webhook'),
       webhookName: 'seed webhook',
-      events: ['operation.completed', 'operation.failed'],
-      filters: { operationTypes: ['ProcessMiningAnalysis'], priorities: ['Low', 'High'], minProgressIncrement: 25 },
+      // operation.started too, and Normal: the fixture's own analyses give its attempt log two messages to page through.
+      events: ['operation.started', 'operation.completed', 'operation.failed'],
+      filters: { operationTypes: ['ProcessMiningAnalysis'], priorities: ['Low', 'Normal', 'High'], minProgressIncrement: 25 },
       authentication: { type: 'hmac-sha256', secret: 'seed-secret-0123456789' },
       retryPolicy: { maxRetries: 1, retryDelay: 1, backoffMultiplier: 1, maxDelay: 1 },
       headers: { 'X-Seed': 'yes' },
@@ -107,10 +108,15 @@ function seeds(ids: Record<string, string>, receiverUrl: (path: string) => strin
       filters: { minProgressIncrement: 50, notifyOnErrors: true },
       status: 'Active',
     },
+    'POST /async/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': {},
+    'POST /execution/job/{jobId}/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver': {},
+    // Failed messages only: the loopback receiver accepts everything, so a replay sends nothing.
+    'POST /async/webhooks/{webhookId}/replay': { since: '2020-01-01T00:00:00Z', includeSuccessful: false },
     'POST /execution/job/{jobId}/subscribe': {
       subscriptionType: 'webhook',
       webhookUrl: receiverUrl('/subscription'),
-      events: ['jobCompleted', 'error'],
+      // stageCompleted: several messages from the fixture's job for the attempt log.
+      events: ['jobCompleted', 'error', 'stageCompleted'],
       filters: { minProgressIncrement: 25, notifyOnErrors: true },
       authentication: { type: 'bearer', token: 'seed-subscription-token' },
       expiresIn: 3600,
@@ -123,31 +129,31 @@ export async function buildProjectFixture(receiver: LoopbackReceiver, name = 'ow
   const receiverUrl = (path: string) => `${receiver.base}${path}`;
   const { datasetId } = await createDataset(owner, 'running-example.xes', 'xes');
   const { datasetId: pendingDatasetId } = await createDataset(owner, 'never-uploaded.csv', 'csv', false);
-  const jsonOnly = { parameters: { datasetId, outputOptions: { exportFormats: ['JSON'] } } };
-  const completed = await startAnalysis(owner, datasetId, jsonOnly);
-  const toCancel = await startAnalysis(owner, datasetId, jsonOnly);
-  if (completed.status !== 202 || toCancel.status !== 202) throw new Error(`fixture operations not started: ${JSON.stringify([completed.body, toCancel.body])}`);
-  const cancelled = await call('DELETE', `${owner.base}/async/operation/${toCancel.body.operationId}`, { token: owner.token });
-  if (cancelled.status !== 200) throw new Error(`fixture operation not cancelled: ${JSON.stringify(cancelled.body)}`);
-  const done = await waitForStatus(owner, completed.body.operationId, ['Completed', 'Failed']);
-
-  const ids: Record<string, string> = {
-    tenantId: owner.tenantId,
-    projectId: owner.projectId,
-    datasetId,
-    operationId: completed.body.operationId,
-    jobId: done.execution.executionId,
-  };
+  const ids: Record<string, string> = { tenantId: owner.tenantId, projectId: owner.projectId, datasetId };
   const seedBodies = seeds(ids, receiverUrl);
   const create = async (key: string, path: string, idField: string) => {
     const response = await call('POST', `${owner.base}${path}`, { token: owner.token, body: structuredClone(seedBodies[key]) });
     if (response.status >= 300 || typeof response.body?.[idField] !== 'string') throw new Error(`fixture ${key} failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body[idField] as string;
   };
-  ids.batchId = await create('POST /async/batch', '/async/batch', 'batchId');
+  // The webhook and the subscription hear the fixture's analysis, so their attempt logs hold messages.
   ids.webhookId = await create('POST /async/webhooks', '/async/webhooks', 'webhookId');
+  const jsonOnly = { parameters: { datasetId, outputOptions: { exportFormats: ['JSON'] } } };
+  const completed = await startAnalysis(owner, datasetId, jsonOnly);
+  if (completed.status !== 202) throw new Error(`fixture operation not started: ${JSON.stringify(completed.body)}`);
+  ids.operationId = completed.body.operationId;
+  ids.jobId = (await call('GET', `${owner.base}/async/operation/${ids.operationId}`, { token: owner.token })).body.execution.executionId;
   const subscribePath = `/execution/job/${ids.jobId}/subscribe`;
   ids.subscriptionId = await create('POST /execution/job/{jobId}/subscribe', subscribePath, 'subscriptionId');
+  const toCancel = await startAnalysis(owner, datasetId, jsonOnly);
+  if (toCancel.status !== 202) throw new Error(`fixture operation not started: ${JSON.stringify(toCancel.body)}`);
+  const cancelled = await call('DELETE', `${owner.base}/async/operation/${toCancel.body.operationId}`, { token: owner.token });
+  if (cancelled.status !== 200) throw new Error(`fixture operation not cancelled: ${JSON.stringify(cancelled.body)}`);
+  await waitForStatus(owner, completed.body.operationId, ['Completed', 'Failed']);
+
+  ids.batchId = await create('POST /async/batch', '/async/batch', 'batchId');
+  ids.deliveryId = await loggedDelivery(owner, `/async/webhooks/${ids.webhookId}/deliveries`);
+  const subscriptionDeliveryId = await loggedDelivery(owner, `/execution/job/${ids.jobId}/subscriptions/${ids.subscriptionId}/deliveries`);
   // Deleting routes get a resource of their own, so the others keep theirs to work on.
   const doomedWebhookId = await create('POST /async/webhooks', '/async/webhooks', 'webhookId');
   const doomedSubscriptionId = await create('POST /execution/job/{jobId}/subscribe', subscribePath, 'subscriptionId');
@@ -155,6 +161,8 @@ export async function buildProjectFixture(receiver: LoopbackReceiver, name = 'ow
     'POST /async/operation/{operationId}/retry': { operationId: toCancel.body.operationId },
     'DELETE /async/webhooks/{webhookId}': { webhookId: doomedWebhookId },
     'DELETE /execution/job/{jobId}/subscriptions/{subscriptionId}': { subscriptionId: doomedSubscriptionId },
+    'GET /execution/job/{jobId}/subscriptions/{subscriptionId}/deliveries/{deliveryId}': { deliveryId: subscriptionDeliveryId },
+    'POST /execution/job/{jobId}/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver': { deliveryId: subscriptionDeliveryId },
   };
   return {
     owner,
@@ -169,6 +177,18 @@ export async function buildProjectFixture(receiver: LoopbackReceiver, name = 'ow
       return create(key, fillPath(key.slice(key.indexOf(' ') + 1), ids), parameter);
     },
   };
+}
+
+/** The oldest message of an attempt log, once it holds two (so its list pages with a cursor); delivery is asynchronous. */
+async function loggedDelivery(owner: Project, path: string): Promise<string> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const response = await call('GET', `${owner.base}${path}?pageSize=100`, { token: owner.token });
+    const deliveries = response.body?.deliveries ?? [];
+    if (deliveries.length >= 2) return deliveries.at(-1).deliveryId as string;
+    if (Date.now() > deadline) throw new Error(`fixture: fewer than two messages in ${path}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** A token for a project of the same tenant as `owner` (a sibling project), or of a new tenant. */

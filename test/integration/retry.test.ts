@@ -96,7 +96,7 @@ describe('retrying an operation', () => {
   it('validates changed parameters as a start would', async () => {
     const wrongType = await call('POST', `${project.base}/async/operation/${cancelled.operationId}/retry`, {
       token: project.token,
-      body: { retryMode: 'restart', modifyParameters: true, updatedParameters: { cleaningRules: ['remove_duplicates'], resourceAllocation: { cpuUnits: 6 } } },
+      body: { retryMode: 'restart', modifyParameters: true, updatedParameters: { cleaningRules: ['remove_duplicates'], resourceAllocation: { cpuUnits: 0 } } },
     });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.invalidParams.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining([expect.stringContaining('resourceAllocation')]));

@@ -21,6 +21,7 @@ import { startSqs } from '../../local/emulators/sqs.ts';
 import { LOCAL_REGION } from '../../local/function-runtime.ts';
 import { provision } from '../../local/provision.ts';
 import { reconcileAfterRestart, type ReconcileServices } from '../../local/reconcile.ts';
+import { pricesByRegion } from '../../functions/domain/pricing.ts';
 
 const scope = { tenantId: '11111111-1111-4111-8111-111111111111', projectId: '22222222-2222-4222-8222-222222222222' };
 const restartedAt = new Date('2026-01-01T01:00:00.000Z');
@@ -34,10 +35,11 @@ const operation = (n: number, status: OperationRecord['status'], fields: Partial
   priority: 'Normal',
   status,
   parameters: {} as OperationRecord['parameters'],
-  timeoutSeconds: 3600,
+  timeoutSeconds: 7200,
   submittedBy: 'u',
   dateCreated: `2026-01-01T00:00:0${n}.000Z`,
-  timeoutAt: '2026-01-01T01:00:00.000Z',
+  // Later than the restart: an operation past its timeoutAt is timed out at admission, not started.
+  timeoutAt: '2026-01-01T02:00:00.000Z',
   phases: phasesByOperationType.ProcessMiningAnalysis.map((p) => ({ id: p.id, name: p.name, status: 'Pending' as const })),
   ...fields,
 });
@@ -87,7 +89,7 @@ describe('reconcileAfterRestart', () => {
       },
       stop: async () => undefined,
     };
-    const operationService = new OperationService(store, {} as DatasetService, workflows, {} as ObjectStore, { send: async () => undefined }, clock, { cpuUnits: 1, memoryGB: 1 }, { assertAllowed: async () => undefined });
+    const operationService = new OperationService(store, {} as DatasetService, workflows, {} as ObjectStore, { send: async () => undefined }, clock, pricesByRegion['us-east-1'], { assertAllowed: async () => undefined });
     const batches = new BatchService(new DynamoBatchStore(db, tableName), store, operationService, workflows, clock);
     services = {
       operations: store,

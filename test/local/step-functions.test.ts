@@ -191,18 +191,16 @@ describe('local Step Functions endpoint with the real state machines', () => {
   let sfn: StepFunctionsEndpoint;
   let client: SFNClient;
   let failAtPhase: string | undefined;
-  const invoker = new FakeInvoker({
-    RecordLifecycle: async () => ({ recorded: true }),
-    RunPhase: async (event) => {
-      const { phase } = event as { phase: string };
-      if (phase === failAtPhase) {
-        const error = new Error(`phase ${phase} broke`);
-        error.name = 'PhaseFailed';
-        throw error;
-      }
-      return { phase, done: true };
-    },
-  });
+  const runPhase = async (event: unknown) => {
+    const { phase } = event as { phase: string };
+    if (phase === failAtPhase) {
+      const error = new Error(`phase ${phase} broke`);
+      error.name = 'PhaseFailed';
+      throw error;
+    }
+    return { phase, done: true };
+  };
+  const invoker = new FakeInvoker({ RecordLifecycle: async () => ({ recorded: true }), RunPhase: runPhase, RunPhase8GB: runPhase });
   const job = { tenantId: 't1', projectId: 'p1', operationId: 'op-1', datasetId: 'ds-1' };
   const invoked = (): string[] =>
     invoker.calls.map(({ id, event }) => {
@@ -238,7 +236,7 @@ describe('local Step Functions endpoint with the real state machines', () => {
     );
     const done = await waitForEnd(client, start.executionArn!);
     expect(done.status).toBe('SUCCEEDED');
-    expect(JSON.parse(done.output!)).toEqual({ job });
+    expect(JSON.parse(done.output!)).toEqual({ job, phaseFunction: 'arn:aws:lambda:us-east-1:000000000000:function:RunPhase' });
     expect(invoked()).toEqual([
       'RecordLifecycle:started',
       'RunPhase:DataLoadingValidation',
@@ -249,6 +247,16 @@ describe('local Step Functions endpoint with the real state machines', () => {
       'RecordLifecycle:completed',
     ]);
     expect(invoker.calls[1]?.event).toEqual({ phase: 'DataLoadingValidation', job });
+  });
+
+  it('runs the phases on the function of the size the input names', async () => {
+    invoker.calls.length = 0;
+    failAtPhase = undefined;
+    const start = await client.send(
+      new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArns.ReportGeneration, name: 'op-8gb', input: JSON.stringify({ job, phaseMemoryMb: 8192 }) }),
+    );
+    expect((await waitForEnd(client, start.executionArn!)).status).toBe('SUCCEEDED');
+    expect(invoked()).toEqual(['RecordLifecycle:started', 'RunPhase8GB:ResultsLoading', 'RunPhase8GB:ReportRendering', 'RecordLifecycle:completed']);
   });
 
   it('records the failure and fails the execution when a phase throws', async () => {

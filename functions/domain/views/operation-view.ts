@@ -1,5 +1,7 @@
+import { attemptsOf } from '../automatic-retries.ts';
 import { elapsedMs, humanDuration } from '../durations.ts';
 import { recordsPerSecond, resourceUsageOf } from './measurements.ts';
+import { resourcesAllocatedOf } from './resources-view.ts';
 import { progressOf } from '../progress.ts';
 import { isTerminal, type OperationRecord, type PhaseRecord } from '../records.ts';
 
@@ -45,7 +47,7 @@ export function estimatesOf(op: OperationRecord, now: Date) {
   };
 }
 
-export function startedView(op: OperationRecord, resourcesAllocated: { cpuUnits: number; memoryGB: number }, now = new Date()) {
+export function startedView(op: OperationRecord, now = new Date(), warnings: readonly string[] = []) {
   const { estimatedRemaining: _remaining, ...estimated } = estimatesOf(op, now);
   return {
     operationId: op.operationId,
@@ -59,7 +61,8 @@ export function startedView(op: OperationRecord, resourcesAllocated: { cpuUnits:
     priority: op.priority,
     dateCreated: op.dateCreated,
     timeoutAt: op.timeoutAt,
-    resourcesAllocated,
+    resourcesAllocated: resourcesAllocatedOf(op),
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 
@@ -84,11 +87,14 @@ export function statusView(op: OperationRecord, now: Date) {
       totalRecords: op.totalRecords ?? null,
       processingRate: processingRate(op),
       resourceUsage: resourceUsageOf(op.latestSample),
+      resourcesAllocated: resourcesAllocatedOf(op),
     },
     phases: op.phases.map(phaseView),
     ...(op.error ? { error: op.error } : {}),
     ...(op.cancellation ? { cancellation: op.cancellation } : {}),
     ...(op.retry ? { retry: op.retry } : {}),
+    // Every run of the operation, oldest first: more than one when its retryPolicy retried it.
+    ...(op.retryPolicy ? { attempts: attemptsView(op) } : {}),
     ...(op.callbackStats
       ? {
           callbacks: {
@@ -126,4 +132,17 @@ export function listItemView(op: OperationRecord, includeDetails: boolean, now: 
     ...(usage ? { resourceUsage: { cpuUsage: usage.cpuUsage, memoryUsage: usage.memoryUsage } } : {}),
     ...(includeDetails ? { jobId: op.jobId, submittedBy: op.submittedBy, phases: op.phases.map(phaseView), ...(op.error ? { error: op.error } : {}) } : {}),
   };
+}
+
+function attemptsView(op: OperationRecord) {
+  return attemptsOf(op).map((a) => ({
+    attempt: a.attempt,
+    jobId: a.jobId,
+    status: a.status,
+    startTime: a.startTime ?? null,
+    endTime: a.endTime ?? null,
+    error: a.error ?? null,
+    ...(a.scheduledFor ? { scheduledFor: a.scheduledFor } : {}),
+    ...(a.resumeFrom ? { resumeFrom: a.resumeFrom } : {}),
+  }));
 }

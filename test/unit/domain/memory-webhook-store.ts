@@ -61,13 +61,14 @@ export class MemoryWebhookStore implements WebhookStore {
     const record = this.records.get(webhookId);
     if (!record) return undefined;
     record.consecutiveFailures = (record.consecutiveFailures ?? 0) + 1;
+    record.failingSince ??= new Date().toISOString();
     return record.consecutiveFailures;
   }
 
   async pause(_scope: ProjectScope, webhookId: string, pause: { expectedFailures: number; now: string; pausedUntil: string; pauseSeconds: number }): Promise<boolean> {
     const record = this.records.get(webhookId);
     if (!record || record.consecutiveFailures !== pause.expectedFailures || (record.pausedUntil && record.pausedUntil > pause.now)) return false;
-    Object.assign(record, { pausedUntil: pause.pausedUntil, pauseSeconds: pause.pauseSeconds, consecutiveFailures: 0 });
+    Object.assign(record, { pausedUntil: pause.pausedUntil, pauseSeconds: pause.pauseSeconds, consecutiveFailures: 0, pausesSinceSuccess: (record.pausesSinceSuccess ?? 0) + 1 });
     return true;
   }
 
@@ -77,5 +78,8 @@ export class MemoryWebhookStore implements WebhookStore {
     delete record.consecutiveFailures;
     delete record.pausedUntil;
     delete record.pauseSeconds;
+    delete record.failingSince;
+    delete record.pausesSinceSuccess;
+    delete record.warning;
   }
 }

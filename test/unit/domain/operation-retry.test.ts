@@ -6,6 +6,7 @@ import type { CancellationQueue, ObjectStore, OperationStore, WorkflowEngine } f
 import type { ReceiverGuard } from '../../../functions/domain/receiver-guard.ts';
 import type { OperationRecord } from '../../../functions/domain/records.ts';
 import { retryOperationBody, startOperationBody } from '../../../functions/schemas/operation.ts';
+import { pricesByRegion } from '../../../functions/domain/pricing.ts';
 
 const scope = { tenantId: '11111111-1111-4111-8111-111111111111', projectId: '22222222-2222-4222-8222-222222222222' };
 const datasetId = '33333333-3333-4333-8333-333333333333';
@@ -38,7 +39,7 @@ function failedOperation(request: unknown): OperationRecord {
 function service(store: OperationStore, datasets: Partial<DatasetService> = { requireUploaded: async () => ({}) as never }) {
   const workflows: WorkflowEngine = { start: async (_t, name) => ({ executionArn: `arn:${name}` }), stop: async () => undefined };
   const receivers: ReceiverGuard = { assertAllowed: async () => undefined };
-  return new OperationService(store, datasets as DatasetService, workflows, {} as ObjectStore, {} as CancellationQueue, clock, { cpuUnits: 1, memoryGB: 1 }, receivers);
+  return new OperationService(store, datasets as DatasetService, workflows, {} as ObjectStore, {} as CancellationQueue, clock, pricesByRegion['us-east-1'], receivers);
 }
 
 describe('OperationService.retry', () => {

@@ -6,6 +6,7 @@ import type { CancellationQueue, ObjectStore, OperationStore, WorkflowEngine } f
 import type { ReceiverGuard } from '../../../functions/domain/receiver-guard.ts';
 import type { OperationRecord } from '../../../functions/domain/records.ts';
 import { startOperationBody } from '../../../functions/schemas/operation.ts';
+import { pricesByRegion } from '../../../functions/domain/pricing.ts';
 
 const scope = { tenantId: '11111111-1111-4111-8111-111111111111', projectId: '22222222-2222-4222-8222-222222222222' };
 const body = startOperationBody.parse({
@@ -36,7 +37,7 @@ const datasets = { requireUploaded: async () => ({}) } as unknown as DatasetServ
 const queue: CancellationQueue = { send: async () => undefined };
 const objects = {} as ObjectStore;
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
-const resources = { cpuUnits: 1, memoryGB: 1 };
+const resources = pricesByRegion['us-east-1'];
 /** Admits every receiver: the guard's own rules are tested in receiver-guard.test.ts. */
 const receivers: ReceiverGuard = { assertAllowed: async () => undefined };
 

@@ -55,9 +55,24 @@ describe('PhaseRunner', () => {
     expect(phaseUpdates.at(-1)).toMatchObject({ status: 'Completed', recordsProcessed: 42, results: { answer: 42 }, durationMs: 0 });
     expect(phaseUpdates.at(-1)!.resources!.samples).toBeGreaterThan(0);
     expect(events.map((e) => e.eventType)).toEqual(['StageStarted', 'StageCompleted']);
-    expect(logs.map((l) => l.message)).toEqual(['Process Discovery started', 'working', 'Process Discovery completed']);
+    expect(logs.filter((l) => l.level !== 'DEBUG').map((l) => l.message)).toEqual(['Process Discovery started', 'working', 'Process Discovery completed']);
+    expect(logs.find((l) => l.level === 'DEBUG')).toMatchObject({ message: 'Process Discovery resources', details: { storageRequests: 0, bytesWritten: 0 } });
     expect(logs.every((l) => l.component === 'ProcessMiner' && l.stage === 'Process Discovery')).toBe(true);
     expect(notified).toEqual(['operation.phase.started', 'operation.progress']);
+  });
+
+  it('records warnings and errors as timeline events as they happen, and the records done as DEBUG entries', async () => {
+    const { runner, events, logs } = setup();
+    await runner(async (context) => {
+      context.log('WARN', 'Found 3 records with missing timestamps', { affectedRecords: 3 });
+      context.log('ERROR', 'Memory limit approached');
+      return { recordsProcessed: 1, results: {} };
+    }).run('ProcessDiscovery', job);
+    expect(events.filter((e) => e.eventType === 'Warning' || e.eventType === 'Error')).toEqual([
+      { timestamp: expect.any(String), eventType: 'Warning', description: 'Found 3 records with missing timestamps', details: { stageName: 'Process Discovery', affectedRecords: 3 } },
+      { timestamp: expect.any(String), eventType: 'Error', description: 'Memory limit approached', details: { stageName: 'Process Discovery' } },
+    ]);
+    expect(logs.filter((l) => l.level === 'DEBUG').length).toBeGreaterThan(0);
   });
 
   it('marks the phase Failed and fails with a documented code, keeping the raw error out of the job log', async () => {

@@ -8,6 +8,7 @@ import type { OperationRecord } from '../../../functions/domain/records.ts';
 import { WebhookService } from '../../../functions/domain/webhook-service.ts';
 import { startOperationBody } from '../../../functions/schemas/operation.ts';
 import { registerWebhookBody, subscribeBody } from '../../../functions/schemas/webhook.ts';
+import { pricesByRegion } from '../../../functions/domain/pricing.ts';
 
 // Wiring only: every service that accepts a receiver asks the guard, names the field, and writes nothing when refused.
 const scope = { tenantId: '11111111-1111-4111-8111-111111111111', projectId: '22222222-2222-4222-8222-222222222222' };
@@ -33,7 +34,7 @@ describe('OperationService checks callbacks', () => {
   } as unknown as OperationStore;
   const workflows: WorkflowEngine = { start: async () => ({ executionArn: 'arn' }), stop: async () => undefined };
   const datasets = { requireUploaded: async () => ({}) } as unknown as DatasetService;
-  const service = new OperationService(operations, datasets, workflows, {} as never, { send: async () => undefined }, clock, { cpuUnits: 1, memoryGB: 1 }, guard);
+  const service = new OperationService(operations, datasets, workflows, {} as never, { send: async () => undefined }, clock, pricesByRegion['us-east-1'], guard);
   const start = (callbacks: Record<string, string>) =>
     startOperationBody.parse({ operationType: 'ProcessMiningAnalysis', operationName: 'n', parameters: { datasetId: '33333333-3333-4333-8333-333333333333' }, callbacks });
 
