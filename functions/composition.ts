@@ -129,7 +129,7 @@ const callbackQueue = lazy(
   () => new SqsMessageQueue<CallbackDelivery>(sqsClient(), () => required(env.queueUrl('CallbackDelivery')), (delivery) => delivery.operation.tenantId),
 );
 
-export const callbackNotifier = lazy(() => new CallbackNotifier(callbackQueue(), webhookStore(), systemClock));
+export const callbackNotifier = lazy(() => new CallbackNotifier(callbackQueue(), webhookStore(), systemClock, operationStore()));
 
 /** The project's secret for signing operation callbacks. */
 export const signingSecretService = lazy(() => new SigningSecretService(new DynamoSigningSecretStore(documentClient(), tableName()), systemClock));
@@ -154,7 +154,7 @@ export const callbackDeliverer = lazy(
     ),
 );
 
-export const batchService = lazy(() => new BatchService(new DynamoBatchStore(documentClient(), tableName()), operationStore(), operationService(), workflowEngine(), systemClock));
+export const batchService = lazy(() => new BatchService(new DynamoBatchStore(documentClient(), tableName()), operationStore(), operationService(), workflowEngine(), systemClock, callbackNotifier()));
 
 export const scheduler = lazy(() => new Scheduler(operationStore(), batchService(), operationService()));
 

@@ -56,7 +56,9 @@ export class ProcessMiningStack extends Stack {
       projectRoot,
       logRetention,
       environment: { [env.maxActiveOperationsPerProject]: String(maxActive), [env.pricingRegion]: pricingRegion },
+      withCognitoPool: this.jwt.userPool !== undefined,
     });
+    this.jwt.addTokenClaimsTrigger(this.functions.byId.PreTokenGeneration);
     this.stateMachines = new StateMachines(this, 'StateMachines', {
       projectRoot,
       logRetention,

@@ -8,6 +8,7 @@ export const LAMBDA_NODE_MAJOR = 22;
 
 export type FunctionId =
   | 'Authorizer'
+  | 'PreTokenGeneration'
   | 'Health'
   | 'MethodNotAllowed'
   | 'OpenApi'
@@ -83,6 +84,8 @@ export interface FunctionDefinition {
    * see them); they are copied into the deployment package at the same relative path.
    */
   bundledFiles?: readonly string[];
+  /** Built only when the stack creates its own Cognito user pool (no `jwtIssuer` context): the pool's trigger. */
+  onlyWithCognitoPool?: boolean;
 }
 
 /** The TrueType faces the PDF reports embed (they carry the CJK glyphs). */
@@ -107,6 +110,8 @@ function runPhase(memoryMb: number): FunctionDefinition {
 
 export const functions: Record<FunctionId, FunctionDefinition> = {
   Authorizer: { entry: 'functions/handlers/authorizer/jwt-authorizer.ts', timeoutSeconds: 10, memoryMb: 256, access: { jwt: true } },
+  // Cognito's pre-token-generation trigger: puts tenantId and projectIds into ID tokens (Cognito allows it 5 s).
+  PreTokenGeneration: { entry: 'functions/handlers/auth/pre-token-generation.ts', timeoutSeconds: 5, memoryMb: 128, access: {}, onlyWithCognitoPool: true },
   Health: { entry: 'functions/handlers/api/health.ts', timeoutSeconds: 5, memoryMb: 128, access: {} },
   MethodNotAllowed: { entry: 'functions/handlers/api/method-not-allowed.ts', timeoutSeconds: 5, memoryMb: 128, access: {} },
   // Builds the document once per instance from every handler's schemas, so it loads all handler modules.

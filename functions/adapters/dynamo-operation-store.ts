@@ -1,8 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { admissionPriorityPrefix, admissionSortKey, createdSortKey, indexKeys, jobSk, operationCountersSk, operationSk, projectKey } from './dynamo-keys.ts';
 import { setExpression } from './update-expression.ts';
-import { AlreadyRetriedError, CapacityExceededError } from '../domain/errors.ts';
+import { AlreadyRetriedError, CapacityExceededError, FencedWriteError } from '../domain/errors.ts';
 import { phasesByOperationType, type PhaseId } from '../domain/operation-types.ts';
 import type { OperationFilter, OperationStore } from '../domain/ports.ts';
 import { activeStatuses, type DependentRecord, type OperationRecord, type PhaseRecord, type ProjectScope, type StatusCounts } from '../domain/records.ts';
@@ -367,9 +367,29 @@ export class DynamoOperationStore implements OperationStore {
     } while (startKey);
   }
 
-  async updatePhase(scope: ProjectScope, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields: Partial<OperationRecord> = {}): Promise<void> {
+  async updatePhase(scope: ProjectScope & { jobId?: string }, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields: Partial<OperationRecord> = {}): Promise<void> {
     const phaseFields = Object.fromEntries(Object.entries(phase).map(([key, value]) => [`phases.${phaseId}.${key}`, value]));
-    await this.setFields(scope, operationId, { ...fields, ...phaseFields });
+    if (!scope.jobId) return this.setFields(scope, operationId, { ...fields, ...phaseFields });
+    const { assignments, names, values } = setExpression({ ...fields, ...phaseFields });
+    if (assignments.length === 0) return;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: projectKey(scope), sk: operationSk(operationId) },
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          // The fence: only the current attempt writes, and nothing after a forced cancellation.
+          ConditionExpression: '#fenceJob = :fenceJob AND (attribute_not_exists(#fenceCancel.#fenceForce) OR #fenceCancel.#fenceForce = :fenceFalse)',
+          ExpressionAttributeNames: { ...names, '#fenceJob': 'jobId', '#fenceCancel': 'cancellation', '#fenceForce': 'forceTermination' },
+          ExpressionAttributeValues: { ...values, ':fenceJob': scope.jobId, ':fenceFalse': false },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+        throw new FencedWriteError(`Job ${scope.jobId} no longer owns operation ${operationId}: its write to ${phaseId} was refused`);
+      }
+      throw error;
+    }
   }
 
   async addAttemptJob(scope: ProjectScope, operationId: string, attempt: { jobId: string; attempt: number; createdAt: string }): Promise<void> {

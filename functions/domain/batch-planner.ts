@@ -7,6 +7,12 @@ import type { SubmitBatchBody } from '../schemas/batch.ts';
 export const pendingDatasetId = '00000000-0000-4000-8000-000000000000';
 export const pendingOperationId = 'op-00000000-0000-4000-8000-000000000000';
 
+/**
+ * What `failurePolicy.retryFailedOperations` gives an operation without a retryPolicy of its own: one automatic
+ * retry (automatic-retries.ts) of a retryable failure, 10 seconds later, before its dependents are cancelled.
+ */
+export const batchRetryPolicy = { maxRetries: 1, retryDelay: 10, backoffMultiplier: 1 } as const;
+
 export interface PlannedOperation {
   operationKey: string;
   dependencies: string[];
@@ -68,7 +74,7 @@ export function planBatch(body: SubmitBatchBody): PlannedOperation[] {
       priority: op.priority,
       parameters,
       ...(op.timeout ? { timeout: op.timeout } : {}),
-      ...(op.retryPolicy ? { retryPolicy: op.retryPolicy } : {}),
+      ...(op.retryPolicy ? { retryPolicy: op.retryPolicy } : body.failurePolicy.retryFailedOperations ? { retryPolicy: batchRetryPolicy } : {}),
     });
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { batchEstimateView } from './batch-estimates.ts';
 import { planBatch } from './batch-planner.ts';
+import type { CallbackNotifier } from './callbacks.ts';
 import { CapacityExceededError, NotFoundError } from './errors.ts';
 import { newOperation, type OperationService } from './operation-service.ts';
 import { Lifecycle } from './lifecycle.ts';
 import type { BatchStore, Clock, OperationStore, WorkflowEngine } from './ports.ts';
-import type { BatchRecord, OperationRecord, ProjectScope } from './records.ts';
+import { isTerminal, type BatchRecord, type OperationRecord, type ProjectScope } from './records.ts';
+import { trackingUrl } from './views/operation-view.ts';
 import type { SubmitBatchBody } from '../schemas/batch.ts';
 
 const unsuccessful = ['Failed', 'Cancelled', 'Timeout'] as const;
@@ -29,12 +32,17 @@ export class BatchService {
     private readonly operationService: OperationService,
     private readonly workflows: WorkflowEngine,
     private readonly clock: Clock,
+    /** Delivers `batchCallbacks`; without it (tests of the scheduling alone) none are sent. */
+    private readonly notifier?: Pick<CallbackNotifier, 'notifyBatch'>,
   ) {}
 
   async submit(scope: ProjectScope, body: SubmitBatchBody, userId: string) {
     const plan = planBatch(body);
-    // Inputs named outright must be usable now, as for a single operation.
-    await Promise.all(plan.filter((p) => !p.datasetFrom && !p.sourceFrom).map((p) => this.operationService.checkInputs(scope, p.request)));
+    // Inputs named outright must be usable now, as for a single operation; so must the batch's receivers.
+    await Promise.all([
+      ...plan.filter((p) => !p.datasetFrom && !p.sourceFrom).map((p) => this.operationService.checkInputs(scope, p.request)),
+      this.operationService.checkReceivers(body.batchCallbacks ?? {}, 'body.batchCallbacks'),
+    ]);
     const now = this.clock.now();
     const batchId = `batch-${randomUUID()}`;
     const created = await Promise.all(
@@ -59,6 +67,7 @@ export class BatchService {
       failurePolicy: body.failurePolicy,
       createdAt: now.toISOString(),
       submittedBy: userId,
+      ...(body.batchCallbacks && Object.values(body.batchCallbacks).some(Boolean) ? { batchCallbacks: body.batchCallbacks } : {}),
     };
     await this.batches.create(batch);
     for (const { plan: p, operation } of created) {
@@ -69,7 +78,9 @@ export class BatchService {
         await this.operationService.watchDeadline(operation);
       }
     }
-    return {
+    const operations = new Map(created.map(({ plan: p, operation }) => [p.operationKey, operation]));
+    const estimates = batchEstimateView(batch, operations, this.clock.now());
+    const view = {
       batchId,
       batchName: batch.batchName,
       status: 'Initiated',
@@ -79,20 +90,33 @@ export class BatchService {
         jobId: operation.jobId,
         status: p.dependencies.length ? 'Queued' : 'Initiated',
         dependencies: p.dependencies,
-        estimatedDuration: null,
+        ...estimates.operation(p.operationKey),
       })),
       totalOperations: created.length,
-      estimatedBatchDuration: null,
-      estimatedBatchCompletion: null,
+      estimatedBatchDuration: estimates.estimatedBatchDuration,
+      estimatedBatchCompletion: estimates.estimatedBatchCompletion,
       batchStartTime: batch.createdAt,
       trackingUrl: batchUrl(batch),
     };
+    if (batch.batchCallbacks?.onBatchStart) {
+      await this.notifier?.notifyBatch(batch, batch.batchCallbacks.onBatchStart, 'batch.started', batchId, {
+        batchId,
+        batchName: batch.batchName,
+        status: view.status,
+        totalOperations: view.totalOperations,
+        operations: view.operations.map(({ operationKey, operationId, jobId, status, dependencies }) => ({ operationKey, operationId, jobId, status, dependencies })),
+        estimatedBatchCompletion: view.estimatedBatchCompletion,
+        trackingUrl: view.trackingUrl,
+      });
+    }
+    return view;
   }
 
   async get(scope: ProjectScope, batchId: string) {
     const batch = await this.batches.get(scope, batchId);
     if (!batch) throw new NotFoundError(`Batch ${batchId} does not exist in this project`);
     const operations = await this.load(batch);
+    const estimates = batchEstimateView(batch, operations, this.clock.now());
     return {
       batchId: batch.batchId,
       batchName: batch.batchName,
@@ -110,10 +134,14 @@ export class BatchService {
           ...(op.startTime ? { startTime: op.startTime } : {}),
           ...(op.endTime ? { endTime: op.endTime } : {}),
           ...(op.cancellation?.reason ? { cancellationReason: op.cancellation.reason } : {}),
+          ...estimates.operation(o.operationKey),
         };
       }),
       totalOperations: batch.operations.length,
+      estimatedBatchDuration: estimates.estimatedBatchDuration,
+      estimatedBatchCompletion: estimates.estimatedBatchCompletion,
       failurePolicy: batch.failurePolicy,
+      ...(batch.batchCallbacks ? { batchCallbacks: batch.batchCallbacks } : {}),
       batchStartTime: batch.createdAt,
       trackingUrl: batchUrl(batch),
     };
@@ -145,14 +173,72 @@ export class BatchService {
         if (!op.waitingFor && entry.dependencies.every((key) => operations.get(key)!.status === 'Completed')) changed ||= await this.start(op, entry, operations);
       }
     }
+    if (batch.batchCallbacks) await this.announceEnds(batch);
+  }
+
+  /**
+   * `onOperationComplete` for each operation that has ended, then `onBatchComplete` once all have. Each is claimed
+   * on the batch record by a conditional write first, so of two operations ending together (two `advance` calls
+   * reading the same ends) each event is sent by exactly one.
+   */
+  private async announceEnds(batch: BatchRecord): Promise<void> {
+    const callbacks = batch.batchCallbacks!;
+    const operations = await this.load(batch);
+    const ended = batch.operations.filter((o) => {
+      const status = operations.get(o.operationKey)?.status;
+      return status !== undefined && isTerminal(status);
+    });
+    if (callbacks.onOperationComplete) {
+      for (const entry of ended) {
+        if (!(await this.batches.claimEvent(batch, batch.batchId, `operation:${entry.operationKey}`))) continue;
+        const op = operations.get(entry.operationKey)!;
+        await this.notifier?.notifyBatch(batch, callbacks.onOperationComplete, 'batch.operation.completed', op.operationId, {
+          batchId: batch.batchId,
+          batchName: batch.batchName,
+          operationKey: entry.operationKey,
+          operationId: op.operationId,
+          jobId: op.jobId,
+          operationType: op.operationType,
+          status: op.status,
+          ...(op.endTime ? { endTime: op.endTime } : {}),
+          ...(op.error ? { error: op.error } : {}),
+          ...(op.cancellation?.reason ? { cancellationReason: op.cancellation.reason } : {}),
+          endedOperations: ended.length,
+          totalOperations: batch.operations.length,
+          trackingUrl: trackingUrl(op),
+        });
+      }
+    }
+    if (ended.length < batch.operations.length || !callbacks.onBatchComplete) return;
+    if (!(await this.batches.claimEvent(batch, batch.batchId, 'complete'))) return;
+    const statuses = batch.operations.map((o) => operations.get(o.operationKey)!.status);
+    const count = (status: string) => statuses.filter((s) => s === status).length;
+    const endTimes = [...operations.values()].flatMap((op) => (op.endTime ? [Date.parse(op.endTime)] : []));
+    await this.notifier?.notifyBatch(batch, callbacks.onBatchComplete, 'batch.completed', batch.batchId, {
+      batchId: batch.batchId,
+      batchName: batch.batchName,
+      status: batchStatus(statuses),
+      totalOperations: batch.operations.length,
+      completed: count('Completed'),
+      failed: count('Failed'),
+      cancelled: count('Cancelled'),
+      timedOut: count('Timeout'),
+      operations: batch.operations.map((o) => ({ operationKey: o.operationKey, operationId: o.operationId, status: operations.get(o.operationKey)!.status })),
+      batchStartTime: batch.createdAt,
+      batchEndTime: endTimes.length ? new Date(Math.max(...endTimes)).toISOString() : null,
+      trackingUrl: batchUrl(batch),
+    });
   }
 
   private async cancelQueued(op: OperationRecord, reason: string): Promise<boolean> {
     const now = this.clock.now().toISOString();
-    return new Lifecycle(this.operations).apply('cancelQueued', op, op.operationId, {
+    const cancelled = await new Lifecycle(this.operations).apply('cancelQueued', op, op.operationId, {
       endTime: now,
       cancellation: { requestedAt: now, cancelledBy: 'batch', reason, preservePartialResults: false, forceTermination: false, notifyCallbacks: true, progressAtCancellation: 0, phaseAtCancellation: null },
     });
+    // Cancelled by the failure policy, it is announced like any other cancellation (only by the call that cancelled it).
+    if (cancelled) await this.operationService.announceCancelled(op, op.operationId);
+    return cancelled;
   }
 
   /** The Queued → Initiated transition is the lock: of two dependencies ending at once, one starts the operation. */

@@ -17,8 +17,8 @@ function eventNameFor(receiver: WebhookRecord, type: WebhookEvent): string {
   return receiver.jobEvents?.find((name) => (jobEvents[name] as readonly WebhookEvent[]).includes(type)) ?? (receiver.jobEvents ? 'error' : type);
 }
 
-/** Who receives a delivery: one of the operation's callbacks, or a registered webhook. */
-export type DeliveryTarget = { kind: 'callback' } | { kind: 'webhook'; webhookId: string };
+/** Who receives a delivery: one of the operation's callbacks, a registered webhook, or one of a batch's callbacks. */
+export type DeliveryTarget = { kind: 'callback' } | { kind: 'webhook'; webhookId: string } | { kind: 'batch'; batchId: string };
 
 /** One POST to one receiver, as queued for delivery. */
 export interface CallbackDelivery {
@@ -71,6 +71,22 @@ export function webhookWants(webhook: WebhookRecord, op: OperationRecord, event:
   return true;
 }
 
+/** The one event an operation sends once it has ended with a status. */
+export const terminalEvents: Readonly<Partial<Record<OperationRecord['status'], CallbackEvent>>> = {
+  Completed: 'operation.completed',
+  Failed: 'operation.failed',
+  Cancelled: 'operation.cancelled',
+  Timeout: 'operation.timeout',
+};
+
+/** Why an event must not be sent, judged on the stored operation; null when it may. */
+function refusalOf(reported: OperationRecord, current: OperationRecord, event: CallbackEvent): string | null {
+  const terminal = terminalEvents[current.status];
+  if (terminal) return event === terminal ? null : `the operation ended ${current.status}; only ${terminal} follows`;
+  if (current.jobId !== reported.jobId) return `job ${reported.jobId} is no longer the operation's current attempt`;
+  return null;
+}
+
 /**
  * Queues deliveries for an operation's callbacks and the project's webhooks; SQS carries them
  * so a slow or failing receiver never holds up a job.
@@ -80,14 +96,48 @@ export class CallbackNotifier {
     private readonly queue: CallbackQueue,
     private readonly webhooks: WebhookStore,
     private readonly clock: Clock,
+    /** The operation as stored now, for the gate (see `notify`); without it the record passed in is trusted. */
+    private readonly operations?: Pick<OperationStore, 'get'>,
   ) {}
 
-  /** Never throws: a notification that cannot be queued is logged, and the job goes on. */
+  /**
+   * Never throws: a notification that cannot be queued is logged, and the job goes on. An ended operation hears only
+   * its own terminal event, and a stale attempt's job nothing, judged by the stored record: so no event of an operation
+   * follows `operation.cancelled`, whatever a phase still running (or stopped late) reports.
+   */
   async notify(op: OperationRecord, event: CallbackEvent, extra: { phase?: PhaseRecord; warnings?: string[] } = {}): Promise<void> {
     try {
-      await this.enqueue(op, event, extra);
+      const current = (await this.operations?.get(op, op.operationId)) ?? op;
+      const refusal = refusalOf(op, current, event);
+      if (refusal) {
+        console.log(JSON.stringify({ level: 'INFO', message: 'Event not sent', operationId: op.operationId, jobId: op.jobId, event, reason: refusal }));
+        return;
+      }
+      await this.enqueue({ ...op, ...(current.cancellation ? { cancellation: current.cancellation } : {}) }, event, extra);
     } catch (error) {
       console.error(JSON.stringify({ level: 'ERROR', message: 'Could not queue notifications', operationId: op.operationId, event, error: error instanceof Error ? error.message : String(error) }));
+    }
+  }
+
+  /**
+   * Queues one of a batch's callbacks (`batch.started`, `batch.operation.completed`, `batch.completed`); signed with the
+   * project's secret and retried like an operation's callbacks. `operationId` names the operation it is about, or the batch.
+   */
+  async notifyBatch(batch: { tenantId: string; projectId: string; batchId: string }, url: string, event: string, operationId: string, body: Record<string, unknown>): Promise<void> {
+    const createdAt = this.clock.now();
+    const deliveryId = deliveryIdAt(createdAt);
+    try {
+      await this.queue.send({
+        deliveryId,
+        url,
+        event,
+        target: { kind: 'batch', batchId: batch.batchId },
+        operation: { tenantId: batch.tenantId, projectId: batch.projectId, operationId },
+        payload: { event, deliveryId, timestamp: createdAt.toISOString(), ...body },
+        createdAt: createdAt.toISOString(),
+      });
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not queue a batch callback', batchId: batch.batchId, event, error: error instanceof Error ? error.message : String(error) }));
     }
   }
 
@@ -130,7 +180,9 @@ export class CallbackNotifier {
     };
 
     const url = callbackUrl(op, event);
-    if (url) add(url, event, { kind: 'callback' });
+    // `notifyCallbacks: false` silences the operation's own callbacks; the project's webhooks still hear the cancellation.
+    const silenced = event === 'operation.cancelled' && op.cancellation?.notifyCallbacks === false;
+    if (url && !silenced) add(url, event, { kind: 'callback' });
     const types: WebhookEvent[] = event === 'operation.progress' ? ['operation.phase.completed', 'operation.progress'] : [event];
     const now = this.clock.now().getTime() / 1000;
     // Project webhooks, and the subscriptions of this job that have not expired.
@@ -345,7 +397,7 @@ export class CallbackDeliverer {
         statusCode,
         ...(excerpt !== undefined ? { responseExcerpt: excerpt } : {}),
       });
-    } else {
+    } else if (delivery.target.kind === 'callback') {
       await this.operations.recordCallback(scope, delivery.operation.operationId, { successful: ok, progress: delivery.event === 'operation.progress', at });
     }
     return { outcome: ok ? 'delivered' : 'failed' };

@@ -24,5 +24,7 @@ export function countingObjectStore(objects: ObjectStore, counters: StorageCount
       return objects.write(key, body, contentType);
     }),
     copyPrefix: counted((from: string, to: string) => objects.copyPrefix(from, to)),
+    listPrefix: counted((prefix: string, limit: number) => objects.listPrefix(prefix, limit)),
+    deletePrefix: counted((prefix: string) => objects.deletePrefix(prefix)),
   };
 }

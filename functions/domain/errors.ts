@@ -80,3 +80,8 @@ export class UnsupportedMediaTypeError extends ClientError {
 export class CapacityExceededError extends Error {
   override readonly name = 'CapacityExceeded';
 }
+
+/** A write by a job that no longer owns its operation (a stale attempt, or one force-stopped by a cancellation); nothing was written. */
+export class FencedWriteError extends Error {
+  override readonly name = 'FencedWrite';
+}

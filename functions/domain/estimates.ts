@@ -93,3 +93,78 @@ export function measuredUsageOf(op: OperationRecord, until: Date): Usage {
     stateTransitions: ran.length + transitionsBesidesPhases - 1 + closing,
   };
 }
+
+/** What an estimate of an operation's remaining time rests on; every estimate carries one. */
+export type EstimateBasis =
+  | {
+      /** The median run time of completed operations of the same type in this project (similar: same type, last 20). */
+      method: 'history';
+      completedOperations: number;
+      medianDurationMs: number;
+      similarity: string;
+    }
+  | {
+      /** This run's own measured rate: elapsed / share done, since history is missing or already overrun. */
+      method: 'progress';
+      fractionDone: number;
+      elapsedMs: number;
+      /** Set when the history-based completion passed before the run ended (the estimate was overdue). */
+      overdueHistoryEstimate?: { completedOperations: number; medianDurationMs: number; passedAt: string };
+    }
+  | {
+      /** Nothing measured to estimate from: no history, or overdue with no progress measured yet. */
+      method: 'none';
+      reason: string;
+    };
+
+export interface RunEstimate {
+  remainingMs: number | null;
+  completion: string | null;
+  basis: EstimateBasis;
+}
+
+/** How the operations an estimate's history is taken from are chosen. */
+export const historySimilarity = 'completed operations of the same type in this project, the latest 20';
+
+/**
+ * Time left for an operation that has not ended. From history while the history-based completion lies ahead; once it
+ * has passed (overdue), or without history, from the run's own progress: total ≈ elapsed / share done, so the
+ * remaining time is elapsed × (1 − share) / share. Never clamped to now or to zero: an overdue run with no measured
+ * progress has no estimate, and says why.
+ */
+export function runEstimateOf(op: OperationRecord, shareDone: number, now: Date): RunEstimate {
+  const started = op.startTime ? Date.parse(op.startTime) : null;
+  const history = op.estimate;
+  if (history) {
+    const completion = (started ?? now.getTime()) + history.durationMs;
+    if (completion > now.getTime()) {
+      return {
+        remainingMs: completion - now.getTime(),
+        completion: new Date(completion).toISOString(),
+        basis: { method: 'history', completedOperations: history.basedOnOperations, medianDurationMs: history.durationMs, similarity: historySimilarity },
+      };
+    }
+  }
+  const overdue = history && started !== null ? { completedOperations: history.basedOnOperations, medianDurationMs: history.durationMs, passedAt: new Date(started + history.durationMs).toISOString() } : undefined;
+  if (started !== null && shareDone > 0 && shareDone < 1) {
+    const elapsedMs = Math.max(0, now.getTime() - started);
+    const remainingMs = Math.round((elapsedMs * (1 - shareDone)) / shareDone);
+    return {
+      remainingMs,
+      completion: new Date(now.getTime() + remainingMs).toISOString(),
+      basis: { method: 'progress', fractionDone: Math.round(shareDone * 10_000) / 10_000, elapsedMs, ...(overdue ? { overdueHistoryEstimate: overdue } : {}) },
+    };
+  }
+  return {
+    remainingMs: null,
+    completion: null,
+    basis: {
+      method: 'none',
+      reason: overdue
+        ? `the history-based estimate passed at ${overdue.passedAt} and no progress has been measured yet`
+        : started === null
+          ? `fewer than ${minimumHistory} ${historySimilarity.replace('the latest 20', 'among the latest 20')}, and the operation has not started`
+          : `fewer than ${minimumHistory} ${historySimilarity.replace('the latest 20', 'among the latest 20')}, and no progress has been measured yet`,
+    },
+  };
+}

@@ -20,6 +20,11 @@ import type { CallbackNotifier } from './callbacks.ts';
 
 export { jobRefOf };
 
+/** How long a cancelled operation's partial-result URLs work. */
+const partialDownloadLifetimeSeconds = 3600;
+/** At most this many objects are offered for download. */
+const maxPartialDownloads = 100;
+
 export class OperationService {
   constructor(
     private readonly operations: OperationStore,
@@ -157,6 +162,7 @@ export class OperationService {
     // New compute figures replace the original's, figure by figure; the size is chosen again from the result.
     if (Object.keys(compute).length) changes.resourceAllocation = { ...original.parameters.resourceAllocation, ...compute };
     const request = parseRetried(original, changes, priority, body);
+    if (body.retryMode === 'resume') refuseChangedInputs(original, request);
     // Operations retried before `retriedBy` existed name their retries only among their dependents.
     const earlierRetry = original.retriedBy ?? original.dependents?.filter((d) => d.relation === 'retry').at(-1)?.operationId;
     if (earlierRetry) throw new AlreadyRetriedError(operationId, earlierRetry);
@@ -189,6 +195,7 @@ export class OperationService {
         resumeFromPhase: body.retryMode === 'resume' ? resumeFrom!.name : null,
         ...(body.retryReason ? { retryReason: body.retryReason } : {}),
         phasesPreserved: completed.length,
+        ...(body.preserveOriginalResults ? {} : { discardOriginalResults: true }),
       },
     };
     await this.withEstimate(operation);
@@ -240,8 +247,13 @@ export class OperationService {
 
   /** Each callback's receiver, resolved and checked as a webhook's is; a retry checks the callbacks it carries over again. */
   private async checkCallbacks(body: StartOperationBody): Promise<void> {
-    const entries = Object.entries(body.callbacks ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
-    const outcomes = await Promise.allSettled(entries.map(([name, url]) => this.receivers.assertAllowed(url, `body.callbacks.${name}`)));
+    await this.checkReceivers(body.callbacks ?? {}, 'body.callbacks');
+  }
+
+  /** Receivers named under `at` (an operation's or a batch's callbacks), all checked; every refusal is named. */
+  async checkReceivers(receivers: Record<string, string | undefined>, at: string): Promise<void> {
+    const entries = Object.entries(receivers).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+    const outcomes = await Promise.allSettled(entries.map(([name, url]) => this.receivers.assertAllowed(url, `${at}.${name}`)));
     const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason as unknown] : []));
     if (!refused.length) return;
     if (refused.every((error) => error instanceof ValidationError)) {
@@ -322,6 +334,14 @@ export class OperationService {
       const current = await this.get(scope, operationId);
       throw new ConflictError(`Operation ${operationId} has already ended with status ${current.status}`);
     }
+    if (body.forceTermination) {
+      // The running phase is stopped, not finished: its own later writes are fenced off (OperationStore.updatePhase), so it is recorded here.
+      await Promise.all(
+        operation.phases
+          .filter((p) => p.status === 'Running')
+          .map((p) => this.operations.updatePhase(scope, operationId, p.id, { status: 'Cancelled', endTime: now, ...(p.startTime ? { durationMs: Date.parse(now) - Date.parse(p.startTime) } : {}) })),
+      );
+    }
     try {
       await this.cancellations.send({ job: jobRefOf(operation), ...(operation.executionArn ? { executionArn: operation.executionArn } : {}), requestedAt: now });
     } catch (error) {
@@ -329,7 +349,6 @@ export class OperationService {
       // so the execution ends at the next phase boundary instead of at once.
       console.error(JSON.stringify({ level: 'ERROR', message: 'Could not queue the execution stop', operationId, error: error instanceof Error ? error.message : String(error) }));
     }
-    const completedPhases = operation.phases.filter((p) => p.status === 'Completed').length;
     return {
       operationId,
       status: 'Cancelled' as const,
@@ -337,11 +356,71 @@ export class OperationService {
       reason: body.reason ?? null,
       progressAtCancellation: progress.percentage,
       phaseAtCancellation: progress.currentPhase,
-      partialResults: { available: body.preservePartialResults && completedPhases > 0, completedPhases },
+      forceTermination: body.forceTermination,
+      partialResults: await this.partialResults(operation, body.preservePartialResults),
       resourcesReleased: cancellation.resourcesReleased,
+      notifyCallbacks: body.notifyCallbacks,
       cancelledBy: userId,
     };
   }
+
+  /**
+   * What a cancellation leaves of the completed work. Kept: time-limited download URLs of the objects the job stored
+   * (checkpoints, results and artifacts of the completed phases, carried over by resumed attempts). Discarded: every
+   * object under each of the operation's job prefixes (all its attempts), deleted now.
+   */
+  private async partialResults(operation: OperationRecord, preserve: boolean) {
+    const completedPhases = operation.phases.filter((p) => p.status === 'Completed').length;
+    if (!preserve) {
+      const jobIds = [...new Set([operation.jobId, ...(operation.attempts ?? []).map((a) => a.jobId)])];
+      const counts = await Promise.all(jobIds.map((jobId) => this.objects.deletePrefix(jobObjectKey({ ...operation, jobId }, ''))));
+      return { available: false, completedPhases, discarded: true, objectsDeleted: counts.reduce((sum, n) => sum + n, 0), downloadUrls: [] };
+    }
+    const keys = completedPhases > 0 ? await this.objects.listPrefix(jobObjectKey(operation, ''), maxPartialDownloads) : [];
+    const downloadUrls = await Promise.all(keys.map((key) => this.objects.presignGet(key, partialDownloadLifetimeSeconds, `${operation.operationId}-${key.split('/').slice(-2).join('-')}`)));
+    return {
+      available: downloadUrls.length > 0,
+      completedPhases,
+      discarded: false,
+      downloadUrls,
+      ...(downloadUrls.length ? { expiresAt: new Date(this.clock.now().getTime() + partialDownloadLifetimeSeconds * 1000).toISOString() } : {}),
+    };
+  }
+
+  /**
+   * After a retry made with `preserveOriginalResults: false` completes: deletes the original's stored outputs (every
+   * object under each of its attempts' job prefixes). Only on success, so a failed retry leaves the original intact;
+   * a resumed retry copied what it kept before it started. Deleting twice deletes nothing more.
+   */
+  async discardOriginalResults(retried: OperationRecord): Promise<number> {
+    if (retried.status !== 'Completed' || !retried.retry?.discardOriginalResults) return 0;
+    const original = await this.operations.get(retried, retried.retry.originalOperationId);
+    if (!original) return 0;
+    const jobIds = [...new Set([original.jobId, ...(original.attempts ?? []).map((a) => a.jobId)])];
+    const counts = await Promise.all(jobIds.map((jobId) => this.objects.deletePrefix(jobObjectKey({ ...original, jobId }, ''))));
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+
+  /** Tells an operation's receivers it was cancelled without a request of its own (a batch's failure policy). */
+  async announceCancelled(scope: ProjectScope, operationId: string): Promise<void> {
+    const operation = await this.operations.get(scope, operationId);
+    if (operation?.status === 'Cancelled') await this.notifier?.notify(operation, 'operation.cancelled');
+  }
+}
+
+/**
+ * A resume continues from the original's completed phases, which were computed from its input: a different dataset
+ * (or report source) would mix two inputs, so it is refused by name; a restart runs every phase on the new input.
+ */
+function refuseChangedInputs(original: OperationRecord, request: StartOperationBody): void {
+  const before = original.parameters as Record<string, unknown>;
+  const after = request.parameters as Record<string, unknown>;
+  const changed = (['datasetId', 'sourceOperationId'] as const).filter((name) => name in after && after[name] !== before[name]);
+  if (!changed.length) return;
+  throw new ValidationError(
+    'A resumed retry runs on the same input as the original',
+    changed.map((name) => ({ name: `body.updatedParameters.${name}`, reason: `resume keeps the phases computed from the original ${name}; use retryMode restart to run on a different one` })),
+  );
 }
 
 /** The original request with the retry's changes, validated by the same schema as a start. */

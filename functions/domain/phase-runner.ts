@@ -1,10 +1,14 @@
 import { phaseOf, type PhaseDefinition, type PhaseId } from './operation-types.ts';
 import type { CallbackNotifier } from './callbacks.ts';
 import type { Clock, DatasetStore, JobJournal, ObjectStore, OperationStore } from './ports.ts';
-import { isTerminal, type ArtifactRecord, type JobRef, type LogEntry, type LogLevel, type OperationRecord, type TimelineEvent } from './records.ts';
+import { isTerminal, type ArtifactRecord, type JobRef, type LogEntry, type LogLevel, type OperationRecord, type PhaseProgress, type TimelineEvent } from './records.ts';
+import type { ProgressHook } from '../mining/progress.ts';
+import { phaseWeightsFrom } from './progress.ts';
+import { PhaseCancelledError, PhaseProgressTracker } from './phase-progress.ts';
 import { jobObjectKey } from './phases/checkpoint-keys.ts';
 import { ResourceSampler } from './resource-sampler.ts';
 import { phaseFailure } from './failures.ts';
+import { FencedWriteError } from './errors.ts';
 import { Lifecycle } from './lifecycle.ts';
 import { withLatestAttempt } from './automatic-retries.ts';
 import { countingObjectStore } from './counting-object-store.ts';
@@ -24,7 +28,20 @@ export interface PhaseContext {
   /** Bytes read from storage, reported as the phase's network input. */
   bytesRead(count: number): void;
   jobObjectKey(name: string): string;
+  /**
+   * Measured progress: `fraction` of the phase done (0..1), what it is doing now, and what it counts. Called at safe
+   * points only, because it throws {@link PhaseCancelledError} once the operation has been cancelled.
+   */
+  report(fraction: number, operation: string, counts?: { done: number; total: number; unit: string }, models?: PhaseProgress['models']): void;
+  /** An engine progress hook covering `[from, to]` of the phase; `unit` names what the engine counts. */
+  hook(from: number, to: number, unit: string, models?: readonly string[]): ProgressHook;
+  /** Aborted once the operation is Cancelled (read from the store at most every `cancellationCheckMs`). */
+  signal: AbortSignal;
+  /** A safe point between steps: throws {@link PhaseCancelledError} when the operation was cancelled. */
+  throwIfCancelled(): void;
 }
+
+export { PhaseCancelledError };
 
 export interface PhaseOutcome {
   recordsProcessed: number;
@@ -53,7 +70,15 @@ export interface PhaseFaults {
 export interface PhaseRunnerOptions {
   sampleIntervalMs: number;
   memoryLimitBytes: number | null;
+  /** How often a running phase writes its measured progress to the operation (default 500 ms; at most 1 s). */
+  progressIntervalMs?: number;
+  /** How often a running phase reads whether its operation was cancelled (default 1 s). */
+  cancellationCheckMs?: number;
 }
+
+/** Progress written at least this often while a phase runs. */
+const defaultProgressIntervalMs = 500;
+const defaultCancellationCheckMs = 1000;
 
 /** Runs one phase of one job and records what happened: phase status, logs, timeline events, resource samples. */
 export class PhaseRunner {
@@ -86,6 +111,50 @@ export class PhaseRunner {
     if (ended) await this.notifier.notify(ended, 'operation.timeout');
   }
 
+  /** Each phase's share of run time in this project's completed operations of the type (equal without enough of them). */
+  private async phaseWeightsOf(operation: OperationRecord) {
+    // Without history (or when it cannot be read) the phases weigh the same: progress must not fail a phase.
+    const { items } = await Promise.resolve()
+      .then(() => this.operations.list(operation, { status: 'Completed', operationType: operation.operationType }, 0, 20))
+      .catch(() => ({ items: [] as OperationRecord[] }));
+    return phaseWeightsFrom(items, operation.phases.map((p) => p.id));
+  }
+
+  /**
+   * The phase stopped at a safe point after its operation was cancelled: it is recorded Cancelled with how far it
+   * got, never Completed, and the task fails so that nothing starts after it. No callback is sent from here: the
+   * cancellation path owns the operation's events.
+   */
+  private async cancelled(
+    job: JobRef,
+    phaseId: PhaseId,
+    name: string,
+    ended: { startTime: string; endTime: string; logs: LogEntry[]; sampler: ResourceSampler; progress: PhaseProgress | undefined },
+  ): Promise<never> {
+    const durationMs = Date.parse(ended.endTime) - Date.parse(ended.startTime);
+    const phase = phaseOf(job.operationType, phaseId);
+    ended.logs.push({
+      timestamp: ended.endTime,
+      level: 'INFO',
+      component: phase.component,
+      stage: name,
+      message: `${name} stopped at a safe point: the operation was cancelled`,
+      details: { durationMs, recordsProcessed: ended.sampler.recordsProcessed, ...(ended.progress ? { progress: Math.round(ended.progress.fraction * 1000) / 10, activity: ended.progress.operation } : {}) },
+    });
+    await Promise.all([
+      this.journal.append(job, { logs: ended.logs.splice(0), events: [], samples: [ended.sampler.sample(this.clock.now())] }),
+      this.operations.updatePhase(job, job.operationId, phaseId, {
+        status: 'Cancelled',
+        endTime: ended.endTime,
+        durationMs,
+        recordsProcessed: ended.sampler.recordsProcessed,
+        resources: ended.sampler.summary(),
+        ...(ended.progress ? { progress: ended.progress } : {}),
+      }),
+    ]).catch(() => undefined);
+    throw new OperationNotRunningError(`Operation ${job.operationId} was cancelled during ${name}`);
+  }
+
   /** `memoryLimitBytes`: the invoked function's own memory (each phase size is its own function), else the configured one. */
   async run(phaseId: PhaseId, job: JobRef, memoryLimitBytes?: number): Promise<{ phase: PhaseId; recordsProcessed: number }> {
     const operation = await this.operations.get(job, job.operationId);
@@ -114,22 +183,39 @@ export class PhaseRunner {
       events.push({ timestamp: now(), eventType, description, details: { stageName: phase.name, ...details } });
 
     const startTime = now();
-    await this.operations.updatePhase(job, job.operationId, phaseId, { status: 'Running', startTime });
+    // The weights are fixed before any phase reports progress, so the percentage never moves back as history grows.
+    const weights = operation.phaseWeights ?? (await this.phaseWeightsOf(operation));
+    await this.operations.updatePhase(job, job.operationId, phaseId, { status: 'Running', startTime }, operation.phaseWeights ? undefined : { phaseWeights: weights });
     log('INFO', `${phase.name} started`);
     milestone('StageStarted', `${phase.name} started`);
     await this.notifier.notify(operation, 'operation.phase.started', { phase: { id: phaseId, name: phase.name, status: 'Running', startTime } });
 
     let stepReached = 0;
     let lastRecords = 0;
+    // Created after the first flush, whose failure would otherwise leave its timers running.
+    let measured: PhaseProgressTracker | undefined;
     const flush = async () => {
       const sample = sampler.sample(this.clock.now());
       if (sampler.recordsProcessed !== lastRecords) {
         log('DEBUG', `Processed ${sampler.recordsProcessed} records`, { recordsProcessed: sampler.recordsProcessed, sinceLastSample: sampler.recordsProcessed - lastRecords });
         lastRecords = sampler.recordsProcessed;
       }
-      const step = progressStep(stepReached, sampler.recordsProcessed, operation.totalRecords);
+      // Every 10 % of the phase, by its measured progress (or its records where it reports none).
+      const current = measured?.current;
+      const step = current ? progressStep(stepReached, Math.round(current.fraction * 1000), 1000) : progressStep(stepReached, sampler.recordsProcessed, operation.totalRecords);
       if (step !== null && step < 100) {
-        events.push({ timestamp: now(), eventType: 'Progress', description: `${phase.name} ${step}% complete`, details: { stageName: phase.name, progress: step, recordsProcessed: sampler.recordsProcessed, remainingRecords: Math.max(0, operation.totalRecords! - sampler.recordsProcessed) } });
+        events.push({
+          timestamp: now(),
+          eventType: 'Progress',
+          description: `${phase.name} ${step}% complete`,
+          details: {
+            stageName: phase.name,
+            progress: step,
+            recordsProcessed: sampler.recordsProcessed,
+            ...(operation.totalRecords ? { remainingRecords: Math.max(0, operation.totalRecords - sampler.recordsProcessed) } : {}),
+            ...(current ? { currentActivity: current.operation } : {}),
+          },
+        });
         stepReached = step;
       }
       const pending = { logs: logs.splice(0), events: events.splice(0), samples: [sample] };
@@ -139,10 +225,18 @@ export class PhaseRunner {
       ]);
     };
     await flush();
+    const tracker = (measured = new PhaseProgressTracker(job, phaseId, phase, this.operations, this.journal, now, () => sampler.recordsProcessed, {
+      progressIntervalMs: this.options.progressIntervalMs ?? defaultProgressIntervalMs,
+      cancellationCheckMs: this.options.cancellationCheckMs ?? defaultCancellationCheckMs,
+    }));
     let flushing: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
       flushing = flushing.then(flush).catch(() => undefined);
     }, this.options.sampleIntervalMs);
+    const stopTimers = async () => {
+      clearInterval(timer);
+      await Promise.all([flushing, tracker.stop()]);
+    };
 
     const context: PhaseContext = {
       job,
@@ -160,6 +254,10 @@ export class PhaseRunner {
         sampler.networkInBytes += count;
       },
       jobObjectKey: (name) => jobObjectKey(job, name),
+      report: tracker.report,
+      hook: tracker.hook,
+      signal: tracker.signal,
+      throwIfCancelled: tracker.throwIfCancelled,
     };
 
     // The phase races the operation's deadline: at timeoutAt it stops waiting for the work, ends the operation
@@ -177,8 +275,7 @@ export class PhaseRunner {
       if (raced === timedOut) {
         // The work may still settle; nothing waits for it, and what it would record is not recorded.
         work.catch(() => undefined);
-        clearInterval(timer);
-        await flushing;
+        await stopTimers();
         const endTime = now();
         log('ERROR', `${phase.name} stopped: the operation's timeout passed at ${operation.timeoutAt}`, { error: 'OperationTimedOut' });
         milestone('StageFailed', `${phase.name} timed out`, { error: 'OperationTimedOut' });
@@ -196,8 +293,7 @@ export class PhaseRunner {
         throw new OperationNotRunningError(`Operation ${job.operationId} timed out at ${operation.timeoutAt} during ${phase.name}`);
       }
       const outcome = raced;
-      clearInterval(timer);
-      await flushing;
+      await stopTimers();
       const endTime = now();
       const durationMs = new Date(endTime).getTime() - new Date(startTime).getTime();
       sampler.recordsProcessed = outcome.recordsProcessed;
@@ -218,6 +314,7 @@ export class PhaseRunner {
             status: 'Completed',
             endTime,
             durationMs,
+            ...(tracker.current ? { progress: { ...tracker.current, fraction: 1, updatedAt: endTime } } : {}),
             recordsProcessed: outcome.recordsProcessed,
             results: outcome.results,
             ...(outcome.artifacts ? { artifacts: outcome.artifacts } : {}),
@@ -239,9 +336,11 @@ export class PhaseRunner {
       return { phase: phaseId, recordsProcessed: outcome.recordsProcessed };
     } catch (error) {
       if (error instanceof OperationNotRunningError) throw error;
-      clearInterval(timer);
-      await flushing;
+      await stopTimers();
       const endTime = now();
+      // A force-stopped or superseded job's writes are refused by the store's fence: it records nothing more.
+      if (error instanceof FencedWriteError) throw new OperationNotRunningError(error.message);
+      if (error instanceof PhaseCancelledError) return this.cancelled(job, phaseId, phase.name, { startTime, endTime, logs, sampler, progress: tracker.current });
       // The job's log and timeline are served to clients: they get the documented code and its message, the
       // function's own log gets the raw error.
       const failure = phaseFailure(error);

@@ -63,7 +63,12 @@ export interface OperationStore {
    */
   transition(scope: ProjectScope, operationId: string, from: readonly OperationStatus[], to: OperationStatus, fields?: Partial<OperationRecord>): Promise<boolean>;
   update(scope: ProjectScope, operationId: string, fields: Partial<OperationRecord>): Promise<void>;
-  updatePhase(scope: ProjectScope, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields?: Partial<OperationRecord>): Promise<void>;
+  /**
+   * A writer that names its job in `scope` (a phase run passes its JobRef) is fenced: the write applies only while
+   * that job is the operation's current attempt and the operation was not force-stopped (`cancellation.forceTermination`);
+   * otherwise it throws FencedWriteError and nothing is written.
+   */
+  updatePhase(scope: ProjectScope & { jobId?: string }, operationId: string, phaseId: PhaseId, phase: Partial<PhaseRecord>, fields?: Partial<OperationRecord>): Promise<void>;
   /** Makes a later attempt's job addressable like the first (job-tracking endpoints, `getByJob`). */
   addAttemptJob(scope: ProjectScope, operationId: string, attempt: { jobId: string; attempt: number; createdAt: string }): Promise<void>;
   /** Appends to the operation's list of dependents. */
@@ -104,6 +109,10 @@ export interface ObjectStore {
   write(key: string, body: Buffer | string, contentType: string): Promise<void>;
   /** Copies every object under one prefix to the same relative keys under another; returns how many. */
   copyPrefix(fromPrefix: string, toPrefix: string): Promise<number>;
+  /** The keys of the objects under a prefix, in key order, at most `limit`. */
+  listPrefix(prefix: string, limit: number): Promise<string[]>;
+  /** Deletes every object under a prefix; returns how many. */
+  deletePrefix(prefix: string): Promise<number>;
 }
 
 export interface WorkflowEngine {
@@ -115,6 +124,11 @@ export interface WorkflowEngine {
 export interface BatchStore {
   create(batch: BatchRecord): Promise<void>;
   get(scope: ProjectScope, batchId: string): Promise<BatchRecord | undefined>;
+  /**
+   * Marks `event` (a batch callback, e.g. `operation:<key>` or `complete`) as sent, in one conditional write:
+   * true for the one caller that marked it, false when it was marked already, so each is sent once.
+   */
+  claimEvent(scope: ProjectScope, batchId: string, event: string): Promise<boolean>;
 }
 
 /** What an update of a webhook or subscription may replace. */

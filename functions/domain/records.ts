@@ -59,6 +59,23 @@ export interface PhaseRecord {
   results?: Record<string, unknown>;
   artifacts?: ArtifactRecord[];
   resources?: PhaseResourceSummary;
+  /** Measured progress, written while the phase runs and kept when it stops (phase-runner.ts). */
+  progress?: PhaseProgress;
+}
+
+/** How far a phase got, measured by its work: records or sub-steps done of their total, and what it is doing now. */
+export interface PhaseProgress {
+  /** Share of the phase done, 0..1; never decreases while the phase runs, and reaches 1 only when it completes. */
+  fraction: number;
+  done: number;
+  total: number;
+  /** What `done` and `total` count: records, bytes or steps. */
+  unit: string;
+  /** What the engine is doing now. */
+  operation: string;
+  updatedAt: string;
+  /** The machine-learning phase's models: the one being trained or applied, and those done. */
+  models?: { training: string[]; completed: string[]; total: number };
 }
 
 /** A measurement of the process running a phase; fields the runtime cannot observe are null. */
@@ -128,6 +145,8 @@ export interface OperationRecord extends ProjectScope {
   retry?: RetryRecord;
   /** Expected run time from this project's completed operations of the same type; absent without enough history. */
   estimate?: DurationEstimate;
+  /** Each phase's share of the run time, from completed operations of the type (equal without them); fixed once the first phase starts (progress.ts). */
+  phaseWeights?: PhaseWeights;
   /** Memory (MB) of the phase function the phases run on, chosen from `parameters.resourceAllocation` (phase-sizes.ts). */
   phaseMemoryMb?: number;
   /** Expected cost from this project's completed operations of the same type; absent without enough history. */
@@ -182,6 +201,8 @@ export interface RetryRecord {
   resumeFromPhase: string | null;
   retryReason?: string;
   phasesPreserved: number;
+  /** `preserveOriginalResults: false`: the original's stored outputs are deleted once this retry completes. */
+  discardOriginalResults?: boolean;
 }
 
 export const terminalStatuses: readonly OperationStatus[] = ['Completed', 'Failed', 'Cancelled', 'Timeout'];
@@ -275,9 +296,17 @@ export interface BatchRecord extends ProjectScope {
   batchName: string;
   batchDescription?: string;
   operations: BatchOperationRecord[];
-  failurePolicy: { stopOnFirstFailure: boolean; continueIndependentOperations: boolean; retryFailedOperations: false };
+  failurePolicy: { stopOnFirstFailure: boolean; continueIndependentOperations: boolean; retryFailedOperations: boolean };
   createdAt: string;
   submittedBy: string;
+  /** Receivers of the batch's own events (batch-service.ts). */
+  batchCallbacks?: { onBatchStart?: string; onOperationComplete?: string; onBatchComplete?: string };
+}
+
+export interface PhaseWeights {
+  weights: Partial<Record<PhaseId, number>>;
+  /** Completed operations the shares were measured on; 0 when they are equal. */
+  basedOnOperations: number;
 }
 
 export interface DurationEstimate {

@@ -14,6 +14,12 @@ export class Scheduler {
   async operationEnded(scope: ProjectScope, operationId: string): Promise<void> {
     const operation = await this.operations.get(scope, operationId);
     if (operation?.batch) await this.batches.advance(scope, operation.batch.batchId);
+    if (operation?.retry?.discardOriginalResults) {
+      // Queued operations must still start when the deletion fails; it is logged for someone to finish.
+      await this.operationService.discardOriginalResults(operation).catch((error: unknown) => {
+        console.error(JSON.stringify({ level: 'ERROR', message: "Could not delete a retried operation's original results", operationId, error: error instanceof Error ? error.message : String(error) }));
+      });
+    }
     await this.operationService.admitQueued(scope);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { prefixedGuid, projectPath } from './common.ts';
+import { prefixedGuid, projectPath, receiverUrl } from './common.ts';
 import { priorities, retryPolicy } from './operation.ts';
 import { operationTypes } from '../domain/operation-types.ts';
 
@@ -19,6 +19,13 @@ export const batchOperation = z.strictObject({
 });
 export type BatchOperationInput = z.infer<typeof batchOperation>;
 
+export const batchCallbacks = z.strictObject({
+  onBatchStart: receiverUrl.optional(),
+  onOperationComplete: receiverUrl.optional(),
+  onBatchComplete: receiverUrl.optional(),
+});
+export type BatchCallbacks = z.infer<typeof batchCallbacks>;
+
 export const submitBatchBody = z.strictObject({
   batchName: z.string().trim().min(1, 'must not be empty').max(200),
   batchDescription: z.string().max(2000).optional(),
@@ -29,11 +36,12 @@ export const submitBatchBody = z.strictObject({
       stopOnFirstFailure: z.boolean().default(false),
       /** Keep starting operations that do not depend on the failed one. */
       continueIndependentOperations: z.boolean().default(true),
-      retryFailedOperations: z.literal(false, { error: 'automatic retries of batch operations are not offered yet; leave it false and retry a failed operation with POST .../retry' }).default(false),
+      /** Retry a failed operation once (an operation's own retryPolicy instead, when it has one) before its dependents are cancelled. */
+      retryFailedOperations: z.boolean().default(false),
     })
     .prefault({}),
-  /** The document's batch callbacks: refused by name rather than accepted and never delivered. */
-  batchCallbacks: z.unknown().refine(() => false, { error: 'batch callbacks are not offered yet; register a webhook (POST async/webhooks) for operation events' }).optional(),
+  /** Signed like operation callbacks and delivered through the same retried queue; each receiver is checked at submission. */
+  batchCallbacks: batchCallbacks.optional(),
 });
 export type SubmitBatchBody = z.infer<typeof submitBatchBody>;
 

@@ -154,9 +154,15 @@ export type ListOperationsQuery = z.infer<typeof listOperationsQuery>;
 export const cancelOperationBody = z
   .strictObject({
     reason: z.string().trim().min(1).max(1000).optional(),
-    preservePartialResults: z.boolean().default(true),
-    forceTermination: z.boolean().default(false),
-    notifyCallbacks: z.boolean().default(true),
+    preservePartialResults: z
+      .boolean()
+      .default(true)
+      .describe("true: the answer's partialResults.downloadUrls download the completed phases' stored outputs; false: those outputs are deleted"),
+    forceTermination: z
+      .boolean()
+      .default(false)
+      .describe('true: the running phase is stopped where it is and its later writes and events are refused; false: it stops at its next safe point'),
+    notifyCallbacks: z.boolean().default(true).describe("false: the operation's own callbacks do not hear operation.cancelled; the project's webhooks always do"),
   })
   .default({ preservePartialResults: true, forceTermination: false, notifyCallbacks: true });
 export type CancelOperationBody = z.infer<typeof cancelOperationBody>;

@@ -34,6 +34,14 @@ const phase = z
     endTime: timestamp.optional(),
     durationMs: z.number().optional(),
     recordsProcessed: z.number().optional(),
+    /** Running (or stopped) phases: the share of the phase done, measured by its work (records or sub-steps). */
+    progress: z.number().min(0).max(100).optional(),
+    currentActivity: z.object({ component: z.string(), operation: z.string(), details: z.string().nullable() }).loose().optional(),
+    /** The machine-learning phase's models. */
+    models: z.object({ modelsTraining: z.number().int(), modelsCompleted: z.number().int(), totalModels: z.number().int() }).loose().optional(),
+    /** Pending phases, when the operation has an estimate. */
+    estimatedStartTime: timestamp.optional(),
+    estimatedDuration: z.string().optional(),
   })
   .loose();
 
@@ -76,6 +84,8 @@ export const operationStatusBody = z
         startTime: timestamp.nullable(),
         estimatedRemaining: estimate,
         estimatedCompletion: estimate,
+        /** What the estimate rests on: `history`, `progress` (this run's measured rate) or `none` with the reason. */
+        estimateBasis: z.object({ method: z.enum(['history', 'progress', 'none']) }).loose().optional(),
       })
       .loose(),
     execution: z

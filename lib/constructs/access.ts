@@ -26,6 +26,8 @@ export interface AccessTargets {
 export function wireAccess(fns: Record<FunctionId, lambda.Function>, targets: AccessTargets): void {
   for (const [fnId, def] of Object.entries(functionTopology) as [FunctionId, (typeof functionTopology)[FunctionId]][]) {
     const fn = fns[fnId];
+    // A Cognito trigger is absent when an external issuer is configured.
+    if (!fn) continue;
     const { access } = def;
     const wildcards: string[] = [];
     const reasons: string[] = [];

@@ -18,6 +18,8 @@ export interface FunctionsProps {
   readonly logRetention: logs.RetentionDays;
   /** Settings every function gets. */
   readonly environment: Record<string, string>;
+  /** Whether the stack creates its own Cognito user pool; without one, its trigger (`onlyWithCognitoPool`) is not built. */
+  readonly withCognitoPool: boolean;
 }
 
 /** Copies run-time files (fonts, ...) into the bundle under the same relative path, so module resolution finds them. */
@@ -30,13 +32,18 @@ function copyFiles(files: readonly string[]) {
   };
 }
 
-/** One bundled Node.js Lambda per topology function; access (environment, grants) is wired by `wireAccess`. */
+/**
+ * One bundled Node.js Lambda per topology function; access (environment, grants) is wired by `wireAccess`.
+ * `byId` lacks the `onlyWithCognitoPool` functions when there is no pool; nothing but the pool refers to them.
+ */
 export class Functions extends Construct {
   readonly byId: Record<FunctionId, NodejsFunction>;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const entries = Object.entries(functionTopology) as [FunctionId, (typeof functionTopology)[FunctionId]][];
+    const entries = (Object.entries(functionTopology) as [FunctionId, (typeof functionTopology)[FunctionId]][]).filter(
+      ([, def]) => props.withCognitoPool || !def.onlyWithCognitoPool,
+    );
     this.byId = Object.fromEntries(
       entries.map(([fnId, def]) => {
         const logGroup = new logs.LogGroup(this, `${fnId}Logs`, { retention: props.logRetention });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -221,10 +222,11 @@ describe('state machines', () => {
 
   it('price cost figures in the pricing region given by context, us-east-1 by default', () => {
     expect(resources[fnLogicalId('StartOperation')]!.Properties.Environment.Variables[env.pricingRegion]).toBe('us-east-1');
-    const other = new ProcessMiningStack(new App({ outdir: tempOutdir(), context: { ...cdkContext, pricingRegion: 'eu-west-1' } }), 'PricingTest', { projectRoot });
+    // Not bundled again: the functions were bundled above, only the environment differs.
+    const other = new ProcessMiningStack(new App({ outdir: tempOutdir(), context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], pricingRegion: 'eu-west-1' } }), 'PricingTest', { projectRoot });
     const variables = Template.fromStack(other).toJSON().Resources[other.getLogicalId(other.functions.byId.StartOperation.node.defaultChild as CfnResource)].Properties.Environment.Variables;
     expect(variables[env.pricingRegion]).toBe('eu-west-1');
-    expect(() => new ProcessMiningStack(new App({ outdir: tempOutdir(), context: { ...cdkContext, pricingRegion: 'mars-1' } }), 'BadPricing', { projectRoot })).toThrow(/pricingRegion must be one of/);
+    expect(() => new ProcessMiningStack(new App({ outdir: tempOutdir(), context: { ...cdkContext, 'aws:cdk:bundling-stacks': [], pricingRegion: 'mars-1' } }), 'BadPricing', { projectRoot })).toThrow(/pricingRegion must be one of/);
   });
 
   it.each(Object.keys(stateMachines) as StateMachineId[])('%s runs its ASL file with every placeholder bound to a function ARN', (id) => {
@@ -357,6 +359,30 @@ describe('authentication', () => {
     expect(JSON.stringify(variables[env.jwksUrl])).toContain('/.well-known/jwks.json');
   });
 
+  it('gives the pool a version 2 pre-token-generation trigger and tenant attributes its app client cannot write', () => {
+    const [[, pool]] = ofType('AWS::Cognito::UserPool') as [[string, Resource]];
+    expect(pool.Properties.UserPoolTier).toBe('ESSENTIALS');
+    expect(pool.Properties.LambdaConfig.PreTokenGenerationConfig).toEqual({
+      LambdaArn: { 'Fn::GetAtt': [fnLogicalId('PreTokenGeneration'), 'Arn'] },
+      LambdaVersion: 'V2_0',
+    });
+    expect(pool.Properties.Schema).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Name: 'tenantId', AttributeDataType: 'String', Mutable: true }),
+        expect.objectContaining({ Name: 'projectIds', AttributeDataType: 'String', Mutable: true }),
+      ]),
+    );
+    const [[, client]] = ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    expect(client.Properties.WriteAttributes.length).toBeGreaterThan(0);
+    expect(client.Properties.WriteAttributes.filter((name: string) => name.startsWith('custom:'))).toEqual([]);
+    expect(client.Properties.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fnLogicalId('PreTokenGeneration'), 'Arn'] },
+      Principal: 'cognito-idp.amazonaws.com',
+    });
+  });
+
   it('uses the issuer, JWKS URL and audience from CDK context when given', () => {
     const contextApp = new App({
       outdir: tempOutdir(),
@@ -371,6 +397,10 @@ describe('authentication', () => {
     const contextStack = new ProcessMiningStack(contextApp, 'ProcessMiningContextTest', { projectRoot });
     const contextTemplate = Template.fromStack(contextStack);
     contextTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
+    contextTemplate.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    // Nothing Cognito: not its trigger function either.
+    contextTemplate.resourceCountIs('AWS::Lambda::Function', Object.values(functions).filter((def) => !def.onlyWithCognitoPool).length);
+    expect(JSON.stringify(contextTemplate.toJSON())).not.toContain('cognito-idp');
     contextTemplate.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
         Variables: {
@@ -430,3 +460,22 @@ describe('cdk-nag AwsSolutions', () => {
     expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
   });
 });
+
+/** cfn-lint (pip install cfn-lint) when it is on PATH; CI machines have it, a laptop may not. */
+const cfnLintVersion = (() => {
+  const probe = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  return probe.status === 0 ? probe.stdout.trim() : undefined;
+})();
+
+describe('CloudFormation linting', () => {
+  if (!cfnLintVersion) console.warn('cfn-lint is not on PATH: the template is not linted (pip install cfn-lint to run this check).');
+
+  it.skipIf(!cfnLintVersion)(`cfn-lint finds no error in the synthesized template (${cfnLintVersion ?? 'skipped: cfn-lint not on PATH, pip install cfn-lint'})`, () => {
+    const templateFile = app.synth().getStackByName(stack.stackName).templateFullPath;
+    // --non-zero-exit-code error: warnings and informational findings are reported, only errors fail.
+    const run = spawnSync('cfn-lint', ['--non-zero-exit-code', 'error', '--format', 'parseable', '--', templateFile], { encoding: 'utf8', timeout: 300_000 });
+    expect(run.error).toBeUndefined();
+    expect({ status: run.status, findings: run.stdout.split('\n').filter((line) => /:E\d+:/.test(line)) }).toEqual({ status: 0, findings: [] });
+  }, 320_000);
+});
+

@@ -148,17 +148,9 @@ describe("the document's requests, as written", () => {
     expect(JSON.stringify(refused.body.invalidParams)).toContain('enableTelepathy');
   });
 
-  it('the batch request: batchCallbacks and retryFailedOperations are refused as not offered yet; the rest runs as the document says', async () => {
+  it('the batch request runs as the document says (its callbacks: batch-callbacks.test.ts)', async () => {
     const written = documentBatch(datasetId, receiver.base);
-    const refused = await call('POST', `${project.base}/async/batch`, { token: project.token, body: written });
-    expect(refused.status).toBe(400);
-    const names = refused.body.invalidParams.map((p: { name: string }) => p.name);
-    expect(names).toEqual(expect.arrayContaining(['body.batchCallbacks', 'body.failurePolicy.retryFailedOperations']));
-    for (const p of refused.body.invalidParams) expect(p.reason).toMatch(/not offered yet/);
-
-    const { batchCallbacks: _, ...offered } = written;
-    offered.failurePolicy = { ...written.failurePolicy, retryFailedOperations: false };
-    const submitted = await call('POST', `${project.base}/async/batch`, { token: project.token, body: offered });
+    const submitted = await call('POST', `${project.base}/async/batch`, { token: project.token, body: written });
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
     const batch = await waitForBatch(project, submitted.body.batchId);
     expect(batch.operations.map((o: { status: string }) => o.status)).toEqual(['Completed', 'Completed', 'Completed']);
@@ -177,9 +169,6 @@ describe("the document's requests, as written", () => {
 
   it("the script's batch: enableML, generateInsights and includeVisualizations do what they say", async () => {
     const written = documentScriptBatch(datasetId);
-    const refused = await call('POST', `${project.base}/async/batch`, { token: project.token, body: written });
-    expect(refused.status).toBe(400);
-    written.failurePolicy.retryFailedOperations = false;
     const submitted = await call('POST', `${project.base}/async/batch`, { token: project.token, body: written });
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
     const batch = await waitForBatch(project, submitted.body.batchId);

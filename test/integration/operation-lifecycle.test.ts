@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { call, createDataset, datasetsDir, newProject, startAnalysis, waitForStatus, type Project } from './client.ts';
 
 describe('an analysis of receipt.csv from upload to completion', () => {
@@ -27,7 +27,9 @@ describe('an analysis of receipt.csv from upload to completion', () => {
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ operationType: 'ProcessMiningAnalysis', status: 'Initiated', priority: 'High', webhooksRegistered: 0 });
     expect(started.body.operationId).toMatch(/^op-[0-9a-f-]{36}$/);
-    expect(started.body.trackingUrl).toBe(`${project.base}/async/operation/${started.body.operationId}`);
+    // Absolute, so a client can follow it as is (the local front serves at its root, with no stage prefix).
+    expect(started.body.trackingUrl).toBe(`${inject('baseUrl')}${project.base}/async/operation/${started.body.operationId}`);
+    expect(started.headers.get('location')).toBe(started.body.trackingUrl);
     expect(Date.parse(started.body.timeoutAt) - Date.parse(started.body.dateCreated)).toBe(600_000);
     operationId = started.body.operationId;
   });

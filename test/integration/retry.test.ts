@@ -174,3 +174,91 @@ describe('retries run the checks of a start and happen once', () => {
     expect(original.body.dependencies.dependentJobs).toHaveLength(1);
   });
 });
+
+describe('retry semantics', () => {
+  let project: Project;
+  let datasetId: string;
+
+  beforeAll(async () => {
+    project = await newProject('frank');
+    ({ datasetId } = await createDataset(project, 'running-example.xes', 'xes'));
+  });
+
+  const fault = async (body: Record<string, unknown>) => expect((await call('POST', '/_local/faults', { body: { projectId: project.projectId, ...body } })).status).toBe(201);
+  const retry = (operationId: string, body: unknown) => call('POST', `${project.base}/async/operation/${operationId}/retry`, { token: project.token, body });
+
+  /** An analysis failed by an injected error in its first phase, with no retry policy of its own. */
+  async function failedAnalysis(): Promise<string> {
+    await fault({ phase: 'DataLoadingValidation', mode: 'error', count: 1 });
+    const started = await startAnalysis(project, datasetId);
+    await waitForStatus(project, started.body.operationId, ['Failed']);
+    return started.body.operationId as string;
+  }
+
+  it('numbers retries by their position in the chain of the original: 1, 2, 3', async () => {
+    let latest = await failedAnalysis();
+    const numbers: number[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      await fault({ phase: 'DataLoadingValidation', mode: 'error', count: 1 });
+      const retried = await retry(latest, { retryMode: 'restart' });
+      expect(retried.status, JSON.stringify(retried.body)).toBe(202);
+      numbers.push(retried.body.retryNumber);
+      latest = retried.body.newOperationId;
+      const status = await waitForStatus(project, latest, ['Failed']);
+      expect(status.retry).toMatchObject({ retryNumber: i + 1 });
+    }
+    expect(numbers).toEqual([1, 2, 3]);
+  });
+
+  it('refuses a resume on a different dataset, naming the field; a restart on it runs', async () => {
+    const original = await failedAnalysis();
+    const other = await createDataset(project, 'running-example.xes', 'xes');
+    const changed = { modifyParameters: true, updatedParameters: { datasetId: other.datasetId } };
+    const refused = await retry(original, { retryMode: 'resume', ...changed });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.invalidParams).toEqual([{ name: 'body.updatedParameters.datasetId', reason: expect.stringMatching(/restart/) }]);
+    const restarted = await retry(original, { retryMode: 'restart', ...changed });
+    expect(restarted.status).toBe(202);
+    await waitForStatus(project, restarted.body.newOperationId, ['Completed']);
+  });
+
+  it("a retry's own retryPolicy governs its automatic retries", async () => {
+    const original = await failedAnalysis();
+    await fault({ phase: 'DataLoadingValidation', mode: 'error', count: 1 });
+    const retried = await retry(original, { retryMode: 'restart', retryPolicy: { maxRetries: 1, retryDelay: 1 } });
+    expect(retried.status).toBe(202);
+    const done = await waitForStatus(project, retried.body.newOperationId, ['Completed'], 90_000);
+    expect(done.attempts.map((a: { status: string }) => a.status)).toEqual(['Failed', 'Completed']);
+  });
+
+  it("preserveOriginalResults: false deletes the original's stored outputs once the retry completes", async () => {
+    // The original: cancelled gracefully after its first phase, keeping downloadable partial results.
+    await fault({ phase: 'ProcessDiscovery', mode: 'delay', count: 1, seconds: 3 });
+    const started = await startAnalysis(project, datasetId);
+    const original = started.body.operationId as string;
+    for (const deadline = Date.now() + 60_000; ; ) {
+      const status = await call('GET', `${project.base}/async/operation/${original}`, { token: project.token });
+      if (status.body.phases[1].status === 'Running') break;
+      if (Date.now() > deadline) throw new Error('Process Discovery never ran');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const cancelled = await call('DELETE', `${project.base}/async/operation/${original}`, { token: project.token, body: { preservePartialResults: true } });
+    expect(cancelled.status).toBe(200);
+    const urls = cancelled.body.partialResults.downloadUrls as string[];
+    expect(urls.length).toBeGreaterThan(0);
+    // Let the phase under way finish its writes, so nothing of the original is written after the deletion.
+    await new Promise((r) => setTimeout(r, 5000));
+    expect((await fetch(urls[0]!)).status).toBe(200);
+
+    const retried = await retry(original, { retryMode: 'restart', preserveOriginalResults: false });
+    expect(retried.status).toBe(202);
+    await waitForStatus(project, retried.body.newOperationId, ['Completed']);
+    for (const deadline = Date.now() + 15_000; ; ) {
+      const statuses = await Promise.all(urls.map(async (url) => (await fetch(url)).status));
+      if (statuses.every((s) => s === 404)) break;
+      if (Date.now() > deadline) throw new Error(`the original's outputs are still there: ${statuses.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+});

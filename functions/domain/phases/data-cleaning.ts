@@ -1,6 +1,7 @@
 import type { EventLog } from '../../mining/log/event-log.ts';
 import type { PhaseWork } from '../phase-runner.ts';
 import { loadEventLog } from './checkpoints.ts';
+import { PROGRESS_EVERY } from '../../mining/progress.ts';
 
 export const processedDatasetName = 'output/processed.csv';
 
@@ -45,7 +46,9 @@ const normalizeActivity = (name: string) => name.trim().replace(/\s+/g, ' ');
 export const dataCleaning: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   const rules = 'cleaningRules' in parameters ? parameters.cleaningRules : [];
+  context.report(0, 'Loading the event log checkpoint');
   const log = await loadEventLog(context);
+  context.throwIfCancelled();
   const loading = context.operation.phases.find((p) => p.id === 'DataLoadingValidation')?.results as { inferredTimestamps?: number } | undefined;
   const removeDuplicates = rules.includes('remove_duplicates');
   const mask = removeDuplicates ? duplicateMask(log) : new Uint8Array(log.activityCodes.length);
@@ -53,7 +56,15 @@ export const dataCleaning: PhaseWork = async (context) => {
   let renamed = 0;
   const lines = ['case:concept:name,concept:name,time:timestamp,org:resource,lifecycle:transition'];
   let kept = 0;
+  const events = log.activityCodes.length;
+  const progress = context.hook(0.1, 0.9, 'records');
+  let reportedAt = 0;
   for (let c = 0; c + 1 < log.caseOffsets.length; c += 1) {
+    // A case boundary is a safe point: nothing is written until the loop ends.
+    if (log.caseOffsets[c]! - reportedAt >= PROGRESS_EVERY) {
+      reportedAt = log.caseOffsets[c]!;
+      progress(reportedAt, events, 'Applying the cleaning rules');
+    }
     for (let e = log.caseOffsets[c]!; e < log.caseOffsets[c + 1]!; e += 1) {
       if (mask[e]) continue;
       kept += 1;
@@ -64,6 +75,7 @@ export const dataCleaning: PhaseWork = async (context) => {
       lines.push([log.caseIds[c]!, names[code]!, timestampText(log.timestamps[e]!), resource, lifecycle].map(csvField).join(','));
     }
   }
+  context.report(0.9, 'Writing the cleaned dataset', { done: events, total: events, unit: 'records' });
   await context.objects.write(context.jobObjectKey(processedDatasetName), `${lines.join('\n')}\n`, 'text/csv');
   const removed = log.activityCodes.length - kept;
   const changed: Record<(typeof rules)[number], number> = {

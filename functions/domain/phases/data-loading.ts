@@ -37,14 +37,19 @@ export const dataLoadingValidation: PhaseWork = async (context) => {
   const source = await context.objects.read(dataset.objectKey).catch((error: unknown) => {
     throw new OperationFailure('DatasetUnreadable', `The file of dataset ${dataset.datasetId} could not be read from storage; upload it again`, { cause: error });
   });
+  let bytes = 0;
   const counted = source.pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         context.bytesRead(chunk.length);
+        bytes += chunk.length;
         done(null, chunk);
       },
     }),
   );
+  // Reading is measured in bytes of the stored file (records are not known until the end); writing the checkpoint is the last tenth.
+  const size = dataset.sizeBytes ?? 0;
+  context.report(0, 'Reading and validating records', { done: 0, total: size, unit: 'bytes' });
   const window = 'timeWindow' in parameters ? parameters.timeWindow : undefined;
   const { log, validation } = await readEventLog(counted, {
     format: dataset.format,
@@ -58,7 +63,10 @@ export const dataLoadingValidation: PhaseWork = async (context) => {
           },
         }
       : {}),
-    onProgress: (records) => context.progress(records),
+    onProgress: (records) => {
+      context.progress(records);
+      context.report(size > 0 ? (0.9 * bytes) / size : 0, `Reading and validating records (${records} read)`, { done: bytes, total: size, unit: 'bytes' });
+    },
     // Analyses always repair what they can; an enrichment repairs timestamps only when asked to.
     inferMissingTimestamps: !('cleaningRules' in parameters) || parameters.cleaningRules.includes('fix_timestamps'),
   });
@@ -78,6 +86,7 @@ export const dataLoadingValidation: PhaseWork = async (context) => {
   const dropped = validation.errorRecords - validation.inferredTimestamps;
   if (dropped > 0) context.log('WARN', `Dropped ${dropped} records that could not be repaired`, { errorsByType: validation.errorsByType });
   noEventsLeft(log.activityCodes.length, validation, window);
+  context.report(0.9, 'Writing the event log checkpoint', { done: validation.recordsLoaded, total: validation.recordsLoaded, unit: 'records' });
   const checkpointBytes = await saveEventLog(context, log);
   const cases = log.caseIds.length;
   const events = log.activityCodes.length;

@@ -4,6 +4,7 @@ import { processedDatasetName } from './data-cleaning.ts';
 
 /** Registers the cleaned log as a new dataset of the project, ready for analysis. */
 export const datasetExport: PhaseWork = async (context) => {
+  context.report(0, 'Registering the processed dataset');
   const key = context.jobObjectKey(processedDatasetName);
   const object = await context.objects.head(key);
   if (!object) throw new Error('The cleaned dataset was not written');

@@ -1,5 +1,6 @@
 import { humanDuration } from '../durations.ts';
-import { analyseBehaviour } from '../../mining/analysis/analyse-behaviour.ts';
+import { analyseBehaviourSteps, behaviourModels } from '../../mining/analysis/analyse-behaviour.ts';
+import { runStepsYielding } from '../../mining/progress.ts';
 import type { PetriNet } from '../../mining/models/petri-net.ts';
 import type { PhaseWork } from '../phase-runner.ts';
 import { analysisSwitchesOf, skippedWork } from './analysis-switches.ts';
@@ -14,9 +15,14 @@ export const machineLearningAnalysis: PhaseWork = async (context) => {
   if (!('algorithmSettings' in parameters)) throw new Error(`${context.job.operationType} has no machine-learning stage`);
   const switches = analysisSwitchesOf(parameters);
   const skipped = skippedWork(parameters, switches).machineLearning;
+  const options = { anomalies: switches.anomalyDetection, predictions: switches.predictions, replay: switches.replay };
+  const models = behaviourModels(options);
+  context.report(0, 'Loading the event log and the replay model', undefined, { training: [], completed: [], total: models.length });
   const log = await loadEventLog(context);
   const model = await loadJson<PetriNet>(context, checkpointKeys.heuristicsNet);
-  const { conformance, anomalies, predictions, warnings } = analyseBehaviour(log, model, { anomalies: switches.anomalyDetection, predictions: switches.predictions, replay: switches.replay });
+  context.throwIfCancelled();
+  const { conformance, anomalies, predictions, warnings } = await runStepsYielding(analyseBehaviourSteps(log, model, options), context.hook(0.15, 0.95, 'models', models));
+  context.report(0.95, 'Storing the models\' results');
   for (const item of skipped) context.log('INFO', `Skipped ${item.work}: ${item.reason}`);
   if (conformance.replayed.scope === 'sample') {
     context.log('INFO', `Replayed ${conformance.replayed.casesReplayed} of ${conformance.replayed.casesInLog} cases (the ${conformance.replayed.variantsReplayed} most frequent of ${conformance.replayed.variantsInLog} variants): performanceOptimization is high_throughput`);

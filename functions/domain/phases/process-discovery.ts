@@ -1,19 +1,23 @@
-import { discoverProcess, type ProcessDiscovery } from '../../mining/analysis/discover-process.ts';
+import { discoverProcessSteps, type ProcessDiscovery } from '../../mining/analysis/discover-process.ts';
+import { runStepsYielding } from '../../mining/progress.ts';
 import type { PhaseWork } from '../phase-runner.ts';
 import { analysisSwitchesOf } from './analysis-switches.ts';
 import { checkpointKeys, loadEventLog, saveJson } from './checkpoints.ts';
 
 /** Discovers the process and stores the discovery document and the models for later stages. */
 export const processDiscovery: PhaseWork = async (context) => {
+  context.report(0, 'Loading the event log checkpoint');
   const log = await loadEventLog(context);
+  context.throwIfCancelled();
   const switches = analysisSwitchesOf(context.operation.parameters);
-  const { discovery, alphaNet, heuristicsPetriNet, inductivePetriNet, inductiveBpmn, warnings } = discoverProcess(log, {
+  const { discovery, alphaNet, heuristicsPetriNet, inductivePetriNet, inductiveBpmn, warnings } = await runStepsYielding(discoverProcessSteps(log, {
     algorithm: switches.algorithm,
     primaryModel: switches.primaryModel,
     noiseThreshold: switches.noiseThreshold,
     variantAnalysis: switches.variantAnalysis,
     replay: switches.replay,
-  });
+  }), context.hook(0.2, 0.9, 'steps'));
+  context.report(0.9, 'Storing the discovered models');
   for (const item of discovery.skipped) context.log('INFO', `Skipped ${item.work}: ${item.reason}`);
   for (const warning of warnings) context.log('WARN', warning);
   await Promise.all([

@@ -13,7 +13,9 @@ export const reportGeneration: PhaseWork = async (context) => {
   const switches = analysisSwitchesOf(parameters);
   const skipped = skippedWork(parameters, switches).report;
   // The operation's own parameters rule, also for a resumed analysis stored before switches were saved.
+  context.report(0, 'Loading the analysis documents');
   const analysis = { ...(await loadAnalysisDocuments(context)), switches };
+  context.throwIfCancelled();
   for (const item of skipped) context.log('INFO', `Skipped ${item.work}: ${item.reason}`);
   const loading = (context.operation.phases.find((p) => p.id === 'DataLoadingValidation')?.results ?? null) as LoadingFigures | null;
   const recommendations = recommendationsOf(analysis, loading);
@@ -32,7 +34,9 @@ export const reportGeneration: PhaseWork = async (context) => {
     behaviour: analysis.behaviour,
     recommendations,
   };
+  context.report(0.1, 'Writing the results document');
   const sizeBytes = await saveJson(context, checkpointKeys.results, document);
+  context.throwIfCancelled();
   const artifacts: ArtifactRecord[] = [
     {
       name: 'Analysis results',
@@ -46,7 +50,7 @@ export const reportGeneration: PhaseWork = async (context) => {
   ];
   if (output.generateReports) {
     const input = reportInputOf(analysis, context.operation.operationName, generatedAt, loading, recommendations);
-    artifacts.push(...(await storeArtifacts(context, await renderReports(analysis, input, output.exportFormats, { visualizations: output.createVisualizations }))));
+    artifacts.push(...(await storeArtifacts(context, await renderReports(analysis, input, output.exportFormats, { visualizations: output.createVisualizations, progress: context.hook(0.2, 0.95, 'artifacts') }))));
   }
   context.milestone('Milestone', 'Reports generated', { artifacts: artifacts.length, formats: artifacts.map((a) => a.format) });
   return {

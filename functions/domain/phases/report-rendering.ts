@@ -13,7 +13,8 @@ export const resultsLoading: PhaseWork = async (context) => {
   const source = await context.operations.get(context.job, parameters.sourceOperationId);
   if (!source) throw new OperationFailure('SourceOperationNotFound', `Source operation ${parameters.sourceOperationId} no longer exists`);
   let copied = 0;
-  for (const name of analysisDocuments) {
+  for (const [index, name] of analysisDocuments.entries()) {
+    context.report(index / analysisDocuments.length, `Copying ${name}`, { done: index, total: analysisDocuments.length, unit: 'documents' });
     const key = jobObjectKey(source, name);
     if (!(await context.objects.head(key))) continue;
     const bytes = await context.objects.readBytes(key);
@@ -30,12 +31,14 @@ export const resultsLoading: PhaseWork = async (context) => {
 export const reportRendering: PhaseWork = async (context) => {
   const parameters = context.operation.parameters;
   if (!('sourceOperationId' in parameters)) throw new Error('ReportGeneration needs parameters.sourceOperationId');
+  context.report(0, 'Loading the source analysis');
   const analysis = await loadAnalysisDocuments(context);
+  context.throwIfCancelled();
   const loading = JSON.parse((await context.objects.readBytes(context.jobObjectKey(sourceLoadingName))).toString('utf8')) as LoadingFigures | null;
   const recommendations = recommendationsOf(analysis, loading);
   const title = `${context.operation.operationName} (${parameters.reportType.replace('_', ' ')})`;
   const input = reportInputOf(analysis, title, new Date().toISOString(), loading, recommendations);
-  const artifacts = await storeArtifacts(context, await renderReports(analysis, input, parameters.exportFormats, { visualizations: parameters.includeVisualizations }));
+  const artifacts = await storeArtifacts(context, await renderReports(analysis, input, parameters.exportFormats, { visualizations: parameters.includeVisualizations, progress: context.hook(0.1, 0.95, 'artifacts') }));
   return {
     recordsProcessed: artifacts.length,
     results: {

@@ -2,7 +2,9 @@ import { attemptsOf } from '../automatic-retries.ts';
 import { elapsedMs, humanDuration } from '../durations.ts';
 import { recordsPerSecond, resourceUsageOf } from './measurements.ts';
 import { resourcesAllocatedOf } from './resources-view.ts';
-import { progressOf } from '../progress.ts';
+import { phaseFraction, progressOf, shareDoneOf, weightsOf } from '../progress.ts';
+import { runEstimateOf } from '../estimates.ts';
+import { phaseOf } from '../operation-types.ts';
 import { isTerminal, type OperationRecord, type PhaseRecord } from '../records.ts';
 
 export const trackingUrl = (op: OperationRecord): string => `/api/${op.tenantId}/${op.projectId}/async/operation/${op.operationId}`;
@@ -14,10 +16,57 @@ function durationFields(start: string | undefined, end: string | undefined, now:
   return end ? { endTime: end, duration: humanDuration(ms), durationMs: ms } : { elapsedTime: humanDuration(ms), elapsedMs: ms };
 }
 
-function phaseView(phase: PhaseRecord) {
+/** What a running phase is doing now, as measured by its work; how far a stopped one got. */
+function liveFields(op: OperationRecord, phase: PhaseRecord) {
+  const progress = phase.progress;
+  if (!progress || phase.status === 'Completed' || phase.status === 'Pending') return {};
+  const component = phaseOf(op.operationType, phase.id).component;
+  return {
+    progress: Math.floor(100 * phaseFraction(phase, op.totalRecords)),
+    ...(phase.status === 'Running'
+      ? {
+          currentActivity: {
+            component,
+            operation: progress.operation,
+            details: progress.total > 0 ? `${progress.done} of ${progress.total} ${progress.unit}` : null,
+            updatedAt: progress.updatedAt,
+          },
+        }
+      : { lastActivity: progress.operation }),
+    ...(progress.models
+      ? { models: { training: progress.models.training, completed: progress.models.completed, modelsTraining: progress.models.training.length, modelsCompleted: progress.models.completed.length, totalModels: progress.models.total } }
+      : {}),
+  };
+}
+
+/**
+ * When each pending phase is expected to start and how long it should take: the remaining time shared among the
+ * unfinished phases by their weights (their measured share of the type's run time) times the share of each not yet done.
+ */
+function pendingSchedule(op: OperationRecord, remainingMs: number | null, now: Date): Map<string, { estimatedStartTime: string; estimatedDuration: string; estimatedDurationMs: number }> {
+  const schedule = new Map<string, { estimatedStartTime: string; estimatedDuration: string; estimatedDurationMs: number }>();
+  if (remainingMs === null) return schedule;
+  const weights = weightsOf(op);
+  const left = op.phases.map((p, i) => (p.status === 'Running' || p.status === 'Pending' ? weights[i]! * (1 - phaseFraction(p, op.totalRecords)) : 0));
+  const totalLeft = left.reduce((sum, w) => sum + w, 0);
+  if (totalLeft <= 0) return schedule;
+  let before = 0;
+  op.phases.forEach((p, i) => {
+    const ms = (remainingMs * left[i]!) / totalLeft;
+    if (p.status === 'Pending') {
+      schedule.set(p.id, { estimatedStartTime: new Date(now.getTime() + before).toISOString(), estimatedDuration: humanDuration(Math.round(ms)), estimatedDurationMs: Math.round(ms) });
+    }
+    before += ms;
+  });
+  return schedule;
+}
+
+function phaseView(phase: PhaseRecord, op?: OperationRecord, slot?: { estimatedStartTime: string; estimatedDuration: string; estimatedDurationMs: number }) {
   return {
     phaseName: phase.name,
     status: phase.status,
+    ...(op ? liveFields(op, phase) : {}),
+    ...(slot ?? {}),
     ...(phase.startTime ? { startTime: phase.startTime } : {}),
     ...(phase.endTime ? { endTime: phase.endTime } : {}),
     ...(phase.durationMs !== undefined ? { duration: humanDuration(phase.durationMs), durationMs: phase.durationMs } : {}),
@@ -31,24 +80,34 @@ function processingRate(op: OperationRecord): string | null {
   return rate === null ? null : `${rate * 60} records/minute`;
 }
 
-/** Estimates come from the project's completed runs of the same type; without them, null. */
+/**
+ * Estimates come from the project's completed runs of the same type while their completion lies ahead; once it has
+ * passed, or without them, from this run's measured progress (estimates.ts). Never clamped: an estimate that cannot be
+ * made is null, and `estimateBasis` says what each one rests on.
+ */
 export function estimatesOf(op: OperationRecord, now: Date) {
+  if (isTerminal(op.status)) return { estimatedDuration: null, estimatedRemaining: null, estimatedCompletion: null, remainingMs: null };
+  const run = runEstimateOf(op, shareDoneOf(op), now);
   const estimate = op.estimate;
-  if (!estimate || isTerminal(op.status)) return { estimatedDuration: null, estimatedRemaining: null, estimatedCompletion: null };
-  const low = humanDuration(estimate.lowMs);
-  const high = humanDuration(estimate.highMs);
-  const started = op.startTime ? Date.parse(op.startTime) : now.getTime();
-  const completion = started + estimate.durationMs;
+  let estimatedDuration: string | null = null;
+  if (run.basis.method === 'history' && estimate) {
+    const low = humanDuration(estimate.lowMs);
+    const high = humanDuration(estimate.highMs);
+    estimatedDuration = low === high ? low : `${low} - ${high}`;
+  } else if (run.basis.method === 'progress' && run.remainingMs !== null) {
+    estimatedDuration = humanDuration(run.basis.elapsedMs + run.remainingMs);
+  }
   return {
-    estimatedDuration: low === high ? low : `${low} - ${high}`,
-    estimatedRemaining: humanDuration(Math.max(0, completion - now.getTime())),
-    estimatedCompletion: new Date(Math.max(completion, now.getTime())).toISOString(),
-    estimateBasis: { completedOperations: estimate.basedOnOperations, medianDurationMs: estimate.durationMs },
+    estimatedDuration,
+    estimatedRemaining: run.remainingMs === null ? null : humanDuration(run.remainingMs),
+    estimatedCompletion: run.completion,
+    remainingMs: run.remainingMs,
+    estimateBasis: run.basis,
   };
 }
 
 export function startedView(op: OperationRecord, now = new Date(), warnings: readonly string[] = []) {
-  const { estimatedRemaining: _remaining, ...estimated } = estimatesOf(op, now);
+  const { estimatedRemaining: _remaining, remainingMs: _ms, ...estimated } = estimatesOf(op, now);
   return {
     operationId: op.operationId,
     operationType: op.operationType,
@@ -68,6 +127,8 @@ export function startedView(op: OperationRecord, now = new Date(), warnings: rea
 
 export function statusView(op: OperationRecord, now: Date) {
   const progress = progressOf(op);
+  const estimates = estimatesOf(op, now);
+  const schedule = pendingSchedule(op, estimates.remainingMs, now);
   return {
     operationId: op.operationId,
     operationType: op.operationType,
@@ -78,8 +139,10 @@ export function statusView(op: OperationRecord, now: Date) {
       ...progress,
       startTime: op.startTime ?? null,
       ...(op.startTime ? { elapsedTime: humanDuration(elapsedMs(op.startTime, op.endTime ?? now)) } : {}),
-      estimatedRemaining: estimatesOf(op, now).estimatedRemaining,
-      estimatedCompletion: estimatesOf(op, now).estimatedCompletion,
+      estimatedRemaining: estimates.estimatedRemaining,
+      estimatedCompletion: estimates.estimatedCompletion,
+      ...(estimates.estimateBasis ? { estimateBasis: estimates.estimateBasis } : {}),
+      ...(op.phaseWeights ? { phaseWeights: { basedOnOperations: op.phaseWeights.basedOnOperations, weights: op.phaseWeights.weights } } : {}),
     },
     execution: {
       executionId: op.jobId,
@@ -89,7 +152,7 @@ export function statusView(op: OperationRecord, now: Date) {
       resourceUsage: resourceUsageOf(op.latestSample),
       resourcesAllocated: resourcesAllocatedOf(op),
     },
-    phases: op.phases.map(phaseView),
+    phases: op.phases.map((phase) => phaseView(phase, op, schedule.get(phase.id))),
     ...(op.error ? { error: op.error } : {}),
     ...(op.cancellation ? { cancellation: op.cancellation } : {}),
     ...(op.retry ? { retry: op.retry } : {}),
@@ -130,7 +193,7 @@ export function listItemView(op: OperationRecord, includeDetails: boolean, now: 
     ...(estimatesOf(op, now).estimatedCompletion ? { estimatedCompletion: estimatesOf(op, now).estimatedCompletion } : {}),
     ...(op.processedRecords !== undefined ? { recordsProcessed: op.processedRecords } : {}),
     ...(usage ? { resourceUsage: { cpuUsage: usage.cpuUsage, memoryUsage: usage.memoryUsage } } : {}),
-    ...(includeDetails ? { jobId: op.jobId, submittedBy: op.submittedBy, phases: op.phases.map(phaseView), ...(op.error ? { error: op.error } : {}) } : {}),
+    ...(includeDetails ? { jobId: op.jobId, submittedBy: op.submittedBy, phases: op.phases.map((phase) => phaseView(phase, op)), ...(op.error ? { error: op.error } : {}) } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { datasetService } from '../../composition.ts';
+import { absoluteUrl } from '../../middleware/base-url.ts';
 import { httpRoute } from '../../middleware/http-route.ts';
 import { jsonResponse } from '../../middleware/problem.ts';
 import { projectPath } from '../../schemas/common.ts';
@@ -7,8 +8,8 @@ import { createDatasetBody } from '../../schemas/dataset.ts';
 export const handler = httpRoute({
   path: projectPath,
   body: createDatasetBody,
-  handle: async ({ path, body, caller }) => {
+  handle: async ({ path, body, caller, event }) => {
     const created = await datasetService().create(path, body, caller.userId);
-    return jsonResponse(201, created, { Location: `/api/${path.tenantId}/${path.projectId}/datasets/${created.datasetId}` });
+    return jsonResponse(201, created, { Location: absoluteUrl(event, `/api/${path.tenantId}/${path.projectId}/datasets/${created.datasetId}`) });
   },
 });

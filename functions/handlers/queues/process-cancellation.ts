@@ -19,7 +19,8 @@ async function cancel(record: SQSRecord): Promise<void> {
       events: [{ timestamp: now, eventType: 'JobCancelled', description: 'Job execution cancelled', details: { requestedAt: request.requestedAt } }],
     });
     const operation = await operationStore().get(request.job, request.job.operationId);
-    if (operation?.cancellation?.notifyCallbacks) await callbackNotifier().notify(operation, 'operation.cancelled');
+    // Webhooks always hear it; the notifier leaves out the operation's own callbacks when notifyCallbacks is false.
+    if (operation?.status === 'Cancelled') await callbackNotifier().notify(operation, 'operation.cancelled');
     await scheduler().operationEnded(request.job, request.job.operationId);
   } catch (error) {
     console.error(JSON.stringify({ level: 'ERROR', message: 'Cancellation failed', messageId: record.messageId, error: error instanceof Error ? error.message : String(error) }));

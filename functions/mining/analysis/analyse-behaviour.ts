@@ -6,6 +6,7 @@ import { evaluatePredictions, type PredictionEvaluation } from '../ml/transition
 import type { PetriNet } from '../models/petri-net.ts';
 import type { ReplayScope } from './analysis-options.ts';
 import { replaySample, type ReplayCoverage } from './replay-sample.ts';
+import { runSteps, type ProgressHook, type Steps } from '../progress.ts';
 
 export interface Conformance {
   logFitness: number;
@@ -41,6 +42,13 @@ export interface BehaviourOptions {
   predictions: boolean;
   /** Which cases are replayed (default all); model-deviation anomalies are found among those only. */
   replay?: ReplayScope;
+  /** Called before each model is trained or applied (token replay, anomaly detector, predictor) and at the end. */
+  progress?: ProgressHook;
+}
+
+/** The models analyseBehaviour trains or applies with these options, in the order it does. */
+export function behaviourModels(options: Pick<BehaviourOptions, 'anomalies' | 'predictions'>): string[] {
+  return ['Token-replay conformance', ...(options.anomalies ? ['Anomaly detector'] : []), ...(options.predictions ? ['Transition-system predictor'] : [])];
 }
 
 /**
@@ -49,9 +57,22 @@ export interface BehaviourOptions {
  * prediction measured on a holdout of the newest cases.
  */
 export function analyseBehaviour(log: EventLog, model: PetriNet, options: BehaviourOptions): BehaviourAnalysis {
+  return runSteps(analyseBehaviourSteps(log, model, options), options.progress);
+}
+
+/** {@link analyseBehaviour} step by step (one per model), for a caller that reports progress or yields between steps. */
+export function* analyseBehaviourSteps(log: EventLog, model: PetriNet, options: Omit<BehaviourOptions, 'progress'>): Steps<BehaviourAnalysis> {
+  const models = behaviourModels(options);
+  const total = models.length;
+  yield { activity: models[0]!, total };
   const net = replayNetOf(model);
   const sample = replaySample(log, options.replay ?? { mode: 'all' });
   const replay = tokenReplay(sample.log, net);
+  if (options.anomalies) yield { activity: 'Anomaly detector', total };
+  const anomalies = options.anomalies ? detectAnomalies(log, { net, replay }) : null;
+  if (options.predictions) yield { activity: 'Transition-system predictor', total };
+  const predictions = options.predictions ? evaluatePredictions(log) : null;
+  yield { activity: 'Models completed', total, end: true };
   return {
     conformance: {
       logFitness: replay.logFitness,
@@ -62,8 +83,8 @@ export function analyseBehaviour(log: EventLog, model: PetriNet, options: Behavi
       cases: sample.coverage.casesReplayed,
       replayed: sample.coverage,
     },
-    anomalies: options.anomalies ? detectAnomalies(log, { net, replay }) : null,
-    predictions: options.predictions ? evaluatePredictions(log) : null,
+    anomalies,
+    predictions,
     warnings: hasTimestamps(log)
       ? []
       : [

@@ -5,6 +5,7 @@ import { bottleneckActivities, type Bottleneck } from '../performance/bottleneck
 import { caseDurationStats, type CaseDurationStats } from '../performance/case-duration-stats.ts';
 import { resourceWorkload, type ResourceWorkloadReport } from '../performance/resource-workload.ts';
 import { rework, type ReworkReport } from '../performance/rework.ts';
+import { runSteps, type ProgressHook, type Steps } from '../progress.ts';
 
 export interface PerformanceAnalysis {
   caseDurations: CaseDurationStats | null;
@@ -18,16 +19,33 @@ export interface PerformanceAnalysis {
 }
 
 /** Cycle times, waiting/service/sojourn times per activity, bottlenecks, resource workload and rework. */
-export function analysePerformance(log: EventLog, topBottlenecks = 5, options: { bottlenecks?: boolean } = {}): PerformanceAnalysis {
+export function analysePerformance(log: EventLog, topBottlenecks = 5, options: { bottlenecks?: boolean; progress?: ProgressHook } = {}): PerformanceAnalysis {
+  return runSteps(analysePerformanceSteps(log, topBottlenecks, options), options.progress);
+}
+
+/** {@link analysePerformance} step by step, for a caller that reports progress or yields between steps. */
+export function* analysePerformanceSteps(log: EventLog, topBottlenecks = 5, options: { bottlenecks?: boolean } = {}): Steps<PerformanceAnalysis> {
+  const total = 6;
+  yield { activity: 'Pairing activity instances', total };
   const instances = activityInstances(log);
+  yield { activity: 'Measuring activity times', total };
   const activities = activityPerformance(log, instances);
   const timed = hasTimestamps(log);
+  yield { activity: 'Measuring case durations', total };
+  const caseDurations = log.caseIds.length > 0 && timed ? caseDurationStats(log) : null;
+  yield { activity: 'Detecting bottlenecks', total };
+  const bottlenecks = options.bottlenecks === false ? null : timed ? bottleneckActivities(log, { top: topBottlenecks, performance: activities }) : [];
+  yield { activity: 'Measuring resource workload', total };
+  const workload = resourceWorkload(log, instances);
+  yield { activity: 'Measuring rework', total };
+  const reworkReport = rework(log, instances);
+  yield { activity: 'Performance analysed', total, end: true };
   return {
-    caseDurations: log.caseIds.length > 0 && timed ? caseDurationStats(log) : null,
+    caseDurations,
     activityPerformance: activities,
-    bottlenecks: options.bottlenecks === false ? null : timed ? bottleneckActivities(log, { top: topBottlenecks, performance: activities }) : [],
-    resourceWorkload: resourceWorkload(log, instances),
-    rework: rework(log, instances),
+    bottlenecks,
+    resourceWorkload: workload,
+    rework: reworkReport,
     warnings: timed
       ? []
       : ['The log has no timestamps: case durations, waiting, service and sojourn times, bottlenecks and resource utilisation are not computed (null or empty)'],

@@ -7,6 +7,7 @@ import type { Anomaly } from '../ml/anomalies.ts';
 import { toBpmnXml, type BpmnModel } from '../models/bpmn.ts';
 import type { PetriNet } from '../models/petri-net.ts';
 import { toPnml } from '../models/pnml.ts';
+import { subSteps, type ProgressHook } from '../progress.ts';
 import { renderAnomaliesCsv, renderBpmnSvg, renderPdfReport, renderPptxReport, renderProcessMapSvg, type ReportInput } from '../report/index.ts';
 
 /** What an analysis produced, as the report stage reads it back. */
@@ -99,10 +100,26 @@ export interface RenderedArtifact {
  * Renders the requested export formats (SVG, CSV, PDF, PowerPoint, PNML); JSON is the results
  * document itself. The models export (PNML) also carries the Inductive Miner's BPMN model.
  */
-export async function renderReports(analysis: AnalysisDocuments, input: ReportInput, formats: readonly string[], options: { visualizations: boolean }): Promise<RenderedArtifact[]> {
+export async function renderReports(
+  analysis: AnalysisDocuments,
+  input: ReportInput,
+  formats: readonly string[],
+  options: { visualizations: boolean; progress?: ProgressHook },
+): Promise<RenderedArtifact[]> {
   const wanted = new Set(formats);
   const out: RenderedArtifact[] = [];
+  const planned = [
+    ...(wanted.has('SVG') || options.visualizations ? ['Drawing the process map'] : []),
+    ...(wanted.has('CSV') && analysis.anomalies ? ['Writing the anomalies CSV'] : []),
+    ...(wanted.has('PDF') ? ['Rendering the PDF report'] : []),
+    ...(wanted.has('PowerPoint') ? ['Rendering the PowerPoint summary'] : []),
+    ...(wanted.has('PNML') ? ['Exporting the process models'] : []),
+  ];
+  const step = subSteps(options.progress, planned.length);
+  let stepIndex = 0;
+  const next = () => step.next(planned[stepIndex++]!);
   if (wanted.has('SVG') || options.visualizations) {
+    next();
     const map = await renderProcessMapSvg(input.processMap);
     out.push({ name: 'Process Model Visualization', type: 'Visualization', format: 'SVG', file: 'reports/process-map.svg', contentType: 'image/svg+xml', description: map.title, body: map.svg });
     if (analysis.inductiveBpmn) {
@@ -118,6 +135,7 @@ export async function renderReports(analysis: AnalysisDocuments, input: ReportIn
     }
   }
   if (wanted.has('CSV') && analysis.anomalies) {
+    next();
     out.push({
       name: 'Anomaly Detection Results',
       type: 'Dataset',
@@ -129,9 +147,11 @@ export async function renderReports(analysis: AnalysisDocuments, input: ReportIn
     });
   }
   if (wanted.has('PDF')) {
+    next();
     out.push({ name: 'Process Mining Analysis Report', type: 'Report', format: 'PDF', file: 'reports/report.pdf', contentType: 'application/pdf', description: 'Summary, process map, tables and recommendations', body: await renderPdfReport(input) });
   }
   if (wanted.has('PowerPoint')) {
+    next();
     out.push({
       name: 'Executive Summary',
       type: 'Report',
@@ -143,6 +163,7 @@ export async function renderReports(analysis: AnalysisDocuments, input: ReportIn
     });
   }
   if (wanted.has('PNML')) {
+    next();
     const tree = analysis.discovery.inductive?.processTree;
     const nets: Record<ModelKind, RenderedArtifact[]> = {
       alpha: [{ name: 'Alpha Miner Petri Net', type: 'Model', format: 'PNML', file: 'models/alpha-net.pnml', contentType: 'application/xml', description: 'Petri net discovered by the Alpha Miner', body: toPnml(analysis.alphaNet) }],
@@ -159,5 +180,6 @@ export async function renderReports(analysis: AnalysisDocuments, input: ReportIn
     // The model the request's algorithm chose comes first.
     for (const kind of modelOrder(analysis.discovery.primaryModel ?? 'inductive')) out.push(...nets[kind]);
   }
+  step.end('Reports rendered');
   return out;
 }

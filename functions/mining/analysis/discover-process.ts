@@ -10,6 +10,7 @@ import type { BpmnModel } from '../models/bpmn.ts';
 import { petriNetSize, type PetriNet, type PetriNetSize } from '../models/petri-net.ts';
 import { skipped, type DiscoveryAlgorithm, type ModelKind, type ReplayScope, type SkippedWork } from './analysis-options.ts';
 import { discoverInductive, type InductiveDiscovery } from './discover-inductive.ts';
+import { runSteps, type ProgressHook, type Steps } from '../progress.ts';
 
 export interface ProcessDiscovery {
   cases: number;
@@ -58,6 +59,8 @@ export interface DiscoveryOptions {
   variantAnalysis?: boolean;
   /** Which cases the Inductive Miner's fitness replays (default all). */
   replay?: ReplayScope;
+  /** Called before each sub-step (directly-follows graph, variants, Alpha, Heuristics, Inductive) and at the end. */
+  progress?: ProgressHook;
 }
 
 /**
@@ -66,15 +69,27 @@ export interface DiscoveryOptions {
  * thresholds, the Inductive Miner's tree with its net and BPMN model, and the complexity label.
  */
 export function discoverProcess(log: EventLog, options: DiscoveryOptions = {}): ProcessDiscoveryResult {
+  return runSteps(discoverProcessSteps(log, options), options.progress);
+}
+
+/** {@link discoverProcess} step by step, for a caller that reports progress or yields between steps. */
+export function* discoverProcessSteps(log: EventLog, options: Omit<DiscoveryOptions, 'progress'> = {}): Steps<ProcessDiscoveryResult> {
   const topVariants = options.topVariants ?? 20;
+  const total = 5;
+  yield { activity: 'Building the directly-follows graph', total };
   const dfg = directlyFollowsGraph(log);
   const variantAnalysis = options.variantAnalysis ?? true;
+  yield { activity: variantAnalysis ? 'Analysing variants' : 'Counting variants', total };
   const variantSummary = variantAnalysis ? variants(log, { limit: topVariants }) : null;
   const totalVariants = variantSummary?.total ?? variantCount(log);
+  yield { activity: 'Running the Alpha Miner', total };
   const alpha = alphaMiner(log);
+  yield { activity: 'Running the Heuristics Miner', total };
   const heuristics = heuristicsMiner(log);
   const heuristicsPetriNet = heuristicsNetToPetriNet(heuristics);
+  yield { activity: 'Running the Inductive Miner', total };
   const inductive = discoverInductive(log, options.noiseThreshold ?? 0, options.replay);
+  yield { activity: 'Process models discovered', total, end: true };
   return {
     discovery: {
       cases: log.caseIds.length,

@@ -89,17 +89,21 @@ describe('analysis parameters', () => {
     expect(second.request.parameters).toMatchObject({ datasetId });
   });
 
-  it('refuses batchCallbacks and retryFailedOperations: true as not offered yet', () => {
+  it('accepts batchCallbacks and retryFailedOperations: true; retries give each operation without a policy one retry', () => {
     const body = {
       ...documentBatch,
-      batchCallbacks: { onBatchStart: 'http://127.0.0.1:1/start' },
+      batchCallbacks: { onBatchStart: 'https://receiver.test/start', onOperationComplete: 'https://receiver.test/op', onBatchComplete: 'https://receiver.test/done' },
       failurePolicy: { ...documentBatch.failurePolicy, retryFailedOperations: true },
     };
-    expect(issues(body, submitBatchBody)).toEqual([
-      { path: 'failurePolicy.retryFailedOperations', message: expect.stringMatching(/not offered yet/) },
-      { path: 'batchCallbacks', message: expect.stringMatching(/not offered yet/) },
-    ]);
-    expect(issues({ ...documentBatch, failurePolicy: { ...documentBatch.failurePolicy, retryFailedOperations: false } }, submitBatchBody)).toEqual([]);
+    expect(issues(body, submitBatchBody)).toEqual([]);
+    expect(issues({ ...body, batchCallbacks: { onBatchEnd: 'https://receiver.test/x' } }, submitBatchBody)).toEqual([{ path: 'batchCallbacks', message: expect.any(String) }]);
+    const withOwn = structuredClone(body) as typeof body & { operations: { retryPolicy?: unknown }[] };
+    withOwn.operations[0]!.retryPolicy = { maxRetries: 3, retryDelay: 60 };
+    const plan = planBatch(submitBatchBody.parse(withOwn));
+    expect(plan.find((p) => p.operationKey === 'data-prep')!.request.retryPolicy).toEqual({ maxRetries: 3, retryDelay: 60, backoffMultiplier: 1 });
+    expect(plan.find((p) => p.operationKey === 'discovery')!.request.retryPolicy).toEqual({ maxRetries: 1, retryDelay: 10, backoffMultiplier: 1 });
+    const without = planBatch(submitBatchBody.parse({ ...body, failurePolicy: { ...body.failurePolicy, retryFailedOperations: false } }));
+    expect(without.every((p) => p.request.retryPolicy === undefined)).toBe(true);
   });
 
   it('a batch analysis without dataset and without a dependency to take one from is refused', () => {

@@ -19,15 +19,18 @@ describe('estimatesOf', () => {
   const now = new Date('2026-01-01T00:01:00.000Z');
   const estimate = { durationMs: 120_000, lowMs: 60_000, highMs: 180_000, basedOnOperations: 4 };
 
-  it('counts from the start and never promises the past', () => {
-    const running = { status: 'Running', startTime: '2026-01-01T00:00:00.000Z', estimate } as OperationRecord;
-    expect(estimatesOf(running, now)).toMatchObject({ estimatedDuration: '1 minute - 3 minutes', estimatedRemaining: '1 minute', estimatedCompletion: '2026-01-01T00:02:00.000Z' });
-    const late = { ...running, startTime: '2025-12-31T23:00:00.000Z' } as OperationRecord;
-    expect(estimatesOf(late, now).estimatedCompletion).toBe(now.toISOString());
+  it('counts from the start and says it rests on history', () => {
+    const running = { status: 'Running', startTime: '2026-01-01T00:00:00.000Z', estimate, phases: [] } as unknown as OperationRecord;
+    expect(estimatesOf(running, now)).toMatchObject({
+      estimatedDuration: '1 minute - 3 minutes',
+      estimatedRemaining: '1 minute',
+      estimatedCompletion: '2026-01-01T00:02:00.000Z',
+      estimateBasis: { method: 'history', completedOperations: 4, medianDurationMs: 120_000 },
+    });
   });
 
   it('is null once the operation ended or without an estimate', () => {
     expect(estimatesOf({ status: 'Completed', estimate } as OperationRecord, now).estimatedCompletion).toBeNull();
-    expect(estimatesOf({ status: 'Running' } as OperationRecord, now).estimatedDuration).toBeNull();
+    expect(estimatesOf({ status: 'Running', phases: [] } as unknown as OperationRecord, now).estimatedDuration).toBeNull();
   });
 });
