@@ -372,9 +372,7 @@ export class OperationService {
   private async partialResults(operation: OperationRecord, preserve: boolean) {
     const completedPhases = operation.phases.filter((p) => p.status === 'Completed').length;
     if (!preserve) {
-      const jobIds = [...new Set([operation.jobId, ...(operation.attempts ?? []).map((a) => a.jobId)])];
-      const counts = await Promise.all(jobIds.map((jobId) => this.objects.deletePrefix(jobObjectKey({ ...operation, jobId }, ''))));
-      return { available: false, completedPhases, discarded: true, objectsDeleted: counts.reduce((sum, n) => sum + n, 0), downloadUrls: [] };
+      return { available: false, completedPhases, discarded: true, objectsDeleted: await this.deleteStoredObjects(operation), downloadUrls: [] };
     }
     const keys = completedPhases > 0 ? await this.objects.listPrefix(jobObjectKey(operation, ''), maxPartialDownloads) : [];
     const downloadUrls = await Promise.all(keys.map((key) => this.objects.presignGet(key, partialDownloadLifetimeSeconds, `${operation.operationId}-${key.split('/').slice(-2).join('-')}`)));
@@ -395,9 +393,13 @@ export class OperationService {
   async discardOriginalResults(retried: OperationRecord): Promise<number> {
     if (retried.status !== 'Completed' || !retried.retry?.discardOriginalResults) return 0;
     const original = await this.operations.get(retried, retried.retry.originalOperationId);
-    if (!original) return 0;
-    const jobIds = [...new Set([original.jobId, ...(original.attempts ?? []).map((a) => a.jobId)])];
-    const counts = await Promise.all(jobIds.map((jobId) => this.objects.deletePrefix(jobObjectKey({ ...original, jobId }, ''))));
+    return original ? this.deleteStoredObjects(original) : 0;
+  }
+
+  /** Deletes every object under each of the operation's job prefixes (all its attempts); returns how many. */
+  private async deleteStoredObjects(operation: OperationRecord): Promise<number> {
+    const jobIds = [...new Set([operation.jobId, ...(operation.attempts ?? []).map((a) => a.jobId)])];
+    const counts = await Promise.all(jobIds.map((jobId) => this.objects.deletePrefix(jobObjectKey({ ...operation, jobId }, ''))));
     return counts.reduce((sum, n) => sum + n, 0);
   }
 
