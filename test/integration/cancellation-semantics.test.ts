@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createDataset, newProject, startAnalysis, waitForStatus, type Project } from './client.ts';
+import { webhookEvents } from '../../functions/schemas/webhook.ts';
 
 interface Received {
   path: string;
@@ -9,19 +10,6 @@ interface Received {
   operationId: string;
   at: number;
 }
-
-const allEvents = [
-  'operation.started',
-  'operation.progress',
-  'operation.phase.started',
-  'operation.phase.completed',
-  'operation.phase.failed',
-  'operation.warning',
-  'operation.completed',
-  'operation.failed',
-  'operation.cancelled',
-  'operation.timeout',
-];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,7 +48,7 @@ describe('cancellation as documented', () => {
   async function registerWebhook(project: Project) {
     const hook = await call('POST', `${project.base}/async/webhooks`, {
       token: project.token,
-      body: { webhookUrl: `${base}/hook`, webhookName: 'everything', events: allEvents, authentication: { type: 'hmac-sha256', secret: 'cancellation-semantics-secret-0123456789' } },
+      body: { webhookUrl: `${base}/hook`, webhookName: 'everything', events: [...webhookEvents], authentication: { type: 'hmac-sha256', secret: 'cancellation-semantics-secret-0123456789' } },
     });
     expect(hook.status).toBe(201);
   }
