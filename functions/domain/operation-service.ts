@@ -17,6 +17,7 @@ import { startOperationBody, type CancelOperationBody, type ListOperationsQuery,
 import { jobRefOf, Lifecycle, resumePointOf } from './lifecycle.ts';
 import { timeOutQueued, watchDeadline, withLatestAttempt, type TimerQueue } from './automatic-retries.ts';
 import type { CallbackNotifier } from './callbacks.ts';
+import { notificationWarnings } from './notification-warnings.ts';
 
 export { jobRefOf };
 
@@ -62,7 +63,10 @@ export class OperationService {
     if (body.operationType === 'ReportGeneration') {
       await this.operations.addDependent(scope, body.parameters.sourceOperationId, { operationId: operation.operationId, jobId: operation.jobId, relation: 'report' });
     }
-    return startedView(operation, this.clock.now(), choosePhaseSize(body.parameters.resourceAllocation, 'body.parameters.resourceAllocation').warnings);
+    return startedView(operation, this.clock.now(), [
+      ...choosePhaseSize(body.parameters.resourceAllocation, 'body.parameters.resourceAllocation').warnings,
+      ...notificationWarnings(body.notifications, 'body.notifications'),
+    ]);
   }
 
   /**
@@ -183,7 +187,10 @@ export class OperationService {
     const resumeFrom = original.phases[completed.length];
     if (body.retryMode === 'resume' && !resumeFrom) throw new ConflictError(`Operation ${operationId} completed every phase; use retryMode restart`);
     const retryNumber = (original.retry?.retryNumber ?? 0) + 1;
-    const sizeWarnings = choosePhaseSize(request.parameters.resourceAllocation, 'body.updatedParameters.resourceAllocation').warnings;
+    const sizeWarnings = [
+      ...choosePhaseSize(request.parameters.resourceAllocation, 'body.updatedParameters.resourceAllocation').warnings,
+      ...notificationWarnings(request.notifications, 'body.notifications'),
+    ];
     const operation: OperationRecord = {
       ...newOperation(scope, request, userId, now),
       phases: original.phases.map((p, i) => (i < completed.length ? { ...p } : { id: p.id, name: p.name, status: 'Pending' as const })),
