@@ -156,6 +156,11 @@ export class WebhookService {
       stats: { totalDeliveries: 0, successfulDeliveries: 0, failedDeliveries: 0, totalResponseMs: 0, timedDeliveries: 0 },
     };
     await this.webhooks.create(subscription, this.limits.subscriptionsPerJob);
+    // DEBUG entries are kept in the job's log, not sent as events: say so rather than accept the filter silently.
+    const warnings = [
+      ...auth.warnings,
+      ...(body.filters.includeDebugEvents ? ['body.filters.includeDebugEvents: DEBUG-level entries are not sent as events; read them with GET .../logs?level=DEBUG'] : []),
+    ];
     return {
       subscriptionId: subscription.webhookId,
       jobId: job.jobId,
@@ -166,7 +171,7 @@ export class WebhookService {
       authentication: shownAuthentication(auth),
       createdAt: subscription.createdAt,
       expiresAt: new Date(now.getTime() + body.expiresIn * 1000).toISOString(),
-      ...(auth.warnings.length ? { warnings: auth.warnings } : {}),
+      ...(warnings.length ? { warnings } : {}),
     };
   }
 

@@ -126,7 +126,7 @@ export const subscribeBody = z.strictObject({
   filters: z
     .strictObject({
       minProgressIncrement: z.number().int().min(1).max(100).optional(),
-      /** The service records no DEBUG-level events to send; accepted for compatibility. */
+      /** DEBUG entries stay in the job's log; the subscription's answer warns that they are not sent as events. */
       includeDebugEvents: z.boolean().optional(),
       /** Errors are sent even when `error` is not among the events. */
       notifyOnErrors: z.boolean().default(false),

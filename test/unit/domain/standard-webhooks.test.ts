@@ -123,6 +123,15 @@ describe('Standard Webhooks signatures', () => {
     expect(verify((subscribed.authentication as { secret: string }).secret, seen[0]!)).toBeTruthy();
   });
 
+  it('warns that DEBUG entries are not sent as events when a subscription asks for them', async () => {
+    const { service } = setup();
+    const body = (filters: Record<string, unknown>) => subscribeBody.parse({ subscriptionType: 'webhook', webhookUrl: 'https://hooks.example/s', events: ['jobCompleted'], filters });
+    const asked = await service.subscribe({ ...scope, jobId: 'job-1' }, body({ includeDebugEvents: true }), 'u');
+    expect((asked as { warnings?: string[] }).warnings).toEqual([expect.stringMatching(/^body\.filters\.includeDebugEvents: /)]);
+    const plain = await service.subscribe({ ...scope, jobId: 'job-1' }, body({}), 'u');
+    expect((plain as { warnings?: string[] }).warnings).toBeUndefined();
+  });
+
   it('signs with the old and the new secret for a day after a rotation', async () => {
     const { service, deliverer, seen, clock } = setup();
     const registered = await register(service);
