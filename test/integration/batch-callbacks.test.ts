@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentBatch } from './document-requests.ts';
 import { call, createDataset, newProject, type Project } from './client.ts';
 
 interface Received {
@@ -9,21 +10,6 @@ interface Received {
   headers: Record<string, string>;
   raw: string;
   body: any;
-}
-
-/** The document's batch request as written; only the dataset id and the receivers' host are substituted. */
-function documentBatch(datasetId: string, receiver: string) {
-  return {
-    batchName: '月次プロセスマイニングパイプライン',
-    batchDescription: '複数のデータセットを使った月次の完全分析ワークフロー',
-    operations: [
-      { operationName: 'データ準備', operationType: 'DataEnrichment', priority: 'High', operationKey: 'data-prep', parameters: { datasetId, cleaningRules: ['remove_duplicates', 'fix_timestamps'], outputFormat: 'processed_csv' } },
-      { operationName: 'プロセス発見', operationType: 'ProcessMiningAnalysis', priority: 'High', operationKey: 'discovery', dependencies: ['data-prep'], parameters: { algorithm: 'alpha_miner_enhanced', enableVariantAnalysis: true } },
-      { operationName: 'パフォーマンス分析', operationType: 'ProcessMiningAnalysis', priority: 'Normal', operationKey: 'performance', dependencies: ['discovery'], parameters: { enableBottleneckDetection: true, generateOptimizationRecommendations: true } },
-    ],
-    batchCallbacks: { onBatchStart: `${receiver}/webhooks/batch-start`, onOperationComplete: `${receiver}/webhooks/operation-complete`, onBatchComplete: `${receiver}/webhooks/batch-complete` },
-    failurePolicy: { stopOnFirstFailure: false, continueIndependentOperations: true, retryFailedOperations: true },
-  };
 }
 
 /**
