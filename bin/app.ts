@@ -1,5 +1,5 @@
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
+import { checkWithCdkNag } from '../lib/constructs/nag.ts';
 import { ProcessMiningStack } from '../lib/process-mining-stack.ts';
 
 const app = new App();
@@ -11,4 +11,4 @@ new ProcessMiningStack(app, 'ProcessMiningJobs', {
 
 // cdk-nag v3 is a policy-validation plugin (v2 used Aspects.of(app).add(...)); any unacknowledged
 // error fails `cdk synth`. Acknowledgements live next to the resources they concern (lib/constructs).
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: true }));
+checkWithCdkNag(app);

@@ -39,8 +39,24 @@ import { operationTypes } from './domain/operation-types.ts';
 import { systemClock } from './domain/ports.ts';
 import { JobTrackingService } from './domain/job-tracking-service.ts';
 import { LifecycleRecorder } from './domain/lifecycle-recorder.ts';
+import { ExecutionReconciler } from './domain/execution-reconciler.ts';
 import { AutomaticRetries, type TimerMessage } from './domain/automatic-retries.ts';
 import { receiverPolicyFromEnv } from './schemas/common.ts';
+import { useTelemetry } from './domain/telemetry.ts';
+import { powertoolsTelemetry } from './observability/powertools-telemetry.ts';
+import { traced } from './observability/tracer.ts';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { DynamoJobEventLog } from './adapters/dynamo-job-event-log.ts';
+import { DynamoStreamStore } from './adapters/dynamo-stream-store.ts';
+import { ManagementApiSender } from './adapters/management-api-sender.ts';
+import { StreamPump } from './domain/stream-pump.ts';
+import { StreamService, type StreamPumpRequest } from './domain/stream-subscriptions.ts';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SesEmailSender } from './adapters/ses-email-sender.ts';
+import { DynamoSlackIntegrationStore } from './adapters/dynamo-slack-integration-store.ts';
+import { NotificationDeliverer } from './domain/notification-deliverer.ts';
+import type { NotificationChannels } from './domain/notifications.ts';
+import { SlackIntegrationService } from './domain/slack-integration-service.ts';
 import { env, functions } from '../lib/topology.ts';
 
 function required(name: string): string {
@@ -49,12 +65,17 @@ function required(name: string): string {
   return value;
 }
 
+// Marked free of side effects so esbuild drops the clients and services a function's handler never uses.
+/* @__NO_SIDE_EFFECTS__ */
 function lazy<T>(build: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= build());
 }
 
-const dynamoClient = lazy(() => new DynamoDBClient({}));
+// The domain's diagnostics and metrics go through Powertools (JSON lines, EMF) in every function.
+useTelemetry(powertoolsTelemetry);
+
+const dynamoClient = lazy(() => traced(new DynamoDBClient({})));
 const documentClient = lazy(() =>
   DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } }),
 );
@@ -62,15 +83,17 @@ const documentClient = lazy(() =>
 // body into presigned PUT URLs, which a real upload's body then fails to match.
 const s3Client = lazy(
   () =>
-    new S3Client({
-      forcePathStyle: process.env[env.s3ForcePathStyle] === 'true',
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    }),
+    traced(
+      new S3Client({
+        forcePathStyle: process.env[env.s3ForcePathStyle] === 'true',
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    ),
 );
-const sfnClient = lazy(() => new SFNClient({}));
+const sfnClient = lazy(() => traced(new SFNClient({})));
 // Queue URLs name the queue; requests go to the configured endpoint (in AWS the two agree).
-const sqsClient = lazy(() => new SQSClient({ useQueueUrlAsEndpoint: false }));
+const sqsClient = lazy(() => traced(new SQSClient({ useQueueUrlAsEndpoint: false })));
 
 const tableName = () => required(env.tableName);
 
@@ -114,6 +137,8 @@ export const operationService = lazy(
       undefined,
       callbackNotifier(),
       operationTimers(),
+      notificationChannels(),
+      (scope, batchId): Promise<void> => advanceBatch(scope, batchId),
     ),
 );
 
@@ -129,7 +154,24 @@ const callbackQueue = lazy(
   () => new SqsMessageQueue<CallbackDelivery>(sqsClient(), () => required(env.queueUrl('CallbackDelivery')), (delivery) => delivery.operation.tenantId),
 );
 
-export const callbackNotifier = lazy(() => new CallbackNotifier(callbackQueue(), webhookStore(), systemClock, operationStore()));
+/** Every event of a job, numbered, in the job's partition; what webhooks, callbacks and WebSocket streams are sent from. */
+export const jobEventLog = lazy(() => new DynamoJobEventLog(documentClient(), tableName(), Number(process.env[env.logRetentionDays] ?? 30)));
+/** Requests to send a job's new events to its WebSocket connections, on the delivery queue with the other deliveries. */
+const streamPumps = lazy(
+  () => new SqsMessageQueue<StreamPumpRequest>(sqsClient(), () => required(env.queueUrl('CallbackDelivery')), (request) => request.stream.tenantId),
+);
+
+export const callbackNotifier = lazy(
+  () => new CallbackNotifier(callbackQueue(), webhookStore(), systemClock, operationStore(), jobEventLog(), streamPumps(), () => process.env[env.apiBaseUrl] || undefined),
+);
+
+const streamStore = lazy(() => new DynamoStreamStore(documentClient(), tableName()));
+export const streamService = lazy(() => new StreamService(streamStore(), operationStore(), systemClock, { connectUrl: () => required(env.webSocketUrl) }, streamPumps()));
+/** Sends through the WebSocket API's @connections endpoint (API Gateway's, or the local stack's). */
+export const streamPump = lazy(
+  () =>
+    new StreamPump(jobEventLog(), streamStore(), new ManagementApiSender(new ApiGatewayManagementApiClient({ endpoint: required(env.webSocketManagementEndpoint) })), systemClock),
+);
 
 /** The project's secret for signing operation callbacks. */
 export const signingSecretService = lazy(() => new SigningSecretService(new DynamoSigningSecretStore(documentClient(), tableName()), systemClock));
@@ -150,9 +192,14 @@ export const callbackDeliverer = lazy(
       systemClock,
       callbackQueue(),
       signingSecretService(),
-      { deliveryLog: deliveryLog() },
+      { deliveryLog: deliveryLog(), notifications: notificationDeliverer() },
     ),
 );
+
+/** Declared apart so the operation service can reach the batch service, which is built on it, without a type cycle. */
+function advanceBatch(scope: { tenantId: string; projectId: string }, batchId: string): Promise<void> {
+  return batchService().advance(scope, batchId);
+}
 
 export const batchService = lazy(() => new BatchService(new DynamoBatchStore(documentClient(), tableName()), operationStore(), operationService(), workflowEngine(), systemClock, callbackNotifier()));
 
@@ -177,6 +224,9 @@ export const automaticRetries = lazy(
 
 export const lifecycleRecorder = lazy(() => new LifecycleRecorder(operationStore(), jobJournal(), callbackNotifier(), scheduler(), systemClock, automaticRetries()));
 
+/** Settles operations whose execution ended FAILED, TIMED_OUT or ABORTED without recording it. */
+export const executionReconciler = lazy(() => new ExecutionReconciler(operationStore(), jobJournal(), callbackNotifier(), scheduler(), systemClock, automaticRetries()));
+
 export const resultsService = lazy(() => new ResultsService(operationStore(), objectStore(), prices()));
 
 export const jobTrackingService = lazy(
@@ -185,4 +235,29 @@ export const jobTrackingService = lazy(
       maxActiveOperations: maxActiveOperations(),
       phaseFunction: { name: 'RunPhase', memoryMb: functions.RunPhase.memoryMb },
     }),
+);
+
+/** The project's Slack incoming webhook, where `notifications.slack` is posted. */
+const slackIntegrationStore = lazy(() => new DynamoSlackIntegrationStore(documentClient(), tableName()));
+export const slackIntegrationService = lazy(() => new SlackIntegrationService(slackIntegrationStore(), receiverGuard(), systemClock));
+
+/** The sender address of e-mail notifications (CDK context `notificationSender`; the local stack sets one). */
+const notificationSender = (): string | undefined => process.env[env.notificationSender] || undefined;
+const notificationChannels = (): NotificationChannels => ({ emailSender: notificationSender(), slack: slackIntegrationStore() });
+
+// The endpoint comes from AWS_ENDPOINT_URL_SESV2 (the local SES v2 emulator under `npm start`). The SDK's own retries
+// are kept short: the delivery queue retries a send that failed, on the callbacks' schedule.
+const sesClient = lazy(() => new SESv2Client({ maxAttempts: 2 }));
+
+/** Sends e-mail (SES v2) and Slack (the guarded POST, as webhooks) notifications taken from the delivery queue. */
+const notificationDeliverer = lazy(
+  () =>
+    new NotificationDeliverer(
+      new SesEmailSender(sesClient()),
+      guardedHttpPost({ resolve: receiverResolver(), policy: receiverPolicyFromEnv, timeoutMs: 10_000 }),
+      slackIntegrationStore(),
+      operationStore(),
+      systemClock,
+      { emailSender: notificationSender() },
+    ),
 );

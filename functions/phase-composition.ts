@@ -6,7 +6,7 @@ import { callbackNotifier, datasetStore, jobJournal, objectStore, operationStore
 import { PhaseRunner, type PhaseFaults } from './domain/phase-runner.ts';
 import { phaseWork } from './domain/phases/registry.ts';
 import { systemClock } from './domain/ports.ts';
-import { env } from '../lib/topology.ts';
+import { defaultResourceSampleIntervalMs, env } from '../lib/topology.ts';
 
 let runner: PhaseRunner | undefined;
 let faults: PhaseFaults | undefined;
@@ -25,7 +25,7 @@ export function phaseRunner(): PhaseRunner {
     jobJournal(),
     systemClock,
     {
-      sampleIntervalMs: Number(process.env[env.resourceSampleIntervalMs] ?? 5000),
+      sampleIntervalMs: Number(process.env[env.resourceSampleIntervalMs] ?? defaultResourceSampleIntervalMs),
       memoryLimitBytes: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE ? Number(process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE) * 1024 * 1024 : null,
     },
     phaseWork,

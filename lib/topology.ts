@@ -13,6 +13,7 @@ export type FunctionId =
   | 'MethodNotAllowed'
   | 'OpenApi'
   | 'Docs'
+  | 'Dashboard'
   | 'CreateDataset'
   | 'GetDataset'
   | 'ListDatasets'
@@ -49,6 +50,9 @@ export type FunctionId =
   | 'UpdateJobSubscription'
   | 'DeleteJobSubscription'
   | 'TrackJobs'
+  | 'PutSlackIntegration'
+  | 'GetSlackIntegration'
+  | 'DeleteSlackIntegration'
   | 'RecordLifecycle'
   | 'RunPhase'
   | 'RunPhase2GB'
@@ -56,13 +60,17 @@ export type FunctionId =
   | 'RunPhase10GB'
   | 'ProcessCancellation'
   | 'HandleOperationTimer'
-  | 'DeliverCallback';
+  | 'DeliverCallback'
+  | 'ReconcileExecution'
+  | 'WebSocketConnect'
+  | 'WebSocketDisconnect';
 
 export type QueueId = 'Cancellation' | 'CallbackDelivery' | 'OperationTimer';
 export type StateMachineId = 'ProcessMiningAnalysis' | 'DataEnrichment' | 'ReportGeneration';
 
 /** What a function may touch; the CDK stack turns it into IAM grants, both runtimes into environment variables. */
 export interface FunctionAccess {
+  /** `read` may still create the paging cursors' key item (CONFIG partition only), which any list may be first to need. */
   table?: 'read' | 'readWrite';
   bucket?: 'read' | 'readWrite' | 'presignPut';
   startExecution?: readonly StateMachineId[];
@@ -71,6 +79,13 @@ export interface FunctionAccess {
   jwt?: boolean;
   /** Registers or delivers to receivers (webhooks, subscriptions, callbacks): gets the operator's receiver allow-list. */
   receivers?: boolean;
+  /**
+   * E-mail notifications (CDK context `notificationSender`): `accept` gets the sender address, to refuse
+   * `notifications.email` without one; `send` also may call ses:SendEmail on that identity.
+   */
+  notifications?: 'accept' | 'send';
+  /** The WebSocket API: `connectUrl` hands out its URL, `manageConnections` sends to its connections (@connections). */
+  webSocket?: 'connectUrl' | 'manageConnections';
 }
 
 export interface FunctionDefinition {
@@ -97,6 +112,9 @@ const reportFonts = [
 /** Scalar's self-contained API reference page script, served by the Docs function (no CDN). */
 export const apiReferenceScript = 'node_modules/@scalar/api-reference/dist/browser/standalone.js';
 
+/** The web dashboard, built into one self-contained page (`npm run dashboard:build`; committed), served by the Dashboard function. */
+export const dashboardPage = 'dashboard/dist/index.html';
+
 /** The phase function at one memory size: the same code, only the memory (and with it the vCPU share) differs. */
 function runPhase(memoryMb: number): FunctionDefinition {
   return {
@@ -117,6 +135,7 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   // Builds the document once per instance from every handler's schemas, so it loads all handler modules.
   OpenApi: { entry: 'functions/handlers/api/openapi.ts', timeoutSeconds: 15, memoryMb: 512, access: {} },
   Docs: { entry: 'functions/handlers/api/docs.ts', timeoutSeconds: 10, memoryMb: 256, access: {}, bundledFiles: [apiReferenceScript] },
+  Dashboard: { entry: 'functions/handlers/api/dashboard.ts', timeoutSeconds: 10, memoryMb: 256, access: {}, bundledFiles: [dashboardPage] },
   CreateDataset: {
     entry: 'functions/handlers/api/create-dataset.ts',
     timeoutSeconds: 10,
@@ -130,7 +149,7 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     timeoutSeconds: 15,
     memoryMb: 256,
     // sendTo OperationTimer: a queued operation's deadline is a delayed message.
-    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true, sendTo: ['OperationTimer'] },
+    access: { table: 'readWrite', bucket: 'read', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true, sendTo: ['OperationTimer'], notifications: 'accept' },
   },
   GetOperation: { entry: 'functions/handlers/api/get-operation.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetOperationResults: {
@@ -156,12 +175,10 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   GetBatch: { entry: 'functions/handlers/api/get-batch.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   RegisterWebhook: { entry: 'functions/handlers/api/register-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
   GetWebhook: { entry: 'functions/handlers/api/get-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
-  // readWrite: the paging cursor's key is created in the table on first use.
-  ListWebhooks: { entry: 'functions/handlers/api/list-webhooks.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  ListWebhooks: { entry: 'functions/handlers/api/list-webhooks.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   UpdateWebhook: { entry: 'functions/handlers/api/update-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
   DeleteWebhook: { entry: 'functions/handlers/api/delete-webhook.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
-  // readWrite: the paging cursor's key is created in the table on first use.
-  ListWebhookDeliveries: { entry: 'functions/handlers/api/list-webhook-deliveries.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  ListWebhookDeliveries: { entry: 'functions/handlers/api/list-webhook-deliveries.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetWebhookDelivery: { entry: 'functions/handlers/api/get-webhook-delivery.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   // Sending again goes through the delivery queue like any delivery.
   RedeliverWebhookDelivery: {
@@ -171,7 +188,7 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     access: { table: 'readWrite', sendTo: ['CallbackDelivery'] },
   },
   ReplayWebhook: { entry: 'functions/handlers/api/replay-webhook.ts', timeoutSeconds: 29, memoryMb: 256, access: { table: 'readWrite', sendTo: ['CallbackDelivery'] } },
-  ListSubscriptionDeliveries: { entry: 'functions/handlers/api/list-subscription-deliveries.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  ListSubscriptionDeliveries: { entry: 'functions/handlers/api/list-subscription-deliveries.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetSubscriptionDelivery: { entry: 'functions/handlers/api/get-subscription-delivery.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   RedeliverSubscriptionDelivery: {
     entry: 'functions/handlers/api/redeliver-subscription-delivery.ts',
@@ -186,14 +203,19 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     timeoutSeconds: 30,
     memoryMb: 256,
     // readWrite on the bucket: a resumed retry copies the completed phases' outputs to its own job.
-    access: { table: 'readWrite', bucket: 'readWrite', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true, sendTo: ['OperationTimer'] },
+    access: { table: 'readWrite', bucket: 'readWrite', startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'], receivers: true, sendTo: ['OperationTimer'], notifications: 'accept' },
   },
   GetJobLogs: { entry: 'functions/handlers/api/get-job-logs.ts', timeoutSeconds: 15, memoryMb: 512, access: { table: 'read' } },
   GetJobProgress: { entry: 'functions/handlers/api/get-job-progress.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobTimeline: { entry: 'functions/handlers/api/get-job-timeline.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobMetrics: { entry: 'functions/handlers/api/get-job-metrics.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobDependencies: { entry: 'functions/handlers/api/get-job-dependencies.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
-  SubscribeToJob: { entry: 'functions/handlers/api/subscribe-to-job.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
+  SubscribeToJob: {
+    entry: 'functions/handlers/api/subscribe-to-job.ts',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { table: 'readWrite', receivers: true, webSocket: 'connectUrl' },
+  },
   ListJobSubscriptions: { entry: 'functions/handlers/api/list-job-subscriptions.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   GetJobSubscription: { entry: 'functions/handlers/api/get-job-subscription.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
   UpdateJobSubscription: {
@@ -204,6 +226,10 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   },
   DeleteJobSubscription: { entry: 'functions/handlers/api/delete-job-subscription.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   TrackJobs: { entry: 'functions/handlers/api/track-jobs.ts', timeoutSeconds: 15, memoryMb: 256, access: { table: 'read' } },
+  // The project's Slack incoming webhook for notifications.slack: checked by the receiver guard at registration.
+  PutSlackIntegration: { entry: 'functions/handlers/api/put-slack-integration.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', receivers: true } },
+  GetSlackIntegration: { entry: 'functions/handlers/api/get-slack-integration.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'read' } },
+  DeleteSlackIntegration: { entry: 'functions/handlers/api/delete-slack-integration.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
   RecordLifecycle: {
     entry: 'functions/handlers/phases/record-lifecycle.ts',
     timeoutSeconds: 30,
@@ -246,9 +272,39 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
     timeoutSeconds: 30,
     memoryMb: 256,
     // sendTo: a delivery to a paused endpoint is queued again, delayed until the pause ends.
-    access: { table: 'readWrite', receivers: true, sendTo: ['CallbackDelivery'] },
+    // webSocket: also sends a job's new events to its WebSocket connections.
+    access: { table: 'readWrite', receivers: true, sendTo: ['CallbackDelivery'], webSocket: 'manageConnections', notifications: 'send' },
+  },
+  // The WebSocket API's $connect (checks the connection token, records the connection, queues its backlog) and $disconnect.
+  WebSocketConnect: { entry: 'functions/handlers/websocket/connect.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite', sendTo: ['CallbackDelivery'] } },
+  WebSocketDisconnect: { entry: 'functions/handlers/websocket/disconnect.ts', timeoutSeconds: 10, memoryMb: 256, access: { table: 'readWrite' } },
+  // Settles an operation whose execution ended without recording it (see executionStatusChanges); what the lifecycle
+  // recorder may do, it may do: retry, advance the batch, admit the queued operations.
+  ReconcileExecution: {
+    entry: 'functions/handlers/events/reconcile-execution.ts',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    access: { table: 'readWrite', sendTo: ['CallbackDelivery', 'OperationTimer'], startExecution: ['ProcessMiningAnalysis', 'DataEnrichment', 'ReportGeneration'] },
   },
 };
+
+/**
+ * Step Functions execution status changes of the stack's state machines that go to a function: in AWS an EventBridge
+ * rule, locally the Step Functions endpoint. FAILED, TIMED_OUT and ABORTED are the endings in which an execution may
+ * not have recorded its operation's end.
+ */
+export const executionStatusChanges = {
+  target: 'ReconcileExecution' as FunctionId,
+  statuses: ['FAILED', 'TIMED_OUT', 'ABORTED'] as const,
+  /** Attempts at a failing reconciliation before the event goes to the dead-letter queue (Lambda's asynchronous retries). */
+  retryAttempts: 2,
+};
+
+/** The WebSocket API's routes (API Gateway route keys); clients only receive, so there is no message route. */
+export const webSocketRoutes: readonly { routeKey: '$connect' | '$disconnect'; function: FunctionId }[] = [
+  { routeKey: '$connect', function: 'WebSocketConnect' },
+  { routeKey: '$disconnect', function: 'WebSocketDisconnect' },
+];
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -268,6 +324,7 @@ export const routes: readonly RouteDefinition[] = [
   { method: 'GET', path: '/openapi.json', function: 'OpenApi', authorized: false },
   { method: 'GET', path: '/docs', function: 'Docs', authorized: false },
   { method: 'GET', path: '/docs/reference.js', function: 'Docs', authorized: false },
+  { method: 'GET', path: '/', function: 'Dashboard', authorized: false },
   { method: 'POST', path: `${project}/datasets`, function: 'CreateDataset', authorized: true },
   { method: 'GET', path: `${project}/datasets`, function: 'ListDatasets', authorized: true },
   { method: 'GET', path: `${project}/datasets/{datasetId}`, function: 'GetDataset', authorized: true },
@@ -314,6 +371,9 @@ export const routes: readonly RouteDefinition[] = [
     authorized: true,
   },
   { method: 'GET', path: `${project}/execution/tracking/batch`, function: 'TrackJobs', authorized: true },
+  { method: 'PUT', path: `${project}/async/integrations/slack`, function: 'PutSlackIntegration', authorized: true },
+  { method: 'GET', path: `${project}/async/integrations/slack`, function: 'GetSlackIntegration', authorized: true },
+  { method: 'DELETE', path: `${project}/async/integrations/slack`, function: 'DeleteSlackIntegration', authorized: true },
 ];
 
 /** Every other method on a routed path answers 405 through this function (API Gateway's ANY method). */
@@ -392,6 +452,9 @@ export const table = {
 /** Operations a project may have Initiated or Running at once, unless the deployment sets another figure. */
 export const defaultMaxActiveOperationsPerProject = 10;
 
+/** Milliseconds between a running phase's resource samples, unless the deployment sets another figure. */
+export const defaultResourceSampleIntervalMs = 5000;
+
 /** Webhooks a project may have registered at once; one more is 409 with the limit. */
 export const maxWebhooksPerProject = 25;
 
@@ -421,8 +484,21 @@ export const env = {
   receiverAllowList: 'RECEIVER_ALLOW_LIST',
   /** `loopback`: plain http to allow-listed loopback receivers (set only by the local stack). */
   receiverAllowHttp: 'RECEIVER_ALLOW_HTTP',
+  /** The API's base URL with its stage (CDK context `apiBaseUrl` behind a custom domain): callback and webhook payloads' absolute `trackingUrl`. */
+  apiBaseUrl: 'API_BASE_URL',
   /** AWS region whose published prices cost estimates use (CDK context `pricingRegion`; default us-east-1). */
   pricingRegion: 'PRICING_REGION',
+  /** `json` (the stack: Powertools JSON lines) or `text` (the local stack: one readable line each). */
+  logFormat: 'LOG_FORMAT',
+  /** The address e-mail notifications are sent from (CDK context `notificationSender`); unset, `notifications.email` is refused. */
+  notificationSender: 'NOTIFICATION_SENDER',
+  /** Where WebSocket subscribers connect (`wss://…/<stage>` in AWS, `ws://127.0.0.1:<port>` locally). */
+  webSocketUrl: 'WEBSOCKET_URL',
+  /** The WebSocket API's `@connections` management endpoint (`https://…/<stage>`), for sending to connections. */
+  webSocketManagementEndpoint: 'WEBSOCKET_MANAGEMENT_ENDPOINT',
+  /** The dashboard's Cognito hosted UI (its https origin) and app client; unset, the dashboard signs in with a pasted token. */
+  dashboardSignInDomain: 'DASHBOARD_SIGN_IN_DOMAIN',
+  dashboardClientId: 'DASHBOARD_CLIENT_ID',
 } as const;
 
 function screamingSnake(id: string): string {

@@ -9,9 +9,15 @@ import type { PhaseFaults } from '../functions/domain/phase-runner.ts';
  * so failures, automatic retries, timeouts and cancellations can be exercised through HTTP. A deployed stack has no
  * such route and its phase function no fault port (functions/phase-composition.ts `injectPhaseFaults`).
  */
+const lifecycleStep = 'lifecycle';
+const lifecycleEvents = ['started', 'completed', 'failed'] as const;
+
 export const faultRequest = z
   .strictObject({
-    phase: z.enum(phaseIds),
+    /** A phase id, or `lifecycle`: the state machine's Record Operation Started/Completed/Failed steps (RecordLifecycle). */
+    phase: z.enum([...phaseIds, lifecycleStep]),
+    /** With `lifecycle`: only that step (`started`, `completed` or `failed`); without it, any of them. */
+    event: z.enum(lifecycleEvents).optional(),
     /** error: the phase throws a retryable error; crash: the invocation dies as a Lambda crash would; delay: the phase runs `seconds` longer. */
     mode: z.enum(['error', 'crash', 'delay']),
     count: z.number().int().min(1).max(1000).default(1),
@@ -19,7 +25,9 @@ export const faultRequest = z
     /** Only runs of this project's operations; without it, any operation's run of the phase. */
     projectId: z.string().min(1).optional(),
   })
-  .refine((f) => f.mode !== 'delay' || f.seconds !== undefined, { message: 'a delay needs seconds', path: ['seconds'] });
+  .refine((f) => f.mode !== 'delay' || f.seconds !== undefined, { message: 'a delay needs seconds', path: ['seconds'] })
+  .refine((f) => f.phase !== lifecycleStep || f.mode !== 'delay', { message: 'a lifecycle step can be made to fail (error, crash), not to run longer', path: ['mode'] })
+  .refine((f) => f.event === undefined || f.phase === lifecycleStep, { message: 'event applies to the lifecycle step only', path: ['event'] });
 export type FaultRequest = z.infer<typeof faultRequest>;
 
 export interface Fault extends FaultRequest {
@@ -53,8 +61,10 @@ export class FaultRegistry {
   }
 
   /** Takes one run from the oldest fault of the phase whose mode is one of `modes`; the fault is gone when used up. */
-  take(phase: PhaseId, modes: readonly Fault['mode'][], projectId: string | undefined): Fault | undefined {
-    const fault = this.faults.find((f) => f.phase === phase && modes.includes(f.mode) && f.remaining > 0 && (!f.projectId || f.projectId === projectId));
+  take(phase: Fault['phase'], modes: readonly Fault['mode'][], projectId: string | undefined, event?: string): Fault | undefined {
+    const fault = this.faults.find(
+      (f) => f.phase === phase && modes.includes(f.mode) && f.remaining > 0 && (!f.projectId || f.projectId === projectId) && (!f.event || f.event === event),
+    );
     if (!fault) return undefined;
     fault.remaining -= 1;
     if (fault.remaining === 0) this.faults = this.faults.filter((f) => f !== fault);
@@ -75,10 +85,21 @@ export class FaultRegistry {
 
   /** The function runtime's check: a `crash` ends the invocation before the handler runs, as a killed sandbox would. */
   crashFor(event: unknown): Error | undefined {
-    const { phase, job } = (event ?? {}) as { phase?: unknown; job?: { projectId?: unknown } };
+    const { phase, job, event: step } = (event ?? {}) as { phase?: unknown; job?: { projectId?: unknown }; event?: unknown };
+    if (phase === undefined && typeof step === 'string' && (lifecycleEvents as readonly string[]).includes(step)) return this.lifecycleFault(step, job?.projectId);
     if (typeof phase !== 'string' || !(phaseIds as readonly string[]).includes(phase)) return undefined;
     if (!this.take(phase as PhaseId, ['crash'], typeof job?.projectId === 'string' ? job.projectId : undefined)) return undefined;
     const crash = new Error(`RequestId: local Error: Runtime exited with error: signal: killed (fault injected by the local stack into ${phase})`);
+    crash.name = 'Runtime.ExitError';
+    return crash;
+  }
+
+  /** A RecordLifecycle invocation made to fail before its handler runs: `error` throws, `crash` dies as a killed runtime. */
+  private lifecycleFault(step: string, projectId: unknown): Error | undefined {
+    const fault = this.take(lifecycleStep, ['error', 'crash'], typeof projectId === 'string' ? projectId : undefined, step);
+    if (!fault) return undefined;
+    if (fault.mode === 'error') return new Error(`Fault injected by the local stack into the lifecycle step (${step})`);
+    const crash = new Error(`RequestId: local Error: Runtime exited with error: signal: killed (fault injected by the local stack into the lifecycle step ${step})`);
     crash.name = 'Runtime.ExitError';
     return crash;
   }

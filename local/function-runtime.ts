@@ -42,7 +42,8 @@ export class FunctionRuntime {
   async invoke<T = unknown>(id: FunctionId, event: unknown): Promise<T> {
     const definition = functions[id];
     const handler = await this.load(id);
-    if (definition.entry === phaseHandlerEntry) {
+    // Local fault injection: a phase, or a lifecycle step (RecordLifecycle), may be made to fail before its handler runs.
+    if (definition.entry === phaseHandlerEntry || id === 'RecordLifecycle') {
       const crash = this.faults?.crashFor(event);
       if (crash) throw crash;
     }

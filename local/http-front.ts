@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { contractCheckFromEnv } from './contract-check.ts';
 import { FunctionTimeoutError, LOCAL_ACCOUNT, LOCAL_REGION, type FunctionRuntime } from './function-runtime.ts';
 import { methodNotAllowedFunction, routes, type FunctionId, type RouteDefinition } from '../lib/topology.ts';
 
@@ -125,6 +126,8 @@ export interface HttpFrontOptions {
  */
 export async function startHttpFront(options: HttpFrontOptions): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const { runtime } = options;
+  // Only when the integration suite asks (LOCAL_CONTRACT_VIOLATIONS_FILE): every answer checked against the OpenAPI document.
+  const contract = await contractCheckFromEnv();
 
   async function invokeWithTimeout<T>(id: FunctionId, event: unknown): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
@@ -250,6 +253,10 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<{ url: 
     } catch (error) {
       console.error('local gateway failed', error);
       result = gatewayProblem(500, 'Internal Server Error', 'The local gateway failed');
+    }
+    if (contract) {
+      const target = parseTarget(request.url ?? '/');
+      if (!('malformed' in target)) await contract.check((request.method ?? 'GET').toUpperCase(), target.path, result);
     }
     const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>), 'x-amzn-RequestId': randomUUID() };
     for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);

@@ -4,9 +4,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDb } from './emulators/dynamodb.ts';
 import { LOCAL_CREDENTIALS, startS3 } from './emulators/s3.ts';
 import { startSqs } from './emulators/sqs.ts';
+import { startSes } from './emulators/ses.ts';
 import { FaultRegistry } from './faults.ts';
+import { executionStatusListener } from './execution-status-events.ts';
 import { FunctionRuntime, LOCAL_REGION } from './function-runtime.ts';
 import { startHttpFront } from './http-front.ts';
+import { startWebSocketGateway } from './websocket-gateway.ts';
 import { jwks, LOCAL_AUDIENCE, LOCAL_ISSUER } from './local-issuer.ts';
 import { checkJava } from './prerequisites.ts';
 import { provision, queueIds } from './provision.ts';
@@ -16,6 +19,9 @@ import { startStepFunctions } from './step-functions/index.ts';
 import { loopbackHttp, receiverPolicy } from '../functions/domain/receiver-guard.ts';
 import { pricesFor } from '../functions/domain/pricing.ts';
 import { defaultMaxActiveOperationsPerProject, defaultMaxTokenLifetimeSeconds, env, stateMachines, type StateMachineId } from '../lib/topology.ts';
+
+/** The sender of e-mail notifications under `npm start` unless NOTIFICATION_SENDER names another; nothing leaves the machine. */
+export const localNotificationSender = 'notifications@process-mining.localhost';
 
 /** What `npm start` adds to the receiver allow-list: loopback only, so local receivers work and nothing else is opened. */
 export const localReceiverAllowList = ['127.0.0.0/8', '::1', 'localhost'];
@@ -72,6 +78,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [env.receiverAllowHttp]: loopbackHttp,
       [env.maxActiveOperationsPerProject]: process.env[env.maxActiveOperationsPerProject] ?? String(defaultMaxActiveOperationsPerProject),
       [env.maxTokenLifetimeSeconds]: process.env[env.maxTokenLifetimeSeconds] ?? String(defaultMaxTokenLifetimeSeconds),
+      // The functions' logger prints one readable line per request and per phase; EMF metrics have no reader here.
+      [env.logFormat]: process.env[env.logFormat] ?? 'text',
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       ...Object.fromEntries(queueIds().map((id) => [env.queueUrl(id), resources.queueUrls[id]])),
     });
     // Fails now, not at the first registration, on an operator entry the guard cannot read.
@@ -80,11 +89,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     pricesFor(process.env[env.pricingRegion]);
     console.log(`Receivers: ${process.env[env.receiverAllowList]} allow-listed for local development; plain http to loopback only; everything else must be public https.`);
 
+    // E-mail notifications: the same SES v2 client, pointed by the SDK's endpoint variable at an emulator that keeps them.
+    const ses = await startSes();
+    stops.push(ses.stop);
+    Object.assign(process.env, { AWS_ENDPOINT_URL_SESV2: ses.endpoint, [env.notificationSender]: process.env[env.notificationSender] || localNotificationSender });
+    const sesInfo = { endpoint: ses.endpoint, viewerUrl: ses.viewerUrl, storeUrl: ses.storeUrl, sender: process.env[env.notificationSender] };
+    console.log(`E-mail notifications from ${sesInfo.sender} go to the local SES v2 emulator: read them at ${ses.viewerUrl} (JSON: ${ses.storeUrl}).`);
+
     // Fault injection (POST/GET/DELETE /_local/faults): local only; the phase runner gets the port here, not in AWS.
     const faults = new FaultRegistry();
     const runtime = new FunctionRuntime(options.projectRoot, faults);
     (await import('../functions/phase-composition.ts')).injectPhaseFaults(faults.phaseFaults());
-    const stepFunctions = await startStepFunctions({ invoker: runtime, projectRoot: options.projectRoot });
+    // Executions ending FAILED, TIMED_OUT or ABORTED go to the reconciler, as the EventBridge rule sends them in AWS.
+    // WebSocket subscriptions: the same $connect/$disconnect functions, and a local @connections endpoint for delivery.
+    const webSocket = await startWebSocketGateway({ invoker: runtime, port: Number(process.env.WEBSOCKET_PORT ?? 0) });
+    stops.push(webSocket.stop);
+    Object.assign(process.env, { [env.webSocketUrl]: webSocket.url, [env.webSocketManagementEndpoint]: webSocket.managementEndpoint });
+    console.log(`WebSocket subscriptions on ${webSocket.url} (@connections at ${webSocket.managementEndpoint}).`);
+    const stepFunctions = await startStepFunctions({ invoker: runtime, projectRoot: options.projectRoot, onExecutionEnded: executionStatusListener(runtime) });
     stops.push(stepFunctions.stop);
     process.env.AWS_ENDPOINT_URL_SFN = stepFunctions.endpoint;
     for (const id of Object.keys(stateMachines) as StateMachineId[]) process.env[env.stateMachineArn(id)] = stepFunctions.stateMachineArns[id];
@@ -102,11 +124,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const front = await startHttpFront({
       runtime,
       port: options.port,
-      extraRoutes: { '/.well-known/jwks.json': () => jwks(options.dataDir) },
+      // `/_local/ses`: where the SES v2 emulator is, for tools and tests that read the messages sent.
+      extraRoutes: { '/.well-known/jwks.json': () => jwks(options.dataDir), '/_local/ses': async () => sesInfo },
       localControls: { '/_local/faults': (method, body) => faults.control(method, body) },
     });
     stops.push(front.stop);
     process.env[env.jwksUrl] = `${front.url}/.well-known/jwks.json`;
+    // Payloads' trackingUrl is absolute, as in AWS (where the stack sets the stage URL).
+    process.env[env.apiBaseUrl] = front.url;
     return { url: front.url, stop: stopAll };
   } catch (error) {
     await stopAll();

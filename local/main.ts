@@ -7,6 +7,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
+// In AWS an unhandled rejection ends one Lambda invocation (Runtime.UnhandledPromiseRejection), not the service; here
+// every function shares this process, so it is reported loudly and the stack keeps serving the others.
+process.on('unhandledRejection', (reason) => {
+  console.error('Unhandled rejection in a local function invocation (in AWS: Runtime.UnhandledPromiseRejection):', reason);
+});
+
 try {
   const stack = await startLocalStack({ projectRoot, dataDir: dataDir(), port });
   console.log(`Process-mining API listening on ${stack.url}`);

@@ -10,7 +10,7 @@ import {
   type AttributeDefinition,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -237,6 +237,11 @@ async function ensureQueue(client: SQSClient, name: string, attributes: Record<s
 }
 
 async function ensureBucket(client: S3Client, bucketName: string): Promise<void> {
+  await createBucket(client, bucketName);
+  await allowBrowsers(client, bucketName);
+}
+
+async function createBucket(client: S3Client, bucketName: string): Promise<void> {
   try {
     await client.send(new HeadBucketCommand({ Bucket: bucketName }));
     return;
@@ -251,4 +256,14 @@ async function ensureBucket(client: S3Client, bucketName: string): Promise<void>
     const name = (error as Error).name;
     if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
   }
+}
+
+/** The CORS rule of the deployed data bucket (lib/constructs/data.ts): the dashboard uploads and downloads through presigned URLs. */
+async function allowBrowsers(client: S3Client, bucketName: string): Promise<void> {
+  await client.send(
+    new PutBucketCorsCommand({
+      Bucket: bucketName,
+      CORSConfiguration: { CORSRules: [{ AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedOrigins: ['*'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 3600 }] },
+    }),
+  );
 }

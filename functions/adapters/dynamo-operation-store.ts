@@ -5,8 +5,12 @@ import { setExpression } from './update-expression.ts';
 import { AlreadyRetriedError, CapacityExceededError, FencedWriteError } from '../domain/errors.ts';
 import { phasesByOperationType, type PhaseId } from '../domain/operation-types.ts';
 import type { OperationFilter, OperationStore } from '../domain/ports.ts';
-import { activeStatuses, type DependentRecord, type OperationRecord, type PhaseRecord, type ProjectScope, type StatusCounts } from '../domain/records.ts';
+import { activeStatuses, type DependentRecord, type NotificationChannel, type OperationRecord, type PhaseRecord, type ProjectScope, type StatusCounts } from '../domain/records.ts';
 import { operationStatuses, type OperationStatus, type Priority } from '../schemas/operation.ts';
+import { fullJitterMs, pause } from './backoff.ts';
+
+/** Reads and conditional writes a status change makes before it gives up on a contended operation. */
+const maxTransitionAttempts = 6;
 
 type StoredOperation = Omit<OperationRecord, 'phases'> & { phases: Record<string, PhaseRecord> };
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
@@ -164,7 +168,7 @@ export class DynamoOperationStore implements OperationStore {
           throw new CapacityExceededError('The project has no free slot for another active operation');
         }
         if (failed.length === 0 && reasons.some((reason) => reason?.Code === 'TransactionConflict') && attempt < 8) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+          await pause(fullJitterMs(attempt));
           continue;
         }
         throw error;
@@ -256,7 +260,9 @@ export class DynamoOperationStore implements OperationStore {
   }
 
   async transition(scope: ProjectScope, operationId: string, from: readonly OperationStatus[], to: OperationStatus, fields: Partial<OperationRecord> = {}): Promise<boolean> {
-    for (let attempt = 0; attempt < 5; attempt += 1) {
+    for (let attempt = 1; attempt <= maxTransitionAttempts; attempt += 1) {
+      // Another writer moved it since our last read: wait a random, growing while before reading again.
+      if (attempt > 1) await pause(fullJitterMs(attempt - 1));
       const item = await this.getItem(scope, operationId);
       const current = item ? toRecord(item) : undefined;
       if (!current || !from.includes(current.status)) return false;
@@ -426,6 +432,20 @@ export class DynamoOperationStore implements OperationStore {
         ConditionExpression: 'attribute_exists(callbackStats)',
         ExpressionAttributeNames: { '#outcome': outcome.successful ? 'successful' : 'failed' },
         ExpressionAttributeValues: { ':one': 1, ...(outcome.progress ? { ':at': outcome.at } : {}) },
+      }),
+    );
+  }
+
+  async recordNotification(scope: ProjectScope, operationId: string, channel: NotificationChannel, outcome: { successful: boolean; at: string }): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: projectKey(scope), sk: operationSk(operationId) },
+        UpdateExpression: 'ADD notificationStats.#channel.#outcome :one SET notificationStats.#channel.lastDeliveryAt = :at',
+        // The channel's counters exist from creation on for operations that asked for it.
+        ConditionExpression: 'attribute_exists(notificationStats.#channel)',
+        ExpressionAttributeNames: { '#channel': channel, '#outcome': outcome.successful ? 'successful' : 'failed' },
+        ExpressionAttributeValues: { ':one': 1, ':at': outcome.at },
       }),
     );
   }

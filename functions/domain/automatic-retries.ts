@@ -6,6 +6,7 @@ import { Lifecycle, resumePointOf } from './lifecycle.ts';
 import { jobObjectKey } from './phases/checkpoint-keys.ts';
 import type { Clock, ObjectStore, OperationStore, WorkflowEngine } from './ports.ts';
 import type { AttemptRecord, JobRef, OperationRecord, ProjectScope } from './records.ts';
+import { attemptsOf, withLatestAttempt } from './attempts.ts';
 import type { StartOperationBody } from '../schemas/operation.ts';
 
 type RetryPolicy = NonNullable<StartOperationBody['retryPolicy']>;
@@ -65,23 +66,6 @@ export interface TimerQueue {
 export async function watchDeadline(timers: TimerQueue, op: Pick<OperationRecord, 'tenantId' | 'projectId' | 'operationId' | 'timeoutAt'>, now: Date): Promise<void> {
   const delaySeconds = Math.min(maxRetryDelaySeconds, Math.max(0, Math.ceil((Date.parse(op.timeoutAt) - now.getTime()) / 1000)));
   await timers.send({ kind: 'deadline', tenantId: op.tenantId, projectId: op.projectId, operationId: op.operationId }, { delaySeconds });
-}
-
-/** The attempts so far; an operation that never retried has one, its first job. */
-export function attemptsOf(op: OperationRecord): AttemptRecord[] {
-  if (op.attempts?.length) return op.attempts;
-  return [{ attempt: 1, jobId: op.jobId, status: attemptStatus(op.status), ...(op.startTime ? { startTime: op.startTime } : {}), ...(op.endTime ? { endTime: op.endTime } : {}) }];
-}
-
-function attemptStatus(status: OperationRecord['status']): AttemptRecord['status'] {
-  if (status === 'Initiated' || status === 'Queued') return 'Scheduled';
-  return status;
-}
-
-/** The attempts with the latest one changed. */
-export function withLatestAttempt(op: OperationRecord, change: Partial<AttemptRecord>): AttemptRecord[] {
-  const attempts = attemptsOf(op);
-  return attempts.map((a, i) => (i === attempts.length - 1 ? { ...a, ...change } : a));
 }
 
 /**
@@ -165,7 +149,7 @@ export class AutomaticRetries {
     // The completed phases' outputs (checkpoints, results, artifacts) move to the new job, as a resumed retry's do.
     if (previous && attempts.at(-1)!.resumeFrom) await this.objects.copyPrefix(jobObjectKey({ ...scope, jobId: previous.jobId }, ''), jobObjectKey(op, ''));
     try {
-      if (!(await lifecycle.apply('admit', scope, op.operationId))) return;
+      if (!(await lifecycle.admit(op, now))) return;
     } catch (error) {
       if (!(error instanceof CapacityExceededError)) throw error;
       // No free slot: it waits in the admission queue like any queued operation, and starts when one ends.

@@ -9,6 +9,7 @@ import type { BatchStore, Clock, OperationStore, WorkflowEngine } from './ports.
 import { isTerminal, type BatchRecord, type OperationRecord, type ProjectScope } from './records.ts';
 import { trackingUrl } from './views/operation-view.ts';
 import type { SubmitBatchBody } from '../schemas/batch.ts';
+import { telemetry } from './telemetry.ts';
 
 const unsuccessful = ['Failed', 'Cancelled', 'Timeout'] as const;
 const batchUrl = (batch: BatchRecord) => `/api/${batch.tenantId}/${batch.projectId}/async/batch/${batch.batchId}`;
@@ -243,6 +244,8 @@ export class BatchService {
 
   /** The Queued → Initiated transition is the lock: of two dependencies ending at once, one starts the operation. */
   private async start(op: OperationRecord, entry: BatchRecord['operations'][number], operations: Map<string, OperationRecord>): Promise<boolean> {
+    // Its dependencies completed after its deadline: it ends Timeout here, and the loop goes on to its dependents.
+    if (await this.operationService.timeOutIfDue(op)) return true;
     const parameters: Record<string, unknown> = { ...op.parameters };
     if (entry.datasetFrom) {
       const producer = operations.get(entry.datasetFrom)!;
@@ -253,7 +256,7 @@ export class BatchService {
     await this.operations.update(op, op.operationId, { parameters: parameters as OperationRecord['parameters'], waitingFor: 'capacity' });
     let started: boolean;
     try {
-      started = await new Lifecycle(this.operations).apply('admit', op, op.operationId);
+      started = await new Lifecycle(this.operations).admit(op, this.clock.now());
     } catch (error) {
       if (error instanceof CapacityExceededError) return false;
       throw error;
@@ -263,7 +266,7 @@ export class BatchService {
       await new Lifecycle(this.operations).startExecution(this.workflows, { ...op, parameters: parameters as OperationRecord['parameters'], status: 'Initiated' }, undefined, () => this.clock.now());
     } catch (error) {
       // The lifecycle left it Failed (ExecutionStartFailed); the batch moves on.
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not start the execution', operationId: op.operationId, error: error instanceof Error ? error.name : typeof error, detail: String(error) }));
+      telemetry.log('ERROR', 'Could not start the execution', { operationId: op.operationId, error: error instanceof Error ? error.name : typeof error, detail: String(error) });
     }
     return true;
   }

@@ -7,18 +7,24 @@ import { progressOf } from './progress.ts';
 import { standardWebhookHeaders, validSecrets } from './standard-webhooks.ts';
 import type { OperationRecord, PhaseRecord, WebhookRecord } from './records.ts';
 import { trackingUrl } from './views/operation-view.ts';
-import { jobEvents, type WebhookEvent } from '../schemas/webhook.ts';
+import type { NotificationDeliverer } from './notification-deliverer.ts';
+import { notificationDeliveries } from './notifications.ts';
+import type { WebhookEvent } from '../schemas/webhook.ts';
+import type { JobEventDraft, JobEventLog, LoggedJobEvent } from './job-event-log.ts';
+import type { StreamPumpQueue } from './stream-subscriptions.ts';
+import { jobEventName } from './job-event-names.ts';
+import { metricNames, telemetry } from './telemetry.ts';
 
 /** What happened to an operation; webhooks also hear `operation.phase.completed` for each progress event. */
 export type CallbackEvent = Exclude<WebhookEvent, 'operation.phase.completed'>;
 
 /** The name a receiver sees: a subscription's own job-tracking name, or the operation event's. */
 function eventNameFor(receiver: WebhookRecord, type: WebhookEvent): string {
-  return receiver.jobEvents?.find((name) => (jobEvents[name] as readonly WebhookEvent[]).includes(type)) ?? (receiver.jobEvents ? 'error' : type);
+  return receiver.jobEvents ? jobEventName(receiver.jobEvents, type) : type;
 }
 
-/** Who receives a delivery: one of the operation's callbacks, a registered webhook, or one of a batch's callbacks. */
-export type DeliveryTarget = { kind: 'callback' } | { kind: 'webhook'; webhookId: string } | { kind: 'batch'; batchId: string };
+/** Who receives a delivery: one of the operation's callbacks, a registered webhook, one of a batch's callbacks, or a notification (notifications.ts). */
+export type DeliveryTarget = { kind: 'callback' } | { kind: 'webhook'; webhookId: string } | { kind: 'batch'; batchId: string } | { kind: 'email' } | { kind: 'slack' };
 
 /** One POST to one receiver, as queued for delivery. */
 export interface CallbackDelivery {
@@ -91,6 +97,11 @@ function refusalOf(reported: OperationRecord, current: OperationRecord, event: C
  * Queues deliveries for an operation's callbacks and the project's webhooks; SQS carries them
  * so a slow or failing receiver never holds up a job.
  */
+/** The operation's status URL under the API's base URL (which ends with the stage in AWS); the bare path without one. */
+export function absoluteTrackingUrl(base: string | undefined, op: OperationRecord): string {
+  return base ? `${base.replace(/\/+$/, '')}${trackingUrl(op)}` : trackingUrl(op);
+}
+
 export class CallbackNotifier {
   constructor(
     private readonly queue: CallbackQueue,
@@ -98,6 +109,12 @@ export class CallbackNotifier {
     private readonly clock: Clock,
     /** The operation as stored now, for the gate (see `notify`); without it the record passed in is trusted. */
     private readonly operations?: Pick<OperationStore, 'get'>,
+    /** The job's event log: each event is appended (and numbered) before anything is sent; a closed log refuses it. */
+    private readonly eventLog?: JobEventLog,
+    /** Wakes the job's WebSocket connections once an event is appended. */
+    private readonly streams?: StreamPumpQueue,
+    /** Where the API is reached (`API_BASE_URL`), so payloads carry an absolute `trackingUrl`; without it, the path. */
+    private readonly apiBaseUrl?: () => string | undefined,
   ) {}
 
   /**
@@ -110,12 +127,19 @@ export class CallbackNotifier {
       const current = (await this.operations?.get(op, op.operationId)) ?? op;
       const refusal = refusalOf(op, current, event);
       if (refusal) {
-        console.log(JSON.stringify({ level: 'INFO', message: 'Event not sent', operationId: op.operationId, jobId: op.jobId, event, reason: refusal }));
+        telemetry.log('INFO', 'Event not sent', { operationId: op.operationId, jobId: op.jobId, event, reason: refusal });
         return;
       }
-      await this.enqueue({ ...op, ...(current.cancellation ? { cancellation: current.cancellation } : {}) }, event, extra);
+      const stored = { ...op, ...(current.cancellation ? { cancellation: current.cancellation } : {}), ...(current.notifications ? { notifications: current.notifications } : {}) };
+      const logged = await this.appendToLog(stored, event, extra);
+      if (logged === null) {
+        console.log(JSON.stringify({ level: 'INFO', message: 'Event not sent', operationId: op.operationId, jobId: op.jobId, event, reason: "a terminal event closed the job's event log" }));
+        return;
+      }
+      await this.enqueue(stored, event, extra, logged);
+      if (logged?.length) await this.streams?.send({ stream: { tenantId: op.tenantId, projectId: op.projectId, jobId: op.jobId } });
     } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not queue notifications', operationId: op.operationId, event, error: error instanceof Error ? error.message : String(error) }));
+      telemetry.log('ERROR', 'Could not queue notifications', { operationId: op.operationId, event, error: error instanceof Error ? error.message : String(error) });
     }
   }
 
@@ -137,17 +161,42 @@ export class CallbackNotifier {
         createdAt: createdAt.toISOString(),
       });
     } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not queue a batch callback', batchId: batch.batchId, event, error: error instanceof Error ? error.message : String(error) }));
+      telemetry.log('ERROR', 'Could not queue a batch callback', { batchId: batch.batchId, event, error: error instanceof Error ? error.message : String(error) });
     }
   }
 
-  private async enqueue(op: OperationRecord, event: CallbackEvent, extra: { phase?: PhaseRecord; warnings?: string[] }): Promise<void> {
+  /**
+   * Appends the event (a progress event as its phase's completion and the progress) to the job's event log: the
+   * numbered events, null when the log is closed, undefined without a log or when the append failed (the event is
+   * then still sent, unnumbered: a receiver should not lose it to a storage error).
+   */
+  private async appendToLog(op: OperationRecord, event: CallbackEvent, extra: { phase?: PhaseRecord; warnings?: string[] }): Promise<LoggedJobEvent[] | null | undefined> {
+    if (!this.eventLog) return undefined;
+    const progressBefore = this.progressBefore(op, event);
+    const terminal = Object.values(terminalEvents).includes(event);
+    const drafts: JobEventDraft[] = typesOf(event).map((type) => {
+      const { deliveryId: _deliveryId, ...data } = this.body(op, extra, type, '');
+      return { type, timestamp: String(data.timestamp), terminal: terminal && type === event, progressBefore, data };
+    });
+    try {
+      return await this.eventLog.append(op, drafts);
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not append to the job event log', operationId: op.operationId, jobId: op.jobId, event, error: error instanceof Error ? error.message : String(error) }));
+      return undefined;
+    }
+  }
+
+  /** A progress event follows a phase completion: progress before it was one phase less. */
+  private progressBefore(op: OperationRecord, event: CallbackEvent): number {
     const progress = progressOf(op);
-    // A progress event follows a phase completion: progress before it was one phase less.
-    const before = event === 'operation.progress' ? Math.floor((100 * Math.max(0, progress.phasesCompleted - 1)) / Math.max(1, progress.totalPhases)) : progress.percentage;
-    const payload = (type: string, deliveryId: string) => ({
+    return event === 'operation.progress' ? Math.floor((100 * Math.max(0, progress.phasesCompleted - 1)) / Math.max(1, progress.totalPhases)) : progress.percentage;
+  }
+
+  private body(op: OperationRecord, extra: { phase?: PhaseRecord; warnings?: string[] }, type: string, deliveryId: string, sequence?: number) {
+    return {
       event: type,
       deliveryId,
+      ...(sequence !== undefined ? { sequence } : {}),
       timestamp: this.clock.now().toISOString(),
       operationId: op.operationId,
       jobId: op.jobId,
@@ -155,14 +204,21 @@ export class CallbackNotifier {
       operationName: op.operationName,
       priority: op.priority,
       status: op.status,
-      progress,
+      progress: progressOf(op),
       ...(extra.phase
         ? { phase: { phaseName: extra.phase.name, status: extra.phase.status, durationMs: extra.phase.durationMs ?? null, recordsProcessed: extra.phase.recordsProcessed ?? null } }
         : {}),
       ...(extra.warnings ? { warnings: extra.warnings } : {}),
       ...(op.error ? { error: op.error } : {}),
-      trackingUrl: trackingUrl(op),
-    });
+      trackingUrl: absoluteTrackingUrl(this.apiBaseUrl?.(), op),
+    };
+  }
+
+  private async enqueue(op: OperationRecord, event: CallbackEvent, extra: { phase?: PhaseRecord; warnings?: string[] }, logged?: LoggedJobEvent[]): Promise<void> {
+    const progress = progressOf(op);
+    const before = this.progressBefore(op, event);
+    // Receivers see the sequence number the event log gave the event, to order and deduplicate by.
+    const sequenceOf = (type: WebhookEvent) => logged?.find((entry) => entry.type === type)?.sequence;
     const deliveries: CallbackDelivery[] = [];
     const createdAt = this.clock.now();
     const add = (url: string, type: WebhookEvent, target: DeliveryTarget, name: string = type) => {
@@ -174,7 +230,7 @@ export class CallbackNotifier {
         event: name,
         target,
         operation: { tenantId: op.tenantId, projectId: op.projectId, operationId: op.operationId },
-        payload: payload(name, deliveryId),
+        payload: this.body(op, extra, name, deliveryId, sequenceOf(type)),
         createdAt: createdAt.toISOString(),
       });
     };
@@ -183,7 +239,7 @@ export class CallbackNotifier {
     // `notifyCallbacks: false` silences the operation's own callbacks; the project's webhooks still hear the cancellation.
     const silenced = event === 'operation.cancelled' && op.cancellation?.notifyCallbacks === false;
     if (url && !silenced) add(url, event, { kind: 'callback' });
-    const types: WebhookEvent[] = event === 'operation.progress' ? ['operation.phase.completed', 'operation.progress'] : [event];
+    const types = typesOf(event);
     const now = this.clock.now().getTime() / 1000;
     // Project webhooks, and the subscriptions of this job that have not expired.
     const receivers = (await this.webhooks.list(op)).filter((w) => w.status !== 'Disabled' && (!w.jobId || w.jobId === op.jobId) && (!w.expiresAt || w.expiresAt > now));
@@ -194,9 +250,14 @@ export class CallbackNotifier {
         }
       }
     }
+    // E-mail and Slack, when the operation asked for them and it has ended (notifications.ts).
+    deliveries.push(...notificationDeliveries(op, event, createdAt));
     await Promise.all(deliveries.map((delivery) => this.queue.send(delivery)));
   }
 }
+
+/** A progress event is also its phase's completion. */
+const typesOf = (event: CallbackEvent): WebhookEvent[] => (event === 'operation.progress' ? ['operation.phase.completed', 'operation.progress'] : [event]);
 
 /**
  * One POST; `excerpt` is the start of the answer (about 1 KB at most), for diagnostics; `retryAfter` the answer's
@@ -254,6 +315,8 @@ export interface DelivererOptions {
   /** Where every attempt to a webhook or subscription is recorded; callbacks have no log. */
   deliveryLog?: DeliveryLog;
   health?: EndpointHealthPolicy;
+  /** Sends e-mail and Slack deliveries (notification-deliverer.ts); without it they fail and are retried by SQS. */
+  notifications?: Pick<NotificationDeliverer, 'deliver'>;
 }
 
 class AttemptTimeoutError extends Error {
@@ -279,6 +342,7 @@ export class CallbackDeliverer {
   private readonly random: () => number;
   private readonly log: DeliveryLog | undefined;
   private readonly health: EndpointHealthPolicy;
+  private readonly notifications: Pick<NotificationDeliverer, 'deliver'> | undefined;
 
   constructor(
     private readonly post: Post,
@@ -294,6 +358,7 @@ export class CallbackDeliverer {
     this.random = options.random ?? Math.random;
     this.log = options.deliveryLog;
     this.health = options.health ?? defaultEndpointHealthPolicy;
+    this.notifications = options.notifications;
   }
 
   /** `receiveCount` counts this message's receives from 1. */
@@ -304,6 +369,10 @@ export class CallbackDeliverer {
       return { outcome: 'postponed' };
     }
     const attempt = (delivery.attemptsBefore ?? 0) + receiveCount;
+    if (delivery.target.kind === 'email' || delivery.target.kind === 'slack') {
+      if (!this.notifications) throw new Error(`No deliverer for ${delivery.target.kind} notifications is configured`);
+      return this.notifications.deliver(delivery, attempt);
+    }
     const scope = { tenantId: delivery.operation.tenantId, projectId: delivery.operation.projectId };
     const webhook = delivery.target.kind === 'webhook' ? await this.webhooks.get(scope, delivery.target.webhookId) : undefined;
     // Deleted or disabled since it was queued: it hears nothing more.
@@ -413,11 +482,11 @@ export class CallbackDeliverer {
       if (verdict === 'warn') {
         const reason = `The circuit breaker paused the endpoint ${webhook.pausesSinceSuccess} times; failing since ${webhook.failingSince ?? 'unknown'}`;
         await this.webhooks.update(scope, webhook.webhookId, { warning: { at: now.toISOString(), reason } });
-        console.warn(JSON.stringify({ level: 'WARN', message: 'endpoint.warning', webhookId: webhook.webhookId, reason }));
+        telemetry.log('WARN', 'endpoint.warning', { webhookId: webhook.webhookId, reason });
       }
       if (verdict === 'disable') await this.disable(scope, webhook, `Every delivery failed for ${Math.round(this.health.disableAfterFailingSeconds / 3600)} hours (since ${webhook.failingSince}) after a warning`);
     } catch (failure) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not record the endpoint health', webhookId: webhook.webhookId, error: failure instanceof Error ? failure.message : String(failure) }));
+      telemetry.log('ERROR', 'Could not record the endpoint health', { webhookId: webhook.webhookId, error: failure instanceof Error ? failure.message : String(failure) });
       return 'none';
     }
     return verdict;
@@ -445,14 +514,15 @@ export class CallbackDeliverer {
         dropped,
       );
     } catch (failure) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not record the delivery attempt', webhookId: webhook.webhookId, deliveryId: delivery.deliveryId, error: failure instanceof Error ? failure.message : String(failure) }));
+      telemetry.log('ERROR', 'Could not record the delivery attempt', { webhookId: webhook.webhookId, deliveryId: delivery.deliveryId, error: failure instanceof Error ? failure.message : String(failure) });
     }
   }
 
   /** The record keeps why; enabling it again (PATCH status Active) clears that. */
   private async disable(scope: { tenantId: string; projectId: string }, webhook: WebhookRecord, reason: string): Promise<void> {
     await this.webhooks.update(scope, webhook.webhookId, { status: 'Disabled', disabled: { at: this.clock.now().toISOString(), reason } });
-    console.warn(JSON.stringify({ level: 'WARN', message: 'Receiver disabled', webhookId: webhook.webhookId, reason }));
+    telemetry.log('WARN', 'Receiver disabled', { webhookId: webhook.webhookId, reason });
+    telemetry.metric(metricNames.endpointDisabled, 'Count', 1);
   }
 
   private async attempt(url: string, body: string, headers: Record<string, string>): Promise<PostAnswer> {
@@ -472,7 +542,7 @@ export class CallbackDeliverer {
     try {
       await (ok ? this.breaker.succeeded(scope, webhook) : this.breaker.failed(scope, webhook));
     } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not update the circuit breaker', webhookId: webhook.webhookId, error: error instanceof Error ? error.message : String(error) }));
+      telemetry.log('ERROR', 'Could not update the circuit breaker', { webhookId: webhook.webhookId, error: error instanceof Error ? error.message : String(error) });
     }
   }
 }

@@ -31,6 +31,26 @@ export function estimateFrom(completed: readonly OperationRecord[]): DurationEst
   };
 }
 
+/** Similar dataset size: a completed run's input file is at most this many times larger or smaller than this one's. */
+export const similarSizeFactor = 2;
+
+/**
+ * The completed runs an estimate rests on, and a sentence saying which: of the project's latest completed operations of
+ * the type, those whose input file is of similar size (within `similarSizeFactor` either way) when at least
+ * `minimumHistory` of them are, else all of them (the sentence says so). Run time grows with the input, so a similar
+ * size is preferred; the type alone is the fallback because an estimate from other sizes beats none.
+ */
+export function similarRuns(completed: readonly OperationRecord[], inputSizeBytes: number | undefined): { runs: readonly OperationRecord[]; similarity: string } {
+  if (inputSizeBytes && inputSizeBytes > 0) {
+    const similar = completed.filter((op) => op.inputSizeBytes && op.inputSizeBytes * similarSizeFactor >= inputSizeBytes && op.inputSizeBytes <= inputSizeBytes * similarSizeFactor);
+    if (similar.length >= minimumHistory) {
+      return { runs: similar, similarity: `completed operations of the same type in this project whose input is ${Math.ceil(inputSizeBytes / similarSizeFactor)}–${inputSizeBytes * similarSizeFactor} bytes (within ${similarSizeFactor}× of this one's ${inputSizeBytes}), ${similar.length} of the latest ${completed.length}` };
+    }
+    return { runs: completed, similarity: `${historySimilarity} (fewer than ${minimumHistory} had an input within ${similarSizeFactor}× of this one's ${inputSizeBytes} bytes, so any size)` };
+  }
+  return { runs: completed, similarity: `${historySimilarity} (the input's size is not known, so any size)` };
+}
+
 /**
  * Step Functions states an execution enters besides its phases, on the way to success: Record
  * Operation Started, Choose Phase Size, the size's Pass state, Resume Point, Record Operation
@@ -141,7 +161,7 @@ export function runEstimateOf(op: OperationRecord, shareDone: number, now: Date)
       return {
         remainingMs: completion - now.getTime(),
         completion: new Date(completion).toISOString(),
-        basis: { method: 'history', completedOperations: history.basedOnOperations, medianDurationMs: history.durationMs, similarity: historySimilarity },
+        basis: { method: 'history', completedOperations: history.basedOnOperations, medianDurationMs: history.durationMs, similarity: history.similarity ?? historySimilarity },
       };
     }
   }

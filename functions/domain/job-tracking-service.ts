@@ -3,13 +3,13 @@ import type { CursorCodec } from './cursors.ts';
 import { elapsedMs, formatBytes, humanDuration } from './durations.ts';
 import { NotFoundError } from './errors.ts';
 import type { BatchStore, Clock, DatasetStore, JobJournal, JobScope, OperationStore } from './ports.ts';
-import { progressOf } from './progress.ts';
+import { phaseFraction, progressOf } from './progress.ts';
 import { recordsPerSecond, resourceUsageOf } from './views/measurements.ts';
 import { estimatesOf } from './views/operation-view.ts';
 import { benchmarks, performanceTrends, processing, resourceUtilisation, stages, type MetricsInput } from './views/job-metrics.ts';
 import { batchNeighbours, blockingConditions, computeResource } from './views/job-dependencies.ts';
 import { estimatedStarts, systemHealth } from './views/system-health.ts';
-import { phaseSchedule } from './views/phase-schedule.ts';
+import { phaseSchedule, upcomingBasis, type PhaseSlot } from './views/phase-schedule.ts';
 import { eventDescription, phaseName, upcomingDescriptions, type Language } from './views/localisation.ts';
 import type { LogEntry, LogLevel, OperationRecord, PhaseRecord, ProjectScope, ResourceSample, TimelineEvent } from './records.ts';
 import type { JobLogsQuery, JobMetricsQuery, JobTimelineQuery, TrackingQuery } from '../schemas/job.ts';
@@ -32,18 +32,19 @@ export interface TrackingOptions {
   ageingStepMs?: number;
 }
 
-function stageView(phase: PhaseRecord, order: number, op: OperationRecord, language: Language, slot?: { estimatedStartTime: string | null; estimatedEndTime: string | null }) {
+function stageView(phase: PhaseRecord, order: number, op: OperationRecord, language: Language, slot?: PhaseSlot) {
   return {
     stageName: phaseName(phase.name, language),
     stageId: phase.id,
     stageOrder: order,
     status: phase.status,
-    progress: phase.status === 'Completed' ? 100 : phase.status === 'Running' && op.totalRecords && phase.recordsProcessed ? Math.min(100, Math.floor((100 * phase.recordsProcessed) / op.totalRecords)) : 0,
+    // The phase's own measured share done (records, bytes or sub-steps), as GET async/operation reports it.
+    progress: phase.status === 'Completed' ? 100 : Math.min(99, Math.floor(100 * phaseFraction(phase, op.totalRecords))),
     ...(phase.startTime ? { startTime: phase.startTime } : {}),
     ...(phase.endTime ? { endTime: phase.endTime } : {}),
     ...(phase.durationMs !== undefined ? { duration: humanDuration(phase.durationMs), durationMs: phase.durationMs } : {}),
-    ...(slot && phase.status === 'Pending' ? { estimatedStartTime: slot.estimatedStartTime } : {}),
-    ...(slot ? { estimatedEndTime: slot.estimatedEndTime } : {}),
+    ...(slot && phase.status === 'Pending' ? { estimatedStartTime: slot.estimatedStartTime, estimatedDuration: slot.estimatedDuration } : {}),
+    ...(slot ? { estimatedEndTime: slot.estimatedEndTime, estimateBasedOn: slot.basedOn } : {}),
     ...(phase.recordsProcessed !== undefined ? { recordsProcessed: phase.recordsProcessed } : {}),
     ...(op.totalRecords !== undefined ? { totalRecords: op.totalRecords } : {}),
     ...(phase.results ? { metrics: phase.results } : {}),
@@ -119,7 +120,7 @@ export class JobTrackingService {
     const rate = recordsPerSecond(op);
     const usage = resourceUsageOf(op.latestSample);
     const estimates = estimatesOf(op, now);
-    const schedule = new Map(phaseSchedule(op, estimates.estimatedCompletion, now).map((s) => [s.phaseId, s]));
+    const schedule = new Map(phaseSchedule(op, estimates, now).map((s) => [s.phaseId, s]));
     return {
       jobId: op.jobId,
       jobName: op.operationName,
@@ -166,12 +167,11 @@ export class JobTrackingService {
     const words = upcomingDescriptions[language];
     const upcoming = ['Initiated', 'Queued', 'Running'].includes(op.status)
       ? [
-          ...phaseSchedule(op, estimates.estimatedCompletion, now).flatMap((slot) => {
+          ...phaseSchedule(op, estimates, now).flatMap((slot) => {
             const name = phaseName(slot.name, language)!;
-            const running = op.phases.find((p) => p.id === slot.phaseId)?.status === 'Running';
             return [
-              ...(running ? [] : [{ estimatedTime: slot.estimatedStartTime, eventType: 'StageStart', description: words.stageStart(name) }]),
-              { estimatedTime: slot.estimatedEndTime, eventType: 'StageCompletion', description: words.stageCompletion(name) },
+              ...(slot.status === 'Running' ? [] : [{ estimatedTime: slot.estimatedStartTime, eventType: 'StageStart', description: words.stageStart(name), basedOn: slot.basedOn }]),
+              { estimatedTime: slot.estimatedEndTime, eventType: 'StageCompletion', description: words.stageCompletion(name), basedOn: slot.basedOn },
             ];
           }),
           { estimatedTime: estimates.estimatedCompletion, eventType: 'JobCompletion', description: words.jobCompletion },
@@ -183,7 +183,7 @@ export class JobTrackingService {
       timelineScope: { startTime: op.startTime ?? null, currentTime: now.toISOString(), endTime: op.endTime ?? null, granularity: query.granularity },
       timeline,
       upcomingEvents: upcoming,
-      ...(upcoming.length ? { estimateBasis: estimates.estimatedCompletion ? 'the job estimate shared equally among unfinished stages' : null } : {}),
+      ...(upcoming.length ? { estimateBasis: upcomingBasis(op, estimates) } : {}),
     };
   }
 

@@ -3,7 +3,9 @@ import type { Clock, JobJournal, OperationStore } from './ports.ts';
 import type { JobRef, ProjectScope } from './records.ts';
 import { executionFailure } from './failures.ts';
 import { Lifecycle } from './lifecycle.ts';
-import { isRetryable, withLatestAttempt, type AutomaticRetries } from './automatic-retries.ts';
+import { isRetryable, type AutomaticRetries } from './automatic-retries.ts';
+import { withLatestAttempt } from './attempts.ts';
+import { telemetry } from './telemetry.ts';
 
 export type LifecycleEvent =
   | { event: 'started'; job: JobRef }
@@ -60,7 +62,12 @@ export class LifecycleRecorder {
           startTime: operation?.startTime ?? now,
           ...(operation?.attempts ? { attempts: withLatestAttempt(operation, { status: 'Running', startTime: now }) } : {}),
         });
-        if (recorded) {
+        // Usually the launcher has already moved it to Running as StartExecution returned (lifecycle.ts): this execution's
+        // start is journaled and announced here all the same.
+        // Read again: the launcher's move may have landed between the read above and this record's own.
+        const current = recorded ? undefined : await this.operations.get(job, job.operationId);
+        const startedAtLaunch = !recorded && current?.status === 'Running' && current.jobId === job.jobId;
+        if (recorded || startedAtLaunch) {
           const details = { submittedBy: operation?.submittedBy, priority: operation?.priority, operationType: job.operationType };
           await this.journal.append(job, {
             logs: [log('INFO', `Job ${job.jobId} started`, details)],
@@ -68,7 +75,7 @@ export class LifecycleRecorder {
           });
           await this.notify(job, 'operation.started');
         }
-        return { recorded };
+        return { recorded: recorded || startedAtLaunch };
       }
       case 'completed': {
         const operation = await this.operations.get(job, job.operationId);
@@ -93,7 +100,7 @@ export class LifecycleRecorder {
         // A stale attempt's execution (stopped, or failing after a newer attempt took over) changes nothing.
         if (operation && operation.jobId !== job.jobId) return { recorded: false };
         if (await this.retries?.scheduleAfterFailure(job, error)) {
-          if (internal) console.error(JSON.stringify({ level: 'ERROR', message: 'Attempt failed; retrying', jobId: job.jobId, operationId: job.operationId, error: input.error?.Error, cause: input.error?.Cause }));
+          if (internal) telemetry.log('ERROR', 'Attempt failed; retrying', { jobId: job.jobId, operationId: job.operationId, error: input.error?.Error, cause: input.error?.Cause });
           const scheduled = (await this.operations.get(job, job.operationId))?.attempts?.at(-1);
           const details = { ...error, nextAttempt: scheduled?.attempt, nextJobId: scheduled?.jobId, scheduledFor: scheduled?.scheduledFor, resumeFrom: scheduled?.resumeFrom ?? null };
           await this.journal.append(job, {
@@ -113,7 +120,7 @@ export class LifecycleRecorder {
         });
         if (recorded) {
           // The raw error goes to the function's log only; the operation, its log and timeline get the documented code.
-          if (internal) console.error(JSON.stringify({ level: 'ERROR', message: 'Execution failed', jobId: job.jobId, operationId: job.operationId, error: input.error?.Error, cause: input.error?.Cause }));
+          if (internal) telemetry.log('ERROR', 'Execution failed', { jobId: job.jobId, operationId: job.operationId, error: input.error?.Error, cause: input.error?.Cause });
           await this.journal.append(job, {
             logs: [log('ERROR', `Job ${job.jobId} failed: ${recordedError.cause}`, recordedError)],
             events: [{ timestamp: now, eventType: 'JobFailed', description: 'Job execution failed', details: recordedError }],

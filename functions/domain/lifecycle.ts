@@ -3,6 +3,8 @@ import type { OperationStore, WorkflowEngine } from './ports.ts';
 import type { JobRef, OperationRecord, ProjectScope } from './records.ts';
 import type { PhaseId } from './operation-types.ts';
 import { internalFailure } from './failures.ts';
+import { withLatestAttempt } from './attempts.ts';
+import { metricNames, telemetry } from './telemetry.ts';
 
 /**
  * Every status change an operation may make, `from → to`. Terminal statuses have no way out.
@@ -28,7 +30,7 @@ interface Command {
 export const commands = {
   /** A queued operation takes a free slot (the store refuses with CapacityExceededError when there is none). */
   admit: { from: ['Queued'], to: 'Initiated' },
-  /** The execution reports it started. */
+  /** The execution started: StartExecution returned (startExecution below), or its first state reports it. */
   start: { from: ['Initiated', 'Queued'], to: 'Running' },
   complete: { from: ['Running'], to: 'Completed' },
   fail: { from: ['Initiated', 'Queued', 'Running'], to: 'Failed' },
@@ -66,6 +68,18 @@ export class Lifecycle {
     return this.operations.transition(scope, operationId, from, to, fields);
   }
 
+  /** `admit` of a queued operation; each admission and how long the operation waited for it are service metrics. */
+  async admit(op: OperationRecord, now: Date): Promise<boolean> {
+    const admitted = await this.apply('admit', { tenantId: op.tenantId, projectId: op.projectId }, op.operationId);
+    if (admitted) {
+      // Queued since it was created, or since its automatic retry fell due.
+      const queuedSince = op.attempts?.at(-1)?.scheduledFor ?? op.dateCreated;
+      telemetry.metric(metricNames.operationsAdmitted, 'Count', 1);
+      telemetry.metric(metricNames.queueWait, 'Milliseconds', Math.max(0, now.getTime() - Date.parse(queuedSince)));
+    }
+    return admitted;
+  }
+
   /**
    * The one place an execution starts: for an Initiated operation, its current job, optionally resuming at a phase.
    * One that cannot start is left Failed (ExecutionStartFailed), not silently Initiated, and the error is rethrown.
@@ -82,6 +96,19 @@ export class Lifecycle {
       await this.apply('failToStart', scope, operation.operationId, { endTime: now().toISOString(), error: internalFailure('ExecutionStartFailed') });
       throw error;
     }
+    // Step Functions runs the execution from the moment StartExecution returns, so the operation is Running from then:
+    // a client's first poll after the 202 must not find it Initiated (the document's monitorOperation polls again only
+    // while Running). The execution's own `started` record still journals and announces the start (lifecycle-recorder.ts);
+    // if this write fails, that record moves it instead.
+    const startedAt = now().toISOString();
+    await Promise.resolve()
+      .then(() =>
+        this.apply('start', scope, operation.operationId, {
+          startTime: operation.startTime ?? startedAt,
+          ...(operation.attempts ? { attempts: withLatestAttempt(operation, { status: 'Running', startTime: startedAt }) } : {}),
+        }),
+      )
+      .catch(() => false);
   }
 }
 

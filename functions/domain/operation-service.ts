@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DatasetService } from './dataset-service.ts';
 import { admissionOrder, defaultAgeingStepMs } from './admission.ts';
 import { AlreadyRetriedError, CapacityExceededError, ClientError, ConflictError, NotFoundError, ValidationError } from './errors.ts';
-import { costEstimateFrom, estimateFrom } from './estimates.ts';
+import { costEstimateFrom, estimateFrom, similarRuns } from './estimates.ts';
 import { choosePhaseSize, defaultPhaseMemoryMb } from './phase-sizes.ts';
 import type { RegionPrices } from './pricing.ts';
 import { resourcesAllocatedOf, resourcesReleasedOf } from './views/resources-view.ts';
@@ -10,14 +10,16 @@ import { phasesByOperationType, type PhaseId } from './operation-types.ts';
 import { jobObjectKey } from './phases/checkpoint-keys.ts';
 import type { ReceiverGuard } from './receiver-guard.ts';
 import type { CancellationQueue, Clock, ObjectStore, OperationFilter, OperationStore, WorkflowEngine } from './ports.ts';
-import { progressOf } from './progress.ts';
+import { phaseWeightsFrom, progressOf } from './progress.ts';
 import { isTerminal, type OperationRecord, type ProjectScope } from './records.ts';
 import { estimatesOf, listItemView, startedView, statusView, trackingUrl } from './views/operation-view.ts';
 import { startOperationBody, type CancelOperationBody, type ListOperationsQuery, type Priority, type RetryOperationBody, type StartOperationBody } from '../schemas/operation.ts';
 import { jobRefOf, Lifecycle, resumePointOf } from './lifecycle.ts';
-import { timeOutQueued, watchDeadline, withLatestAttempt, type TimerQueue } from './automatic-retries.ts';
+import { timeOutQueued, watchDeadline, type TimerQueue } from './automatic-retries.ts';
+import { withLatestAttempt } from './attempts.ts';
 import type { CallbackNotifier } from './callbacks.ts';
-import { notificationWarnings } from './notification-warnings.ts';
+import { checkNotifications, initialNotificationStats, type NotificationChannels } from './notifications.ts';
+import { telemetry } from './telemetry.ts';
 
 export { jobRefOf };
 
@@ -44,7 +46,21 @@ export class OperationService {
     private readonly notifier?: Pick<CallbackNotifier, 'notify'>,
     /** Times a queued operation out at its timeoutAt even when no slot frees (automatic-retries.ts). */
     private readonly timers?: TimerQueue,
+    /** What e-mail and Slack notifications can be sent through; without it, operations asking for them are refused. */
+    private readonly notificationChannels?: NotificationChannels,
+    /** Advances a batch one of whose queued operations this service timed out (batch-service.ts; it depends on this service). */
+    private readonly batchOperationEnded?: (scope: ProjectScope, batchId: string) => Promise<void>,
   ) {}
+
+  /**
+   * Ends a queued operation Timeout once its deadline has passed, as at admission: true when this call ended it. A
+   * batch uses it before starting an operation whose dependencies completed late.
+   */
+  async timeOutIfDue(op: OperationRecord): Promise<boolean> {
+    const now = this.clock.now();
+    if (now < new Date(op.timeoutAt)) return false;
+    return timeOutQueued(this.operations, op, now, this.notifier);
+  }
 
   /** Sets the timer that ends a queued operation Timeout at its deadline if it has not started by then. */
   async watchDeadline(operation: OperationRecord): Promise<void> {
@@ -63,10 +79,7 @@ export class OperationService {
     if (body.operationType === 'ReportGeneration') {
       await this.operations.addDependent(scope, body.parameters.sourceOperationId, { operationId: operation.operationId, jobId: operation.jobId, relation: 'report' });
     }
-    return startedView(operation, this.clock.now(), [
-      ...choosePhaseSize(body.parameters.resourceAllocation, 'body.parameters.resourceAllocation').warnings,
-      ...notificationWarnings(body.notifications, 'body.notifications'),
-    ]);
+    return startedView(operation, this.clock.now(), choosePhaseSize(body.parameters.resourceAllocation, 'body.parameters.resourceAllocation').warnings);
   }
 
   /**
@@ -76,12 +89,27 @@ export class OperationService {
    */
   async withEstimate(operation: OperationRecord): Promise<OperationRecord> {
     const { items } = await this.operations.list(operation, { status: 'Completed', operationType: operation.operationType }, 0, 20);
-    const estimate = (operation.retry?.phasesPreserved ?? 0) === 0 ? estimateFrom(items) : null;
-    if (estimate) operation.estimate = estimate;
+    operation.inputSizeBytes ??= await this.inputSizeOf(operation);
+    const { runs, similarity } = similarRuns(items, operation.inputSizeBytes);
+    const estimate = (operation.retry?.phasesPreserved ?? 0) === 0 ? estimateFrom(runs) : null;
+    if (estimate) operation.estimate = { ...estimate, similarity };
+    // Fixed now, so pending phases are scheduled by measured shares before the first one starts (phase-runner keeps them).
+    operation.phaseWeights ??= phaseWeightsFrom(runs, operation.phases.map((p) => p.id));
     const toRun = operation.phases.filter((p) => p.status !== 'Completed').map((p) => p.id);
     const cost = costEstimateFrom(items, toRun, operation.phaseMemoryMb ?? defaultPhaseMemoryMb, this.prices);
     if (cost) operation.costEstimate = cost;
     return operation;
+  }
+
+  /** The size of the dataset file the operation reads, when it names one that is uploaded; undefined otherwise (a report, a batch's later dataset). */
+  private async inputSizeOf(operation: OperationRecord): Promise<number | undefined> {
+    const datasetId = (operation.parameters as { datasetId?: unknown }).datasetId;
+    if (typeof datasetId !== 'string') return undefined;
+    // The size only refines the estimate: one that cannot be read leaves it to the type's history.
+    const dataset = await Promise.resolve()
+      .then(() => this.datasets.get(operation, datasetId))
+      .catch(() => undefined);
+    return dataset?.sizeBytes ?? undefined;
   }
 
   /** Writes the operation and starts its execution; an execution that cannot start leaves it Failed, not silently Initiated. */
@@ -126,11 +154,12 @@ export class OperationService {
     const admit = async (op: OperationRecord): Promise<'admitted' | 'passed' | 'full'> => {
       // `timeoutAt` is dateCreated + timeout: time spent queued counts, and an operation past it never starts.
       if (this.clock.now() >= new Date(op.timeoutAt)) {
-        await timeOutQueued(this.operations, op, this.clock.now(), this.notifier);
+        // Its batch hears of it now (its dependents are cancelled, its callbacks sent), not when something else ends.
+        if ((await timeOutQueued(this.operations, op, this.clock.now(), this.notifier)) && op.batch) await this.batchOperationEnded?.(scope, op.batch.batchId);
         return 'passed';
       }
       try {
-        if (!(await this.lifecycle.apply('admit', scope, op.operationId))) return 'passed';
+        if (!(await this.lifecycle.admit(op, this.clock.now()))) return 'passed';
       } catch (error) {
         if (error instanceof CapacityExceededError) return 'full';
         throw error;
@@ -187,10 +216,7 @@ export class OperationService {
     const resumeFrom = original.phases[completed.length];
     if (body.retryMode === 'resume' && !resumeFrom) throw new ConflictError(`Operation ${operationId} completed every phase; use retryMode restart`);
     const retryNumber = (original.retry?.retryNumber ?? 0) + 1;
-    const sizeWarnings = [
-      ...choosePhaseSize(request.parameters.resourceAllocation, 'body.updatedParameters.resourceAllocation').warnings,
-      ...notificationWarnings(request.notifications, 'body.notifications'),
-    ];
+    const sizeWarnings = choosePhaseSize(request.parameters.resourceAllocation, 'body.updatedParameters.resourceAllocation').warnings;
     const operation: OperationRecord = {
       ...newOperation(scope, request, userId, now),
       phases: original.phases.map((p, i) => (i < completed.length ? { ...p } : { id: p.id, name: p.name, status: 'Pending' as const })),
@@ -239,6 +265,7 @@ export class OperationService {
    */
   async checkInputs(scope: ProjectScope, body: StartOperationBody): Promise<void> {
     await this.checkCallbacks(body);
+    await checkNotifications(scope, body.notifications, this.notificationChannels);
     if (body.operationType === 'ReportGeneration') {
       const source = await this.operations.get(scope, body.parameters.sourceOperationId);
       if (!source) throw new NotFoundError(`Operation ${body.parameters.sourceOperationId} does not exist in this project`);
@@ -354,7 +381,7 @@ export class OperationService {
     } catch (error) {
       // The cancellation holds without the queue: no phase starts on a Cancelled operation,
       // so the execution ends at the next phase boundary instead of at once.
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not queue the execution stop', operationId, error: error instanceof Error ? error.message : String(error) }));
+      telemetry.log('ERROR', 'Could not queue the execution stop', { operationId, error: error instanceof Error ? error.message : String(error) });
     }
     return {
       operationId,
@@ -470,6 +497,7 @@ export function newOperation(scope: ProjectScope, request: StartOperationBody, u
     parameters: request.parameters,
     ...(request.callbacks ? { callbacks: request.callbacks, callbackStats: { sent: 0, successful: 0, failed: 0, progressSent: 0 } } : {}),
     ...(request.notifications ? { notifications: request.notifications } : {}),
+    ...(initialNotificationStats(request.notifications) ? { notificationStats: initialNotificationStats(request.notifications) } : {}),
     ...(request.retryPolicy ? { retryPolicy: request.retryPolicy } : {}),
     timeoutSeconds: request.timeout,
     submittedBy: userId,

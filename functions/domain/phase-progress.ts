@@ -66,7 +66,10 @@ export class PhaseProgressTracker {
       updatedAt: this.now(),
       ...(models ? { models } : previous?.models ? { models: previous.models } : {}),
     };
-    this.writeIfDue();
+    // A new sub-step (or model) is written at once: a phase of a few short steps would otherwise show only its first
+    // between two interval writes. Record and byte counts change every batch and keep to the interval.
+    const stepped = this.current.unit !== 'records' && this.current.unit !== 'bytes' && (this.current.done !== previous?.done || this.current.unit !== previous?.unit);
+    this.writeIfDue(stepped);
     this.throwIfCancelled();
   };
 
@@ -90,8 +93,8 @@ export class PhaseProgressTracker {
     await this.writing;
   }
 
-  private writeIfDue(): void {
-    if (!this.running || Date.now() - this.lastWrite < this.options.progressIntervalMs / 2) return;
+  private writeIfDue(now = false): void {
+    if (!this.running || (!now && Date.now() - this.lastWrite < this.options.progressIntervalMs / 2)) return;
     this.lastWrite = Date.now();
     this.writing = this.writing.then(() => this.write()).catch(() => undefined);
   }
@@ -101,6 +104,11 @@ export class PhaseProgressTracker {
     const snapshot = this.current;
     if (!snapshot || snapshot === this.written) return;
     this.written = snapshot;
+    // Both requests leave before the engine's next synchronous step can hold the event loop; the status view's first.
+    const progressWrite = this.operations.updatePhase(this.job, this.job.operationId, this.phaseId, { progress: snapshot, recordsProcessed: this.recordsProcessed() });
+    // Handled now so a refusal (a fenced write after a forced cancel) arriving during the append below is not an
+    // unhandled rejection that ends the process; it is still thrown by the await at the end.
+    progressWrite.catch(() => undefined);
     if (snapshot.operation !== this.loggedActivity) {
       this.loggedActivity = snapshot.operation;
       await this.journal.append(this.job, {
@@ -118,7 +126,7 @@ export class PhaseProgressTracker {
         samples: [],
       });
     }
-    await this.operations.updatePhase(this.job, this.job.operationId, this.phaseId, { progress: snapshot, recordsProcessed: this.recordsProcessed() });
+    await progressWrite;
   }
 
   /** One read of the operation: cheap against the phase's work, and at most every `cancellationCheckMs`. */

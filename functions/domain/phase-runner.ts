@@ -10,9 +10,10 @@ import { ResourceSampler } from './resource-sampler.ts';
 import { phaseFailure } from './failures.ts';
 import { FencedWriteError } from './errors.ts';
 import { Lifecycle } from './lifecycle.ts';
-import { withLatestAttempt } from './automatic-retries.ts';
+import { withLatestAttempt } from './attempts.ts';
 import { countingObjectStore } from './counting-object-store.ts';
 import { progressStep } from './views/progress-events.ts';
+import { errorFields, telemetry } from './telemetry.ts';
 
 export interface PhaseContext {
   job: JobRef;
@@ -185,7 +186,9 @@ export class PhaseRunner {
     const startTime = now();
     // The weights are fixed before any phase reports progress, so the percentage never moves back as history grows.
     const weights = operation.phaseWeights ?? (await this.phaseWeightsOf(operation));
-    await this.operations.updatePhase(job, job.operationId, phaseId, { status: 'Running', startTime }, operation.phaseWeights ? undefined : { phaseWeights: weights });
+    // The phase shows an activity from its first moment, before its work reports any.
+    const starting = { fraction: 0, done: 0, total: 0, unit: 'steps', operation: `Starting ${phase.name}`, updatedAt: startTime };
+    await this.operations.updatePhase(job, job.operationId, phaseId, { status: 'Running', startTime, progress: starting }, operation.phaseWeights ? undefined : { phaseWeights: weights });
     log('INFO', `${phase.name} started`);
     milestone('StageStarted', `${phase.name} started`);
     await this.notifier.notify(operation, 'operation.phase.started', { phase: { id: phaseId, name: phase.name, status: 'Running', startTime } });
@@ -344,19 +347,7 @@ export class PhaseRunner {
       // The job's log and timeline are served to clients: they get the documented code and its message, the
       // function's own log gets the raw error.
       const failure = phaseFailure(error);
-      console.error(
-        JSON.stringify({
-          level: 'ERROR',
-          message: 'Phase failed',
-          jobId: job.jobId,
-          operationId: job.operationId,
-          phase: phaseId,
-          code: failure.code,
-          error: error instanceof Error ? error.name : typeof error,
-          detail: error instanceof Error ? error.message : String(error),
-          stack: error instanceof Error ? error.stack : undefined,
-        }),
-      );
+      telemetry.log('ERROR', 'Phase failed', { jobId: job.jobId, operationId: job.operationId, phase: phaseId, code: failure.code, ...errorFields(error) });
       log('ERROR', `${phase.name} failed: ${failure.message}`, { error: failure.code });
       milestone('StageFailed', `${phase.name} failed`, { error: failure.code, message: failure.message });
       await Promise.all([

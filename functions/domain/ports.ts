@@ -6,6 +6,7 @@ import type {
   DependentRecord,
   JobRef,
   LogEntry,
+  NotificationChannel,
   OperationRecord,
   PhaseRecord,
   ProjectScope,
@@ -75,6 +76,8 @@ export interface OperationStore {
   addDependent(scope: ProjectScope, operationId: string, dependent: DependentRecord): Promise<void>;
   /** Counts one finished callback delivery in the operation's callbackStats. */
   recordCallback(scope: ProjectScope, operationId: string, outcome: { successful: boolean; progress: boolean; at: string }): Promise<void>;
+  /** Counts one finished e-mail or Slack message in the operation's notificationStats. */
+  recordNotification(scope: ProjectScope, operationId: string, channel: NotificationChannel, outcome: { successful: boolean; at: string }): Promise<void>;
 }
 
 export type JobScope = ProjectScope & { jobId: string };

@@ -145,6 +145,8 @@ export interface OperationRecord extends ProjectScope {
   retry?: RetryRecord;
   /** Expected run time from this project's completed operations of the same type; absent without enough history. */
   estimate?: DurationEstimate;
+  /** The size in bytes of the dataset file it reads, when known at creation: what "similar dataset size" compares (estimates.ts). */
+  inputSizeBytes?: number;
   /** Each phase's share of the run time, from completed operations of the type (equal without them); fixed once the first phase starts (progress.ts). */
   phaseWeights?: PhaseWeights;
   /** Memory (MB) of the phase function the phases run on, chosen from `parameters.resourceAllocation` (phase-sizes.ts). */
@@ -163,7 +165,14 @@ export interface OperationRecord extends ProjectScope {
   dependents?: DependentRecord[];
   /** Delivery counts of the operation's callbacks; present when it has callbacks. */
   callbackStats?: CallbackStats;
+  /** Delivery counts of its e-mail and Slack notifications, per channel asked for (notifications.ts). */
+  notificationStats?: NotificationStats;
 }
+
+export type NotificationChannel = 'email' | 'slack';
+
+/** One count per finished message (an e-mail per recipient, a Slack post), as callbackStats counts callbacks. */
+export type NotificationStats = Partial<Record<NotificationChannel, { successful: number; failed: number; lastDeliveryAt?: string }>>;
 
 export interface DependentRecord {
   operationId: string;
@@ -316,6 +325,8 @@ export interface DurationEstimate {
   lowMs: number;
   highMs: number;
   basedOnOperations: number;
+  /** Which completed operations it rests on (estimates.ts, `similarRuns`). */
+  similarity?: string;
 }
 
 /** An operation's expected consumption and its price, from the medians of similar completed runs (estimates.ts). */

@@ -2,6 +2,7 @@ import type { BatchService } from './batch-service.ts';
 import type { OperationService } from './operation-service.ts';
 import type { OperationStore } from './ports.ts';
 import type { ProjectScope } from './records.ts';
+import { telemetry } from './telemetry.ts';
 
 /** What happens when an operation ends: its batch moves on, and its slot goes to the next waiting operation. */
 export class Scheduler {
@@ -17,7 +18,7 @@ export class Scheduler {
     if (operation?.retry?.discardOriginalResults) {
       // Queued operations must still start when the deletion fails; it is logged for someone to finish.
       await this.operationService.discardOriginalResults(operation).catch((error: unknown) => {
-        console.error(JSON.stringify({ level: 'ERROR', message: "Could not delete a retried operation's original results", operationId, error: error instanceof Error ? error.message : String(error) }));
+        telemetry.log('ERROR', "Could not delete a retried operation's original results", { operationId, error: error instanceof Error ? error.message : String(error) });
       });
     }
     await this.operationService.admitQueued(scope);

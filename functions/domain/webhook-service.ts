@@ -130,6 +130,8 @@ export class WebhookService {
 
   /** A webhook limited to one job's events, named as the job-tracking API names them, that expires. */
   async subscribe(job: JobScope, body: SubscribeBody, userId: string) {
+    // The route hands WebSocket subscriptions to StreamService (stream-subscriptions.ts).
+    if (body.subscriptionType !== 'webhook') throw new Error('A WebSocket subscription is not a webhook');
     const operation = await this.operations.getByJob(job, job.jobId);
     if (!operation) throw new NotFoundError(`Job ${job.jobId} does not exist in this project`);
     await this.receivers.assertAllowed(body.webhookUrl, 'body.webhookUrl');

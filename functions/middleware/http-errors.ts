@@ -2,6 +2,8 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { problemResponse } from './problem.ts';
 import { ClientError } from '../domain/errors.ts';
+import { errorFields } from '../domain/telemetry.ts';
+import { logger } from '../observability/logger.ts';
 
 /**
  * Errors of AWS services that say "too much at once, try again" (DynamoDB, S3, Step Functions, SQS, Lambda). Matched
@@ -33,8 +35,8 @@ export function httpErrors(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProx
         request.response = problemResponse(error.status, error.title, error.message, instance, error.invalidFields, error.extensions);
         return;
       }
-      const requestId = event?.requestContext?.requestId;
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Unhandled error', path: instance, requestId, error: error?.name, detail: error?.message, stack: error?.stack }));
+      // The path's ids are the line's keys too (request-log.ts); the request id is named here for a bare middy chain.
+      logger.error('Unhandled error', { path: instance, requestId: event?.requestContext?.requestId, ...errorFields(error) });
       if (error && transientErrorNames.has(error.name)) {
         const response = problemResponse(503, 'Service Unavailable', 'The service is busy; retry the request shortly.', instance);
         request.response = { ...response, headers: { ...response.headers, 'Retry-After': '1' } };

@@ -6,6 +6,8 @@ import { httpErrors } from './http-errors.ts';
 import { idempotent } from './idempotency.ts';
 import { jsonBody, type ParsedBody } from './json-body.ts';
 import { parseInput } from './validation.ts';
+import { requestLog } from './request-log.ts';
+import { annotate } from '../observability/tracer.ts';
 import { maxRequestBodyBytes } from '../../lib/topology.ts';
 import type { ProjectScope } from '../domain/records.ts';
 import { idempotencyStores } from '../composition.ts';
@@ -49,7 +51,6 @@ export function httpRoute<P extends z.ZodType<ProjectScope>, Q extends z.ZodType
   };
   const contract: RouteContract = { path: spec.path, query: spec.query ?? noQuery, ...(spec.body ? { body: spec.body } : {}) };
   // The schemas travel with the handler, so the OpenAPI document is generated from the very schemas that validate.
-  return Object.assign(middy<APIGatewayProxyEvent & ParsedBody, APIGatewayProxyResult>(handler).use(httpErrors()).use(jsonBody(maxRequestBodyBytes)), {
-    contract,
-  });
+  const routed = middy<APIGatewayProxyEvent & ParsedBody, APIGatewayProxyResult>(handler).use(httpErrors()).use(jsonBody(maxRequestBodyBytes));
+  return Object.assign(requestLog(routed, { annotate }), { contract });
 }

@@ -3,6 +3,7 @@ import type { FunctionId, RouteDefinition } from '../../lib/topology.ts';
 import type { RouteContract } from '../middleware/http-route.ts';
 import { problemBody } from '../schemas/problem.ts';
 import { jsonSchemaOf, type JsonSchema } from './json-schema.ts';
+import { examples } from './examples.ts';
 import { successResponses } from './success-responses.ts';
 
 export type OpenApiDocument = Record<string, unknown> & { paths: Record<string, Record<string, Operation>> };
@@ -117,7 +118,7 @@ function operationOf(route: RouteDefinition, contract: RouteContract | undefined
     // A DELETE with an optional body (cancel's reason): OpenAPI 3.1 allows it, clients may omit it.
     operation.requestBody = { required: false, content: { 'application/json': { schema: jsonSchemaOf(contract.body, schemas) } } };
   }
-  operation.responses = { ...successOf(route, schemas), ...errorsOf(route, contract) };
+  operation.responses = { ...successOf(route, schemas), ...errorsOf(route, contract, successResponses[route.function]?.problems ?? []) };
   return operation;
 }
 
@@ -152,25 +153,29 @@ function successOf(route: RouteDefinition, schemas: Record<string, JsonSchema>):
   const headers: Record<string, unknown> = Object.fromEntries(Object.entries(success.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
   if (route.method === 'POST') headers['Idempotent-Replayed'] = { $ref: '#/components/headers/IdempotentReplayed' };
   const schema = success.schema ? jsonSchemaOf(success.schema, schemas) : success.contentType ? { type: 'string' } : { type: 'object' };
+  const contentTypes = [success.contentType ?? 'application/json'].flat();
   return {
     [success.status]: {
       description: success.description,
       ...(Object.keys(headers).length ? { headers } : {}),
-      ...(success.status === 204 ? {} : { content: { [success.contentType ?? 'application/json']: { schema } } }),
+      ...(success.status === 204
+        ? {}
+        : { content: Object.fromEntries(contentTypes.map((type) => [type, { schema, ...(examples[route.function] !== undefined ? { example: examples[route.function] } : {}) }])) }),
     },
   };
 }
 
-function errorsOf(route: RouteDefinition, contract: RouteContract | undefined): Record<string, unknown> {
-  const statuses: ProblemStatus[] = [];
+function errorsOf(route: RouteDefinition, contract: RouteContract | undefined, extra: readonly ProblemStatus[]): Record<string, unknown> {
+  const statuses: ProblemStatus[] = [...extra];
   if (contract) statuses.push(400);
   if (route.authorized) statuses.push(401, 404);
   statuses.push(405);
   if (route.method !== 'GET') statuses.push(409);
-  if (contract?.body) statuses.push(413, 415);
+  // Every httpRoute parses a body it is sent, whether or not the route takes one (json-body.ts).
+  if (contract) statuses.push(413, 415);
   if (route.method === 'POST') statuses.push(422);
   return {
-    ...Object.fromEntries(statuses.map((status) => [status, problemRef(status)])),
+    ...Object.fromEntries([...new Set(statuses)].sort().map((status) => [status, problemRef(status)])),
     default: { description: 'An unexpected error: 500, or 503 with `Retry-After` when an AWS service throttled the request.', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
   };
 }

@@ -9,14 +9,14 @@ import { operationTypes } from '../domain/operation-types.ts';
  * loose: they name the fields clients rely on, and a field added to a view does not break the contract.
  */
 
-const timestamp = z.iso.datetime({ offset: true });
-const operationStatus = z.enum(operationStatuses);
-const operationType = z.enum(operationTypes);
-const priority = z.enum(priorities);
+export const timestamp = z.iso.datetime({ offset: true });
+export const operationStatus = z.enum(operationStatuses);
+export const operationType = z.enum(operationTypes);
+export const priority = z.enum(priorities);
 /** An estimate is null until the project has three completed runs of the same type. */
-const estimate = z.string().nullable();
+export const estimate = z.string().nullable();
 
-const resourcesAllocated = z
+export const resourcesAllocated = z
   .object({
     cpuUnits: z.number(),
     memoryGB: z.number(),
@@ -26,7 +26,7 @@ const resourcesAllocated = z
   })
   .loose();
 
-const phase = z
+export const phase = z
   .object({
     phaseName: z.string(),
     status: z.enum(['Pending', 'Running', 'Completed', 'Failed', 'Cancelled', 'Timeout']),
@@ -39,14 +39,15 @@ const phase = z
     currentActivity: z.object({ component: z.string(), operation: z.string(), details: z.string().nullable() }).loose().optional(),
     /** The machine-learning phase's models. */
     models: z.object({ modelsTraining: z.number().int(), modelsCompleted: z.number().int(), totalModels: z.number().int() }).loose().optional(),
-    /** Pending phases, when the operation has an estimate. */
-    estimatedStartTime: timestamp.optional(),
-    estimatedDuration: z.string().optional(),
+    /** Pending phases: null while nothing (history or measured progress) supports an estimate. */
+    estimatedStartTime: timestamp.nullable().optional(),
+    estimatedDuration: z.string().nullable().optional(),
+    estimatedDurationMs: z.number().nullable().optional(),
   })
   .loose();
 
 /** A failed operation's error: a code from the documented list and a sentence for the client. */
-const operationError = z.object({ error: z.string(), cause: z.string() }).loose();
+export const operationError = z.object({ error: z.string(), cause: z.string() }).loose();
 
 /** 202 of `POST async/operation`. */
 export const startedOperation = z
@@ -99,6 +100,17 @@ export const operationStatusBody = z
       .loose(),
     phases: z.array(phase),
     error: operationError.optional(),
+    /** Per channel asked for in `notifications`: messages delivered and failed for good (retries not counted). */
+    notifications: z
+      .object({
+        email: z.object({ recipients: z.number().int(), deliveriesSuccessful: z.number().int(), deliveriesFailed: z.number().int(), lastDeliveryAt: timestamp.nullable() }).loose().optional(),
+        slack: z
+          .object({ channel: z.string(), mentionUsers: z.array(z.string()), deliveriesSuccessful: z.number().int(), deliveriesFailed: z.number().int(), lastDeliveryAt: timestamp.nullable() })
+          .loose()
+          .optional(),
+      })
+      .loose()
+      .optional(),
     submittedBy: z.string(),
     dateCreated: timestamp,
     endTime: timestamp.optional(),
@@ -168,6 +180,17 @@ export const createdDataset = datasetBody.extend({
 
 export const datasetList = z.object({ datasets: z.array(datasetBody), nextToken: z.string().nullable() }).loose();
 
+/** Why a receiver was disabled, or warned that it keeps failing. */
+export const receiverNotice = z.object({ at: timestamp, reason: z.string() }).loose();
+
+export const lastDelivery = z
+  .object({ at: timestamp, event: z.string(), successful: z.boolean(), statusCode: z.number().int().nullable(), responseExcerpt: z.string().optional() })
+  .loose();
+
+export const deliveryStats = z
+  .object({ totalDeliveries: z.number().int(), successfulDeliveries: z.number().int(), failedDeliveries: z.number().int(), averageResponseTime: z.string().nullable() })
+  .loose();
+
 /** A webhook as the API shows it; its secret or token only in the answer that set it. */
 export const webhookBody = z
   .object({
@@ -179,10 +202,14 @@ export const webhookBody = z
     filters: z.object({}).loose(),
     authentication: z.object({ type: z.string(), secret: z.string().optional() }).loose().nullable(),
     createdAt: timestamp,
-    deliveryStats: z
-      .object({ totalDeliveries: z.number().int(), successfulDeliveries: z.number().int(), failedDeliveries: z.number().int(), averageResponseTime: z.string().nullable() })
-      .loose(),
+    deliveryStats,
     pausedUntil: timestamp.nullable(),
+    disabled: receiverNotice.nullable().optional(),
+    warning: receiverNotice.nullable().optional(),
+    retryPolicy: z.record(z.string(), z.unknown()).optional(),
+    lastDelivery: lastDelivery.nullable().optional(),
+    /** Register and update: what was accepted with a caveat (e.g. a short secret). */
+    warnings: z.array(z.string()).optional(),
   })
   .loose();
 

@@ -116,8 +116,8 @@ export const jobEvents = {
 } as const satisfies Record<string, readonly WebhookEvent[]>;
 export type JobEvent = keyof typeof jobEvents;
 
-export const subscribeBody = z.strictObject({
-  subscriptionType: z.literal('webhook', { error: "must be 'webhook': events are delivered as webhooks (WebSocket streams are not offered)" }),
+export const webhookSubscribeBody = z.strictObject({
+  subscriptionType: z.literal('webhook'),
   webhookUrl: receiverUrl,
   events: z
     .array(z.enum(Object.keys(jobEvents) as [JobEvent, ...JobEvent[]]))
@@ -135,6 +135,15 @@ export const subscribeBody = z.strictObject({
   authentication: receiverAuthentication.optional(),
   /** Seconds the subscription lasts; eight hours unless given. */
   expiresIn: z.number().int().min(60).max(7 * 86_400).default(8 * 3600),
+});
+export type WebhookSubscribeBody = z.infer<typeof webhookSubscribeBody>;
+
+/** A live stream of the job's events over a WebSocket: the answer gives the connection URL and a token. */
+export const websocketSubscribeBody = webhookSubscribeBody.omit({ webhookUrl: true, authentication: true }).extend({ subscriptionType: z.literal('websocket') });
+export type WebSocketSubscribeBody = z.infer<typeof websocketSubscribeBody>;
+
+export const subscribeBody = z.discriminatedUnion('subscriptionType', [webhookSubscribeBody, websocketSubscribeBody], {
+  error: "must be 'webhook' (events POSTed to webhookUrl) or 'websocket' (a live stream)",
 });
 export type SubscribeBody = z.infer<typeof subscribeBody>;
 
@@ -168,7 +177,7 @@ export const listWebhooksQuery = z.strictObject({
 
 export const subscriptionPath = jobPath.extend({ subscriptionId: prefixedGuid('sub') });
 
-const subscription = subscribeBody.shape;
+const subscription = webhookSubscribeBody.shape;
 
 /** A PATCH of a job subscription: each field given replaces the subscribed one and is validated as at subscription. */
 export const updateSubscriptionBody = z

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { cursorKeyItem } from '../../functions/adapters/dynamo-cursor-key.ts';
 import { env, functions as functionTopology, type FunctionId, type QueueId } from '../topology.ts';
 import type { JwtSettings } from './auth.ts';
 import { acknowledge, wildcardResource } from './nag.ts';
@@ -17,7 +18,13 @@ export interface AccessTargets {
   readonly jwt: JwtSettings & { readonly maxTokenLifetimeSeconds: number };
   /** The operator's receiver allow-list (CDK context `receiverAllowList`); empty admits public addresses only. */
   readonly receiverAllowList: string;
+  /** The address e-mail notifications are sent from (CDK context `notificationSender`); absent, e-mail is refused. */
+  readonly notificationSender?: string;
 }
+
+/** Reads by key and by index (transactions and batches need the item actions they contain); never Scan. */
+export const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'] as const;
+export const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'] as const;
 
 /**
  * Turns each function's topology `access` into environment variables and least-privilege grants,
@@ -34,8 +41,19 @@ export function wireAccess(fns: Record<FunctionId, lambda.Function>, targets: Ac
 
     if (access.table) {
       fn.addEnvironment(env.tableName, targets.table.tableName);
-      if (access.table === 'read') targets.table.grantReadData(fn);
-      else targets.table.grantReadWriteData(fn);
+      // Named actions rather than CDK's grantRead/WriteData: those include dynamodb:Scan, which no function needs.
+      targets.table.grant(fn, ...(access.table === 'read' ? tableReadActions : [...tableReadActions, ...tableWriteActions]));
+      if (access.table === 'read') {
+        // Any list may be the first to need the paging cursors' key, created on first use: a read-only function may put
+        // that one item, in the CONFIG partition, and write nothing else.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['dynamodb:PutItem'],
+            resources: [targets.table.tableArn],
+            conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [cursorKeyItem.pk] } },
+          }),
+        );
+      }
       wildcards.push(wildcardResource(fn, `${targets.table.tableArn}/index/*`));
       reasons.push('`<table>/index/*` lets the function query the table\'s GSIs (only this table)');
     }
@@ -99,6 +117,18 @@ export function wireAccess(fns: Record<FunctionId, lambda.Function>, targets: Ac
 
     if (access.receivers && targets.receiverAllowList) fn.addEnvironment(env.receiverAllowList, targets.receiverAllowList);
 
+    if (access.notifications && targets.notificationSender) {
+      fn.addEnvironment(env.notificationSender, targets.notificationSender);
+      // SES authorizes SendEmail on the verified identity: the address itself, or its domain when the domain is verified.
+      if (access.notifications === 'send') fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: sesIdentityArns(fn, targets.notificationSender) }));
+    }
+
     if (wildcards.length > 0) acknowledge(fn, 'IAM5', `Derived from topology access of ${fnId}: ${reasons.join('; ')}.`, wildcards);
   }
+}
+
+/** The SES identities a sender address may be verified as: the address, and its domain. */
+function sesIdentityArns(fn: lambda.Function, sender: string): string[] {
+  const domain = sender.slice(sender.lastIndexOf('@') + 1);
+  return [sender, domain].map((identity) => Stack.of(fn).formatArn({ service: 'ses', resource: 'identity', resourceName: identity }));
 }

@@ -4,13 +4,18 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { table as tableTopology } from '../topology.ts';
 
+export interface DataStoreProps {
+  /** Origins whose pages may upload to and read from the bucket through presigned URLs (CDK context `corsAllowedOrigins`). @default ['*'] */
+  readonly corsAllowedOrigins?: readonly string[];
+}
+
 /** The single DynamoDB table and the data bucket (plus the bucket receiving its access logs). */
 export class DataStore extends Construct {
   readonly table: dynamodb.Table;
   readonly bucket: s3.Bucket;
   readonly accessLogBucket: s3.Bucket;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: DataStoreProps = {}) {
     super(scope, id);
 
     const str = (name: string): dynamodb.Attribute => ({ name, type: dynamodb.AttributeType.STRING });
@@ -55,7 +60,8 @@ export class DataStore extends Construct {
         {
           // Browsers upload datasets straight to S3 through presigned PUT URLs and read results back.
           allowedMethods: [s3.HttpMethods.PUT, s3.HttpMethods.GET, s3.HttpMethods.HEAD],
-          allowedOrigins: ['*'],
+          // A presigned URL is the credential, so '*' leaks nothing; an operator may still narrow it to their own pages.
+          allowedOrigins: [...(props.corsAllowedOrigins ?? ['*'])],
           allowedHeaders: ['*'],
           exposedHeaders: ['ETag'],
           maxAge: 3600,

@@ -1,5 +1,15 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+
+/**
+ * Runs cdk-nag's AwsSolutions checks on every synth as a policy-validation plugin: an unacknowledged error fails the
+ * synth. Acknowledgements stay in the construct tree and the validation report; they are not written into the
+ * template (`writeSuppressionsToCloudFormation: false`), where they were most of its size and deploy nothing.
+ */
+export function checkWithCdkNag(app: IConstruct): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true, writeSuppressionsToCloudFormation: false }));
+}
 
 /**
  * cdk-nag v3 acknowledgements go through CDK's native `Validations.of(scope).acknowledge()`;
@@ -37,7 +47,7 @@ function flatten(node: unknown): string {
       return `<${flatten(resource)}.${flatten(attribute)}>`;
     }
     if (o['Fn::ImportValue'] !== undefined) return flatten(o['Fn::ImportValue']);
-    if (o['Ref'] !== undefined) return `<${flatten(o['Ref'])}>`;
+    if (o.Ref !== undefined) return `<${flatten(o.Ref)}>`;
   }
   return JSON.stringify(node);
 }

@@ -3,6 +3,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { retentionSecondsFor } from './queue-retention.ts';
 import {
   functions as functionTopology,
   queues as queueTopology,
@@ -51,6 +52,8 @@ export class Queues extends Construct {
         const queue = new sqs.Queue(this, `${queueId}Queue`, {
           ...common,
           visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
+          // Long enough for the longest retry a message may carry (queue-retention.ts); SQS's default 4 days is not.
+          retentionPeriod: Duration.seconds(retentionSecondsFor(queueId)),
           deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: def.maxReceiveCount },
         });
         fns[def.consumer].addEventSource(

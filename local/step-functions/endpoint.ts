@@ -24,7 +24,7 @@ export async function startStepFunctions<Id extends string = StateMachineId>(
     stateMachineArns[id] = loaded.arn;
   }
 
-  const executions = new ExecutionRegistry(options.retryIntervalOverrides);
+  const executions = new ExecutionRegistry(options.retryIntervalOverrides, options.onExecutionEnded);
   const { server, port } = await listenAwsJson(options.port ?? 0, apiActions(machines, executions));
 
   let stopped = false;

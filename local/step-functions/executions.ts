@@ -2,6 +2,7 @@ import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError } from 'aw
 import { LOCAL_ROLE_ARN, nowSeconds } from './conventions.ts';
 import type { JsonValue, RetryIntervalOverrides } from './interpreter.ts';
 import type { LoadedStateMachine } from './state-machine-loader.ts';
+import { statusChangeEvent, type StatusChangeEvent } from './status-change-events.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
 
@@ -24,7 +25,22 @@ export class ExecutionRegistry {
   private readonly records = new Map<string, ExecutionRecord>();
   private readonly running = new Set<Promise<void>>();
 
-  constructor(private readonly retryIntervalOverrides: RetryIntervalOverrides | undefined) {}
+  private shuttingDown = false;
+
+  constructor(
+    private readonly retryIntervalOverrides: RetryIntervalOverrides | undefined,
+    private readonly onEnded?: (event: StatusChangeEvent) => void,
+  ) {}
+
+  /** Reports an ended execution as EventBridge would; a listener's failure never affects the execution. */
+  private ended(record: ExecutionRecord): void {
+    if (!this.onEnded || this.shuttingDown) return;
+    try {
+      this.onEnded(statusChangeEvent(record));
+    } catch (error) {
+      console.error(`[step-functions] status-change listener failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 
   get(executionArn: string): ExecutionRecord | undefined {
     return this.records.get(executionArn);
@@ -35,7 +51,7 @@ export class ExecutionRegistry {
   }
 
   start(machine: LoadedStateMachine, executionArn: string, name: string, input: string): ExecutionRecord {
-    const { record, done } = startExecution(machine, executionArn, name, input, this.retryIntervalOverrides);
+    const { record, done } = startExecution(machine, executionArn, name, input, this.retryIntervalOverrides, () => this.ended(record));
     this.records.set(executionArn, record);
     this.running.add(done);
     void done.finally(() => this.running.delete(done));
@@ -50,10 +66,13 @@ export class ExecutionRegistry {
     if (error !== undefined) record.error = error;
     if (cause !== undefined) record.cause = cause;
     record.abort();
+    this.ended(record);
   }
 
   /** Aborts every running execution and waits until the interpreter has let go of them all. */
   async abortAll(): Promise<void> {
+    // A stack shutting down is not an execution failing: the restart reconciliation settles these (local/reconcile.ts).
+    this.shuttingDown = true;
     for (const record of this.records.values()) {
       if (record.status !== 'RUNNING') continue;
       record.status = 'ABORTED';
@@ -70,6 +89,7 @@ function startExecution(
   name: string,
   input: string,
   retryIntervalOverrides: RetryIntervalOverrides | undefined,
+  onEnded: () => void,
 ): { record: ExecutionRecord; done: Promise<void> } {
   const startDate = nowSeconds();
   const parsedInput = JSON.parse(input) as JsonValue;
@@ -104,6 +124,7 @@ function startExecution(
       record.status = 'SUCCEEDED';
       record.output = JSON.stringify(output ?? null);
       record.stopDate = nowSeconds();
+      onEnded();
     },
     (error: unknown) => {
       if (record.status !== 'RUNNING') return; // stopped: StopExecution already set ABORTED
@@ -119,6 +140,7 @@ function startExecution(
         record.error = cause?.name ?? 'States.Runtime';
         record.cause = cause?.message ?? String(error);
       }
+      onEnded();
     },
   );
   return { record, done };

@@ -1,5 +1,6 @@
 import type { FunctionId, StateMachineDefinition, StateMachineId } from '../../lib/topology.ts';
 import type { RetryIntervalOverrides } from './interpreter.ts';
+import type { StatusChangeEvent } from './status-change-events.ts';
 
 /** What runs a function: `FunctionRuntime` in the local stack, anything with the same shape in tests. */
 export interface FunctionInvoker {
@@ -19,6 +20,11 @@ export interface StepFunctionsOptions<Id extends string = StateMachineId> {
    * says (aws-local-stepfunctions' `retryIntervalOverrides`). Off by default: real intervals.
    */
   retryIntervalOverrides?: RetryIntervalOverrides;
+  /**
+   * Called once when an execution ends (SUCCEEDED, FAILED, TIMED_OUT or ABORTED, StopExecution included) with the
+   * event EventBridge would carry; not for the executions `stop()` aborts on shutdown.
+   */
+  onExecutionEnded?: (event: StatusChangeEvent) => void;
 }
 
 export interface StepFunctionsEndpoint<Id extends string = StateMachineId> {

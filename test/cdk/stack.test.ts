@@ -21,6 +21,7 @@ import {
   phaseFunctionSizes,
   stateMachines,
   table,
+  webSocketRoutes,
   type FunctionId,
   type QueueId,
   type StateMachineId,
@@ -87,12 +88,15 @@ describe('functions', () => {
 
   it('sets exactly the environment variables the topology access implies', () => {
     for (const [id, { access }] of Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]) {
-      const expected = new Set<string>(['NODE_OPTIONS', env.maxActiveOperationsPerProject, env.pricingRegion]);
+      const expected = new Set<string>(['NODE_OPTIONS', env.maxActiveOperationsPerProject, env.pricingRegion, env.logRetentionDays, env.resourceSampleIntervalMs, env.apiBaseUrl, env.logFormat]);
       if (access.table) expected.add(env.tableName);
       if (access.bucket) expected.add(env.bucketName);
       for (const machine of [...(access.startExecution ?? []), ...(access.stopExecution ?? [])]) expected.add(env.stateMachineArn(machine));
       for (const queue of access.sendTo ?? []) expected.add(env.queueUrl(queue));
       if (access.jwt) [env.jwksUrl, env.jwtIssuer, env.jwtAudience, env.maxTokenLifetimeSeconds].forEach((name) => expected.add(name));
+      if (access.webSocket) expected.add(access.webSocket === 'connectUrl' ? env.webSocketUrl : env.webSocketManagementEndpoint);
+      // The hosted UI the dashboard page signs in with (the default stack has its own Cognito pool).
+      if (id === 'Dashboard') [env.dashboardSignInDomain, env.dashboardClientId].forEach((name) => expected.add(name));
       const variables = resources[fnLogicalId(id)]!.Properties.Environment.Variables as Record<string, unknown>;
       expect(new Set(Object.keys(variables)), id).toEqual(expected);
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -106,7 +110,7 @@ describe('functions', () => {
       const actions = actionsOf(id);
       const has = (action: string): boolean => actions.has(action);
       expect(has('dynamodb:Query'), `${id} table read`).toBe(access.table !== undefined);
-      expect(has('dynamodb:PutItem'), `${id} table write`).toBe(access.table === 'readWrite');
+      expect(has('dynamodb:UpdateItem'), `${id} table write`).toBe(access.table === 'readWrite');
       expect(has('s3:GetObject*'), `${id} bucket read`).toBe(access.bucket !== undefined);
       expect(has('s3:PutObject'), `${id} bucket put`).toBe(access.bucket === 'readWrite' || access.bucket === 'presignPut');
       expect(has('s3:DeleteObject*'), `${id} bucket delete`).toBe(access.bucket === 'readWrite');
@@ -134,7 +138,8 @@ describe('REST API', () => {
       const uri = JSON.stringify(m.Properties.Integration?.Uri ?? '');
       const target = Object.keys(functions).find((id) => uri.includes(`"${fnLogicalId(id as FunctionId)}"`));
       expect(m.Properties.Integration.Type).toBe('AWS_PROXY');
-      return `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId)} ${m.Properties.AuthorizationType} -> ${target}`;
+      // The root resource's own methods (the dashboard at `/`) have an empty path.
+      return `${m.Properties.HttpMethod} ${pathOf(m.Properties.ResourceId) || '/'} ${m.Properties.AuthorizationType} -> ${target}`;
     });
   }
 
@@ -191,6 +196,32 @@ describe('REST API', () => {
     });
     template.resourceCountIs('AWS::ApiGateway::Account', 1);
     expect(Object.keys(template.findOutputs('ApiUrl'))).toHaveLength(1);
+  });
+});
+
+describe('WebSocket API', () => {
+  it('routes $connect and $disconnect to their functions, with no authorizer and no message route', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'WEBSOCKET', RouteSelectionExpression: '$request.body.action' });
+    const routesInTemplate = ofType('AWS::ApiGatewayV2::Route').map(([, route]) => {
+      const integration = resources[(route.Properties.Target['Fn::Join'][1][1] as { Ref: string }).Ref]!;
+      const target = webSocketRoutes.find((r) => JSON.stringify(integration.Properties.IntegrationUri).includes(`"${fnLogicalId(r.function)}"`));
+      expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+      return `${route.Properties.RouteKey} ${route.Properties.AuthorizationType ?? 'NONE'} -> ${target?.function}`;
+    });
+    expect(routesInTemplate.sort()).toEqual(webSocketRoutes.map((r) => `${r.routeKey} NONE -> ${r.function}`).sort());
+  });
+
+  it('logs and throttles its stage, outputs its URL, and lets exactly the delivering functions manage connections', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
+    });
+    expect(Object.keys(template.findOutputs('WebSocketUrl'))).toHaveLength(1);
+    for (const [id, { access }] of Object.entries(functions) as [FunctionId, (typeof functions)[FunctionId]][]) {
+      expect(actionsOf(id).has('execute-api:ManageConnections'), id).toBe(access.webSocket === 'manageConnections');
+    }
   });
 });
 
@@ -383,6 +414,21 @@ describe('authentication', () => {
     });
   });
 
+  it("signs the dashboard in through the pool's hosted UI: code flow with PKCE back to the API stage root", () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    const [[, client]] = ofType('AWS::Cognito::UserPoolClient') as [[string, Resource]];
+    expect(client.Properties.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.Properties.AllowedOAuthScopes).toEqual(['openid', 'email', 'profile']);
+    const callback = JSON.stringify(client.Properties.CallbackURLs);
+    expect(callback).toContain('.execute-api.');
+    expect(callback).toContain('/prod/');
+    expect(client.Properties.LogoutURLs).toEqual(client.Properties.CallbackURLs);
+    const variables = resources[fnLogicalId('Dashboard')]!.Properties.Environment.Variables;
+    expect(JSON.stringify(variables[env.dashboardSignInDomain])).toContain('.auth.');
+    expect(variables[env.dashboardClientId]).toEqual({ Ref: Object.keys(resources).find((id) => resources[id]!.Type === 'AWS::Cognito::UserPoolClient') });
+    expect(Object.keys(template.toJSON().Outputs)).toEqual(expect.arrayContaining(['DashboardUrl', 'DashboardSignInUrl']));
+  });
+
   it('uses the issuer, JWKS URL and audience from CDK context when given', () => {
     const contextApp = new App({
       outdir: tempOutdir(),
@@ -398,6 +444,7 @@ describe('authentication', () => {
     const contextTemplate = Template.fromStack(contextStack);
     contextTemplate.resourceCountIs('AWS::Cognito::UserPool', 0);
     contextTemplate.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    contextTemplate.resourceCountIs('AWS::Cognito::UserPoolDomain', 0);
     // Nothing Cognito: not its trigger function either.
     contextTemplate.resourceCountIs('AWS::Lambda::Function', Object.values(functions).filter((def) => !def.onlyWithCognitoPool).length);
     expect(JSON.stringify(contextTemplate.toJSON())).not.toContain('cognito-idp');

@@ -173,8 +173,9 @@ describe('operation callbacks', () => {
       token: project.token,
       body: { subscriptionType: 'websocket', webhookUrl: `${base}/x`, events: ['error'] },
     });
+    // A WebSocket subscription streams to the client that connects: a webhookUrl is not one of its fields.
     expect(websocket.status).toBe(400);
-    expect(websocket.body.invalidParams[0].name).toBe('body.subscriptionType');
+    expect(websocket.body.invalidParams[0].name).toBe('body.webhookUrl');
     const unknownJob = await call('POST', `${project.base}/execution/job/00000000-0000-4000-8000-000000000000/subscribe`, {
       token: project.token,
       body: { subscriptionType: 'webhook', webhookUrl: `${base}/x`, events: ['error'] },

@@ -5,15 +5,20 @@ import type { AddressInfo } from 'node:net';
 export interface LoopbackReceiver {
   base: string;
   received(): number;
+  /** What was posted, in order of arrival: the path and the body as text. */
+  messages(): ReadonlyArray<{ path: string; body: string }>;
   close(): Promise<void>;
 }
 
 export async function startLoopbackReceiver(): Promise<LoopbackReceiver> {
   let count = 0;
+  const messages: Array<{ path: string; body: string }> = [];
   const server: Server = createServer((request, response) => {
-    request.resume();
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       count += 1;
+      messages.push({ path: request.url ?? '/', body: Buffer.concat(chunks).toString('utf8') });
       response.writeHead(204).end();
     });
   });
@@ -21,6 +26,7 @@ export async function startLoopbackReceiver(): Promise<LoopbackReceiver> {
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     received: () => count,
+    messages: () => messages,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

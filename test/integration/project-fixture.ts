@@ -40,6 +40,8 @@ const creators: Record<string, string> = {
   batchId: 'POST /async/batch',
   webhookId: 'POST /async/webhooks',
   subscriptionId: 'POST /execution/job/{jobId}/subscribe',
+  // The project's Slack integration is named by the project itself: a PUT creates it again.
+  projectId: 'PUT /async/integrations/slack',
 };
 
 /** Requests that are valid apart from their path, keyed by {@link routeKey}. */
@@ -60,7 +62,8 @@ function seeds(ids: Record<string, string>, receiverUrl: (path: string) => strin
       priority: 'Low',
       parameters: analysis,
       callbacks: { onCompletion: receiverUrl('/callback/completion'), onError: receiverUrl('/callback/error') },
-      notifications: { slack: { channel: 'fuzz' } },
+      // The fixture registers the project's Slack integration (the loopback receiver); e-mail goes to the local SES emulator.
+      notifications: { email: ['fuzz@example.com'], slack: { channel: 'fuzz', mentionUsers: ['@fuzz'] } },
       timeout: 600,
       retryPolicy: { maxRetries: 1, retryDelay: 10, backoffMultiplier: 2 },
     },
@@ -83,6 +86,7 @@ function seeds(ids: Record<string, string>, receiverUrl: (path: string) => strin
       failurePolicy: { stopOnFirstFailure: false, continueIndependentOperations: true },
     },
     'POST /async/signing-secret/rotate': {},
+    'PUT /async/integrations/slack': { webhookUrl: receiverUrl('/slack') },
     'POST /async/webhooks': {
       webhookUrl: receiverUrl('/webhook'),
       webhookName: 'seed webhook',
@@ -132,10 +136,13 @@ export async function buildProjectFixture(receiver: LoopbackReceiver, name = 'ow
   const ids: Record<string, string> = { tenantId: owner.tenantId, projectId: owner.projectId, datasetId };
   const seedBodies = seeds(ids, receiverUrl);
   const create = async (key: string, path: string, idField: string) => {
-    const response = await call('POST', `${owner.base}${path}`, { token: owner.token, body: structuredClone(seedBodies[key]) });
+    // The method is the key's (POST, or PUT for the Slack integration).
+    const response = await call(key.slice(0, key.indexOf(' ')), `${owner.base}${path}`, { token: owner.token, body: structuredClone(seedBodies[key]) });
     if (response.status >= 300 || typeof response.body?.[idField] !== 'string') throw new Error(`fixture ${key} failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body[idField] as string;
   };
+  // Before any operation: the seed start request asks for Slack notifications, which need the integration.
+  await create('PUT /async/integrations/slack', '/async/integrations/slack', 'projectId');
   // The webhook and the subscription hear the fixture's analysis, so their attempt logs hold messages.
   ids.webhookId = await create('POST /async/webhooks', '/async/webhooks', 'webhookId');
   const jsonOnly = { parameters: { datasetId, outputOptions: { exportFormats: ['JSON'] } } };

@@ -175,10 +175,10 @@ describe('reconcileAfterRestart', () => {
     expect(summary).toHaveLength(4);
     expect(queued.find((d) => d.event === 'operation.failed')?.payload.error).toMatchObject({ error: 'LocalStackRestarted' });
 
-    // Both slots freed; the queued operation took one and its execution started.
-    expect(await store.get(scope, waiting.operationId)).toMatchObject({ status: 'Initiated' });
+    // Both slots freed; the queued operation took one and its execution started (Running once StartExecution returned).
+    expect(await store.get(scope, waiting.operationId)).toMatchObject({ status: 'Running' });
     expect(started).toEqual([waiting.jobId]);
-    expect(await store.counts(scope)).toMatchObject({ total: 4, Initiated: 1, Running: 0, Queued: 0, Failed: 2, Completed: 1 });
+    expect(await store.counts(scope)).toMatchObject({ total: 4, Initiated: 0, Running: 1, Queued: 0, Failed: 2, Completed: 1 });
     const counters = await db.send(new GetCommand({ TableName: tableName, Key: { pk: `T#${scope.tenantId}#P#${scope.projectId}`, sk: 'COUNTERS#OPERATIONS' } }));
     expect(counters.Item?.active).toBe(1);
   });

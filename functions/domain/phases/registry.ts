@@ -6,17 +6,24 @@ import { datasetExport } from './dataset-export.ts';
 import { machineLearningAnalysis } from './machine-learning.ts';
 import { performanceAnalysis } from './performance-analysis.ts';
 import { processDiscovery } from './process-discovery.ts';
-import { reportGeneration } from './report-generation.ts';
-import { reportRendering, resultsLoading } from './report-rendering.ts';
+
+/**
+ * The report phases' modules (and with them pdfkit, the fonts, Graphviz's WASM and pptxgenjs) are loaded when such a
+ * phase first runs, so every other phase starts without evaluating them.
+ */
+function onFirstRun(load: () => Promise<PhaseWork>): PhaseWork {
+  let work: Promise<PhaseWork> | undefined;
+  return async (context) => (await (work ??= load()))(context);
+}
 
 export const phaseWork: Record<PhaseId, PhaseWork> = {
   DataLoadingValidation: dataLoadingValidation,
   ProcessDiscovery: processDiscovery,
   PerformanceAnalysis: performanceAnalysis,
   MachineLearningAnalysis: machineLearningAnalysis,
-  ReportGeneration: reportGeneration,
+  ReportGeneration: onFirstRun(async () => (await import('./report-generation.ts')).reportGeneration),
   DataCleaning: dataCleaning,
   DatasetExport: datasetExport,
-  ResultsLoading: resultsLoading,
-  ReportRendering: reportRendering,
+  ResultsLoading: onFirstRun(async () => (await import('./report-rendering.ts')).resultsLoading),
+  ReportRendering: onFirstRun(async () => (await import('./report-rendering.ts')).reportRendering),
 };

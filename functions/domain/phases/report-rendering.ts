@@ -3,6 +3,7 @@ import type { PhaseWork } from '../phase-runner.ts';
 import { recommendationsOf, renderReports, reportInputOf, type LoadingFigures } from '../../mining/analysis/analysis-report.ts';
 import { analysisDocuments, loadAnalysisDocuments, storeArtifacts } from './analysis-documents.ts';
 import { jobObjectKey } from './checkpoint-keys.ts';
+import { reportLayouts } from '../../mining/report/report-type.ts';
 
 const sourceLoadingName = 'source-loading.json';
 
@@ -38,7 +39,12 @@ export const reportRendering: PhaseWork = async (context) => {
   const recommendations = recommendationsOf(analysis, loading);
   const title = `${context.operation.operationName} (${parameters.reportType.replace('_', ' ')})`;
   const input = reportInputOf(analysis, title, new Date().toISOString(), loading, recommendations);
-  const artifacts = await storeArtifacts(context, await renderReports(analysis, input, parameters.exportFormats, { visualizations: parameters.includeVisualizations, progress: context.hook(0.1, 0.95, 'artifacts') }));
+  // The report type decides what the PDF shows, not only its title.
+  const { sections, ...layout } = reportLayouts[parameters.reportType];
+  const artifacts = await storeArtifacts(
+    context,
+    await renderReports(analysis, input, parameters.exportFormats, { visualizations: parameters.includeVisualizations, progress: context.hook(0.1, 0.95, 'artifacts'), pdf: layout }),
+  );
   return {
     recordsProcessed: artifacts.length,
     results: {
@@ -49,6 +55,7 @@ export const reportRendering: PhaseWork = async (context) => {
           ? { skipped: [{ work: 'optimizationRecommendations', parameter: 'generateOptimizationRecommendations', reason: 'Process Optimization and Rework recommendations not derived: the source analysis has generateOptimizationRecommendations false' }] }
           : {}),
       reportType: parameters.reportType,
+      reportSections: sections,
       reportsCreated: artifacts.filter((a) => a.type === 'Report').length,
       artifactsCreated: artifacts.length,
       recommendations,

@@ -1,11 +1,13 @@
-import { attemptsOf } from '../automatic-retries.ts';
+import { attemptsOf } from '../attempts.ts';
 import { elapsedMs, humanDuration } from '../durations.ts';
 import { recordsPerSecond, resourceUsageOf } from './measurements.ts';
 import { resourcesAllocatedOf } from './resources-view.ts';
-import { phaseFraction, progressOf, shareDoneOf, weightsOf } from '../progress.ts';
+import { phaseFraction, progressOf, shareDoneOf } from '../progress.ts';
+import { phaseSchedule, type PhaseSlot } from './phase-schedule.ts';
 import { runEstimateOf } from '../estimates.ts';
 import { phaseOf } from '../operation-types.ts';
 import { isTerminal, type OperationRecord, type PhaseRecord } from '../records.ts';
+import { notificationsView } from './notifications-view.ts';
 
 export const trackingUrl = (op: OperationRecord): string => `/api/${op.tenantId}/${op.projectId}/async/operation/${op.operationId}`;
 
@@ -39,34 +41,18 @@ function liveFields(op: OperationRecord, phase: PhaseRecord) {
   };
 }
 
-/**
- * When each pending phase is expected to start and how long it should take: the remaining time shared among the
- * unfinished phases by their weights (their measured share of the type's run time) times the share of each not yet done.
- */
-function pendingSchedule(op: OperationRecord, remainingMs: number | null, now: Date): Map<string, { estimatedStartTime: string; estimatedDuration: string; estimatedDurationMs: number }> {
-  const schedule = new Map<string, { estimatedStartTime: string; estimatedDuration: string; estimatedDurationMs: number }>();
-  if (remainingMs === null) return schedule;
-  const weights = weightsOf(op);
-  const left = op.phases.map((p, i) => (p.status === 'Running' || p.status === 'Pending' ? weights[i]! * (1 - phaseFraction(p, op.totalRecords)) : 0));
-  const totalLeft = left.reduce((sum, w) => sum + w, 0);
-  if (totalLeft <= 0) return schedule;
-  let before = 0;
-  op.phases.forEach((p, i) => {
-    const ms = (remainingMs * left[i]!) / totalLeft;
-    if (p.status === 'Pending') {
-      schedule.set(p.id, { estimatedStartTime: new Date(now.getTime() + before).toISOString(), estimatedDuration: humanDuration(Math.round(ms)), estimatedDurationMs: Math.round(ms) });
-    }
-    before += ms;
-  });
-  return schedule;
+/** A pending phase's expected start and duration, and what they rest on; nothing for a phase that has started or ended. */
+function pendingFields(slot: PhaseSlot | undefined) {
+  if (!slot || slot.status !== 'Pending') return {};
+  return { estimatedStartTime: slot.estimatedStartTime, estimatedDuration: slot.estimatedDuration, estimatedDurationMs: slot.estimatedDurationMs, estimateBasedOn: slot.basedOn };
 }
 
-function phaseView(phase: PhaseRecord, op?: OperationRecord, slot?: { estimatedStartTime: string; estimatedDuration: string; estimatedDurationMs: number }) {
+function phaseView(phase: PhaseRecord, op?: OperationRecord, slot?: PhaseSlot) {
   return {
     phaseName: phase.name,
     status: phase.status,
     ...(op ? liveFields(op, phase) : {}),
-    ...(slot ?? {}),
+    ...pendingFields(slot),
     ...(phase.startTime ? { startTime: phase.startTime } : {}),
     ...(phase.endTime ? { endTime: phase.endTime } : {}),
     ...(phase.durationMs !== undefined ? { duration: humanDuration(phase.durationMs), durationMs: phase.durationMs } : {}),
@@ -128,7 +114,7 @@ export function startedView(op: OperationRecord, now = new Date(), warnings: rea
 export function statusView(op: OperationRecord, now: Date) {
   const progress = progressOf(op);
   const estimates = estimatesOf(op, now);
-  const schedule = pendingSchedule(op, estimates.remainingMs, now);
+  const schedule = new Map(phaseSchedule(op, estimates, now).map((slot) => [slot.phaseId, slot]));
   return {
     operationId: op.operationId,
     operationType: op.operationType,
@@ -168,6 +154,8 @@ export function statusView(op: OperationRecord, now: Date) {
           },
         }
       : {}),
+    // E-mail and Slack deliveries, counted per channel like callbacks (notifications.ts).
+    ...(op.notifications ? { notifications: notificationsView(op) } : {}),
     submittedBy: op.submittedBy,
     dateCreated: op.dateCreated,
     ...(op.endTime ? { endTime: op.endTime } : {}),

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { apiReferenceScript } from '../../../lib/topology.ts';
+import { requestLog } from '../../middleware/request-log.ts';
 
 /** Relative URLs, so the page works under an API Gateway stage prefix as well as at the root. */
 const page = `<!doctype html>
@@ -39,7 +40,8 @@ function referenceScript(): string {
 }
 
 /** Public: the API reference page (`/docs`) and its script (`/docs/reference.js`), rendered in the browser from /openapi.json. */
-export const handler = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
+export const handler = requestLog(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
   event.resource === '/docs/reference.js'
     ? { statusCode: 200, headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }, body: referenceScript() }
-    : { statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'public, max-age=300' }, body: page };
+    : { statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'public, max-age=300' }, body: page },
+);

@@ -8,7 +8,7 @@ import { toBpmnXml, type BpmnModel } from '../models/bpmn.ts';
 import type { PetriNet } from '../models/petri-net.ts';
 import { toPnml } from '../models/pnml.ts';
 import { subSteps, type ProgressHook } from '../progress.ts';
-import { renderAnomaliesCsv, renderBpmnSvg, renderPdfReport, renderPptxReport, renderProcessMapSvg, type ReportInput } from '../report/index.ts';
+import { renderAnomaliesCsv, renderBpmnSvg, renderPdfReport, renderPptxReport, renderProcessMapSvg, type PdfReportOptions, type ReportInput } from '../report/index.ts';
 
 /** What an analysis produced, as the report stage reads it back. */
 export interface AnalysisDocuments {
@@ -104,7 +104,8 @@ export async function renderReports(
   analysis: AnalysisDocuments,
   input: ReportInput,
   formats: readonly string[],
-  options: { visualizations: boolean; progress?: ProgressHook },
+  /** `pdf`: what the PDF report shows (a report type's layout: report/report-type.ts); by default everything. */
+  options: { visualizations: boolean; progress?: ProgressHook; pdf?: PdfReportOptions },
 ): Promise<RenderedArtifact[]> {
   const wanted = new Set(formats);
   const out: RenderedArtifact[] = [];
@@ -148,7 +149,7 @@ export async function renderReports(
   }
   if (wanted.has('PDF')) {
     next();
-    out.push({ name: 'Process Mining Analysis Report', type: 'Report', format: 'PDF', file: 'reports/report.pdf', contentType: 'application/pdf', description: 'Summary, process map, tables and recommendations', body: await renderPdfReport(input) });
+    out.push({ name: 'Process Mining Analysis Report', type: 'Report', format: 'PDF', file: 'reports/report.pdf', contentType: 'application/pdf', description: 'Summary, process map, tables and recommendations', body: await renderPdfReport(input, options.pdf) });
   }
   if (wanted.has('PowerPoint')) {
     next();

@@ -201,6 +201,13 @@ class MutableNet {
   readonly transitions = new Map<string, string | null>();
   /** Arcs as `source\0target`, in insertion order. */
   readonly arcs = new Set<string>();
+  /**
+   * Each node's sources and targets, each in the order its arcs were added: the same order a
+   * scan of `arcs` gives, without one (the scans were quadratic on large heuristics nets:
+   * 0.5 s of bpic2012's discovery).
+   */
+  readonly #in = new Map<string, Set<string>>();
+  readonly #out = new Map<string, Set<string>>();
   #next = 0;
 
   addPlace(name: string): string {
@@ -217,20 +224,33 @@ class MutableNet {
 
   addArc(source: string, target: string): void {
     this.arcs.add(`${source}\u0000${target}`);
+    (this.#out.get(source) ?? this.#out.set(source, new Set()).get(source)!).add(target);
+    (this.#in.get(target) ?? this.#in.set(target, new Set()).get(target)!).add(source);
   }
 
   inputs(node: string): string[] {
-    return [...this.arcs].filter((arc) => arc.endsWith(`\u0000${node}`)).map((arc) => arc.slice(0, arc.indexOf('\u0000')));
+    const sources = this.#in.get(node);
+    return sources === undefined ? [] : [...sources];
   }
 
   outputs(node: string): string[] {
-    return [...this.arcs].filter((arc) => arc.startsWith(`${node}\u0000`)).map((arc) => arc.slice(arc.indexOf('\u0000') + 1));
+    const targets = this.#out.get(node);
+    return targets === undefined ? [] : [...targets];
   }
 
   remove(node: string): void {
     this.places.delete(node);
     this.transitions.delete(node);
-    for (const arc of [...this.arcs]) if (arc.startsWith(`${node}\u0000`) || arc.endsWith(`\u0000${node}`)) this.arcs.delete(arc);
+    for (const source of this.#in.get(node) ?? []) {
+      this.arcs.delete(`${source}\u0000${node}`);
+      this.#out.get(source)!.delete(node);
+    }
+    for (const target of this.#out.get(node) ?? []) {
+      this.arcs.delete(`${node}\u0000${target}`);
+      this.#in.get(target)!.delete(node);
+    }
+    this.#in.delete(node);
+    this.#out.delete(node);
   }
 
   /** Drops a silent transition when another has the same preset and a strictly larger postset. */

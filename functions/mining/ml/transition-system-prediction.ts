@@ -1,4 +1,5 @@
 import { hasTimestamps, type EventLog } from '../log/event-log.ts';
+import { IntIndex } from './int-index.ts';
 
 /**
  * Next-activity and remaining-time prediction with an annotated transition system
@@ -137,7 +138,7 @@ export function buildTransitionSystem(log: EventLog, cases: ArrayLike<number>, k
 interface StateTrie {
   states: number;
   /** (parent * (activities + 1) + activity) → child state; activity `activities.length` marks a whole (short) prefix. */
-  children: Map<number, number>;
+  children: IntIndex;
   stride: number;
   parent: Uint32Array;
   activity: Uint32Array;
@@ -149,14 +150,14 @@ function buildStateTrie(log: EventLog, cases: ArrayLike<number>, k: number): Sta
   const { caseOffsets, activityCodes, timestamps } = log;
   const startOfCase = log.activities.length;
   const stride = log.activities.length + 1;
-  const children = new Map<number, number>();
+  const children = new IntIndex();
   const parent: number[] = [0];
   const activity: number[] = [0];
   const level: number[] = [0];
   const visits: number[] = [0];
   const remainingSums: number[] = [0];
   // Next-activity tallies per (state, next), in order of first appearance (ties go to the first seen).
-  const nextIndex = new Map<number, number>();
+  const nextIndex = new IntIndex();
   const nextState: number[] = [];
   const nextCode: number[] = [];
   const nextCount: number[] = [];

@@ -13,6 +13,15 @@ export interface PdfReportOptions {
   maxVariants?: number;
   /** Rows of the highest-scoring anomalies table. Default 15. */
   maxAnomalies?: number;
+  /**
+   * `summary` (an executive summary) leaves out the activities table and the listing of single anomalies (their
+   * counts by rule and severity stay); `full` has every table. Default full.
+   */
+  detail?: 'summary' | 'full';
+  /** Rows of the bottlenecks table, highest mean first when it is cut. Default all. */
+  maxBottlenecks?: number;
+  /** Rows of the recommendations table, highest priority first. Default all. */
+  maxRecommendations?: number;
 }
 
 // A4 landscape: process maps are laid out left to right.
@@ -64,7 +73,7 @@ export async function renderPdfReport(input: ReportInput, options: PdfReportOpti
   titlePage(doc, input);
   processMapPage(doc, map.svg, map.widthPt, map.heightPt);
   tablesPages(doc, input, options);
-  recommendationsPage(doc, input);
+  recommendationsPage(doc, input, options);
   pageNumbers(doc);
 
   doc.end();
@@ -165,18 +174,8 @@ function tablesPages(doc: Doc, input: ReportInput, options: PdfReportOptions): v
     [1, 2],
   );
 
-  const events = Math.max(1, input.summary.events);
-  const starts = new Map(input.processMap.startActivities.map((a) => [a.name, a.count]));
-  const ends = new Map(input.processMap.endActivities.map((a) => [a.name, a.count]));
-  const activities = [...input.processMap.activities].sort((a, b) => b.count - a.count);
-  section(doc, 'Activities');
-  table(
-    doc,
-    ['Activity', 'Events', 'Share', 'Cases starting', 'Cases ending'],
-    ['*', 70, 60, 90, 90],
-    activities.map((a) => [a.name, formatCount(a.count), formatPercent(a.count / events), formatCount(starts.get(a.name) ?? 0), formatCount(ends.get(a.name) ?? 0)]),
-    [1, 2, 3, 4],
-  );
+  const summaryOnly = options.detail === 'summary';
+  if (!summaryOnly) activitiesTable(doc, input);
 
   const d = input.caseDurations;
   section(doc, 'Case durations');
@@ -190,12 +189,14 @@ function tablesPages(doc: Doc, input: ReportInput, options: PdfReportOptions): v
   }
 
   if (input.bottlenecks && input.bottlenecks.length > 0) {
-    section(doc, 'Bottlenecks');
+    const all = input.bottlenecks;
+    const shown = options.maxBottlenecks !== undefined && options.maxBottlenecks < all.length ? [...all].sort((a, b) => b.meanDurationMs - a.meanDurationMs).slice(0, options.maxBottlenecks) : all;
+    section(doc, shown.length < all.length ? `Bottlenecks (the ${formatCount(shown.length)} slowest of ${formatCount(all.length)})` : 'Bottlenecks');
     table(
       doc,
       ['From', 'To', 'Frequency', 'Mean', 'Median', 'Severity'],
       ['*', '*', 70, 70, 70, 70],
-      input.bottlenecks.map((b) => [
+      shown.map((b) => [
         b.from,
         b.to,
         formatCount(b.frequency),
@@ -220,6 +221,7 @@ function tablesPages(doc: Doc, input: ReportInput, options: PdfReportOptions): v
       rules.map((rule) => [rule, ...severities.map((s) => formatCount(bySeverity(rule, s))), formatCount(anomalies.filter((a) => a.rule === rule).length)]),
       [1, 2, 3, 4],
     );
+    if (summaryOnly) return;
     const top = [...anomalies].sort((a, b) => b.score - a.score).slice(0, options.maxAnomalies ?? 15);
     section(doc, `Highest-scoring anomalies (${formatCount(top.length)})`);
     table(
@@ -232,10 +234,26 @@ function tablesPages(doc: Doc, input: ReportInput, options: PdfReportOptions): v
   }
 }
 
-function recommendationsPage(doc: Doc, input: ReportInput): void {
+function activitiesTable(doc: Doc, input: ReportInput): void {
+  const events = Math.max(1, input.summary.events);
+  const starts = new Map(input.processMap.startActivities.map((a) => [a.name, a.count]));
+  const ends = new Map(input.processMap.endActivities.map((a) => [a.name, a.count]));
+  const activities = [...input.processMap.activities].sort((a, b) => b.count - a.count);
+  section(doc, 'Activities');
+  table(
+    doc,
+    ['Activity', 'Events', 'Share', 'Cases starting', 'Cases ending'],
+    ['*', 70, 60, 90, 90],
+    activities.map((a) => [a.name, formatCount(a.count), formatPercent(a.count / events), formatCount(starts.get(a.name) ?? 0), formatCount(ends.get(a.name) ?? 0)]),
+    [1, 2, 3, 4],
+  );
+}
+
+function recommendationsPage(doc: Doc, input: ReportInput, options: PdfReportOptions): void {
   doc.addPage();
-  heading(doc, 'Recommendations');
-  const recommendations = [...(input.recommendations ?? [])].sort((a, b) => priorityOrder(a.priority) - priorityOrder(b.priority));
+  const all = [...(input.recommendations ?? [])].sort((a, b) => priorityOrder(a.priority) - priorityOrder(b.priority));
+  const recommendations = all.slice(0, options.maxRecommendations ?? all.length);
+  heading(doc, recommendations.length < all.length ? `Recommendations (the ${formatCount(recommendations.length)} of highest priority, of ${formatCount(all.length)})` : 'Recommendations');
   if (recommendations.length === 0) {
     doc.font(REGULAR).fontSize(11).fillColor('#404040').text('No recommendations were provided for this analysis.');
     return;

@@ -49,7 +49,9 @@ describe('OperationService.start', () => {
     const view = await new OperationService(store, datasets, workflows, objects, queue, clock, resources, receivers).start(scope, body, 'alice');
     const stored = items.get(view.operationId)!;
     expect(started).toEqual([stored.jobId]);
-    expect(stored).toMatchObject({ status: 'Initiated', executionArn: `arn:${stored.jobId}`, submittedBy: 'alice', timeoutAt: '2026-01-01T01:00:00.000Z' });
+    // The 202 says what was accepted; the execution runs once StartExecution returns, so the stored operation is Running.
+    expect(view.status).toBe('Initiated');
+    expect(stored).toMatchObject({ status: 'Running', startTime: '2026-01-01T00:00:00.000Z', executionArn: `arn:${stored.jobId}`, submittedBy: 'alice', timeoutAt: '2026-01-01T01:00:00.000Z' });
     expect(stored.phases.map((p) => p.status)).toEqual(['Pending', 'Pending', 'Pending', 'Pending', 'Pending']);
   });
 

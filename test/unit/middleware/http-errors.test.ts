@@ -14,7 +14,11 @@ describe('httpErrors', () => {
   let logged: string[];
   beforeEach(() => {
     logged = [];
-    vi.spyOn(console, 'error').mockImplementation((line: string) => void logged.push(line));
+    // The service logger writes its JSON lines to stderr for errors.
+    vi.spyOn(process.stderr, 'write').mockImplementation((line: string | Uint8Array) => {
+      logged.push(String(line));
+      return true;
+    });
   });
   afterEach(() => vi.restoreAllMocks());
 

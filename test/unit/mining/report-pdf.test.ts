@@ -2,6 +2,7 @@ import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { renderPdfReport } from '../../../functions/mining/report/pdf-report.ts';
 import { reportFonts } from '../../../functions/mining/report/report-font.ts';
+import { reportLayouts } from '../../../functions/mining/report/report-type.ts';
 import { japaneseReportInput, reportInputFromDataset } from './report-fixtures.ts';
 
 interface PdfObject {
@@ -140,5 +141,43 @@ describe('PDF report of a log without timestamps', () => {
     expect(extracted).toContain('n/a');
     expect(extracted).toMatch(/Not available: the log has no\s*timestamps/);
     expect(extracted).toContain('受付');
+  });
+});
+
+describe('report types', async () => {
+  const real = await reportInputFromDataset('receipt.csv', 'csv');
+  // The receipt log's analysis gives variants and anomalies; bottlenecks and recommendations are made up to have more than a summary shows.
+  const input = {
+    ...real,
+    bottlenecks: [1, 2, 3, 4, 5, 6].map((n) => ({ from: `Step ${n}`, to: `Step ${n}`, frequency: n, meanDurationMs: n * 60_000 })),
+    recommendations: [1, 2, 3, 4, 5, 6, 7].map((n) => ({ category: 'Process', priority: n === 7 ? 'High' : 'Low', recommendation: `Recommendation ${n}`, expectedImprovement: 'some' })),
+  };
+  const { sections: _summarySections, ...summary } = reportLayouts.executive_summary;
+  const { sections: _detailedSections, ...detailed } = reportLayouts.detailed;
+  const summaryText = extractText(await renderPdfReport(input, summary)).replace(/\n/g, ' ');
+  const detailedText = extractText(await renderPdfReport(input, detailed)).replace(/\n/g, ' ');
+
+  it('an executive summary leaves out the activities table and the single anomalies, and cuts the lists', () => {
+    expect(detailedText).toContain('Cases starting');
+    expect(summaryText).not.toContain('Cases starting');
+    const shownVariants = Math.min(5, input.variants.top.length);
+    expect(summaryText).toContain(`Top variants (${shownVariants} of ${input.variants.total.toLocaleString('en-US')})`);
+    expect(detailedText).toContain(`Top variants (${Math.min(25, input.variants.top.length)} of ${input.variants.total.toLocaleString('en-US')})`);
+    // The slowest three: steps 6, 5 and 4.
+    expect(summaryText).toContain('Bottlenecks (the 3 slowest of 6)');
+    expect(summaryText).toContain('Step 4');
+    expect(summaryText).not.toContain('Step 3');
+    expect(detailedText).toContain('Step 1');
+    expect(real.anomalies?.length).toBeGreaterThan(0);
+    expect(detailedText).toContain('Highest-scoring anomalies');
+    expect(summaryText).not.toContain('Highest-scoring anomalies');
+    // The counts by rule stay in both.
+    expect(summaryText).toContain('Anomalies (');
+    // Highest priority first: the one High recommendation is among the five.
+    expect(summaryText).toContain('Recommendations (the 5 of highest priority, of 7)');
+    expect(summaryText).toContain('Recommendation 7');
+    expect(summaryText).not.toContain('Recommendation 5');
+    expect(detailedText).toContain('Recommendation 5');
+    expect(summaryText.length).toBeLessThan(detailedText.length);
   });
 });
