@@ -1,11 +1,11 @@
-import { Stack, type CfnResource } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { env, functions as functionTopology, webSocketRoutes, type FunctionId } from '../topology.ts';
-import { acknowledge } from './nag.ts';
+import { acknowledge, wildcardResource } from './nag.ts';
 
 export interface StreamsProps {
   readonly functions: Record<FunctionId, lambda.Function>;
@@ -58,10 +58,11 @@ export class Streams extends Construct {
       else {
         fn.addEnvironment(env.webSocketManagementEndpoint, this.stage.callbackUrl);
         this.api.grantManageConnections(fn);
-        // The finding cdk-nag names for the grant's `<api>/*/*/@connections/*`.
-        const apiRef = `<${Stack.of(this).getLogicalId(this.api.node.defaultChild as CfnResource)}>`;
+        // The finding cdk-nag names for the grant's `<api>/*/*/@connections/*`, built as grantManageConnections builds it, so
+        // it matches whether the stack's region and account are concrete (`cdk synth` with a profile) or tokens.
+        const apiArn = Stack.of(this).formatArn({ service: 'execute-api', resource: this.api.apiId });
         acknowledge(fn, 'IAM5', 'Connection ids exist only at run time; the grant is limited to the @connections of this one WebSocket API.', [
-          `Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:${apiRef}/*/*/@connections/*`,
+          wildcardResource(this, `${apiArn}/*/*/@connections/*`),
         ]);
       }
     }

@@ -17,9 +17,9 @@ const cdkJson = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'ut
  * Synthesized without bundling the functions (`aws:cdk:bundling-stacks: []`: the assets are placeholders, the
  * template is otherwise the same); with `nag`, cdk-nag is applied exactly as bin/app.ts applies it.
  */
-function synth(context: Record<string, unknown> = {}, { nag = false } = {}) {
+function synth(context: Record<string, unknown> = {}, { nag = false, env }: { nag?: boolean; env?: { account: string; region: string } } = {}) {
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new ProcessMiningStack(app, 'OperabilityTest');
+  const stack = new ProcessMiningStack(app, 'OperabilityTest', env ? { env } : undefined);
   if (nag) checkWithCdkNag(app);
   const assembly = app.synth();
   const json = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, Resource> };
@@ -170,6 +170,11 @@ describe('configuration that holds', () => {
     expect(JSON.stringify(checked.json)).not.toContain('cdk_nag');
     expect(Object.values(checked.resources).filter((r) => r.Metadata && 'cdk_nag' in r.Metadata)).toEqual([]);
     expect(JSON.stringify(json)).not.toContain('cdk_nag');
+  });
+
+  it('passes cdk-nag in a concrete account and region too, as `cdk synth` with a profile builds it', () => {
+    // Findings name resolved partitions and regions there (arn:aws:…:eu-west-1:…), not <AWS::Region>.
+    expect(() => synth({}, { nag: true, env: { account: '123456789012', region: 'eu-west-1' } })).not.toThrow();
   });
 
   it('sets every feature flag aws-cdk-lib recommends, at the recommended value', () => {
