@@ -464,6 +464,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/{tenantId}/{projectId}/execution/job/{jobId}/subscriptions/{subscriptionId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["replaySubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/{tenantId}/{projectId}/execution/job/{jobId}/timeline": {
         parameters: {
             query?: never;
@@ -5647,6 +5663,72 @@ export interface operations {
                         queued: 1;
                         /** @constant */
                         trigger: "manual";
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            405: components["responses"]["MethodNotAllowed"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            /** @description An unexpected error: 500, or 503 with `Retry-After` when an AWS service throttled the request. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replaySubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retried POST safe: for 24 hours a repeat with the same path and body answers the stored response with `Idempotent-Replayed: true`. 1–255 printable ASCII characters, bare or as a quoted string. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                jobId: string;
+                projectId: string;
+                subscriptionId: string;
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default false */
+                    includeSuccessful?: boolean;
+                    /** Format: date-time */
+                    since: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The replayed messages are queued. */
+            202: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["IdempotentReplayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        continueFrom: string | null;
+                        deliveryIds: string[];
+                        includeSuccessful: boolean;
+                        queued: number;
+                        /** Format: date-time */
+                        since: string;
+                        /** @constant */
+                        trigger: "replay";
                     } & {
                         [key: string]: unknown;
                     };

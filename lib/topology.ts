@@ -36,6 +36,7 @@ export type FunctionId =
   | 'ListSubscriptionDeliveries'
   | 'GetSubscriptionDelivery'
   | 'RedeliverSubscriptionDelivery'
+  | 'ReplaySubscription'
   | 'GetSigningSecret'
   | 'RotateSigningSecret'
   | 'RetryOperation'
@@ -193,6 +194,12 @@ export const functions: Record<FunctionId, FunctionDefinition> = {
   RedeliverSubscriptionDelivery: {
     entry: 'functions/handlers/api/redeliver-subscription-delivery.ts',
     timeoutSeconds: 10,
+    memoryMb: 256,
+    access: { table: 'readWrite', sendTo: ['CallbackDelivery'] },
+  },
+  ReplaySubscription: {
+    entry: 'functions/handlers/api/replay-subscription.ts',
+    timeoutSeconds: 29,
     memoryMb: 256,
     access: { table: 'readWrite', sendTo: ['CallbackDelivery'] },
   },
@@ -370,6 +377,7 @@ export const routes: readonly RouteDefinition[] = [
     function: 'RedeliverSubscriptionDelivery',
     authorized: true,
   },
+  { method: 'POST', path: `${project}/execution/job/{jobId}/subscriptions/{subscriptionId}/replay`, function: 'ReplaySubscription', authorized: true },
   { method: 'GET', path: `${project}/execution/tracking/batch`, function: 'TrackJobs', authorized: true },
   { method: 'PUT', path: `${project}/async/integrations/slack`, function: 'PutSlackIntegration', authorized: true },
   { method: 'GET', path: `${project}/async/integrations/slack`, function: 'GetSlackIntegration', authorized: true },

@@ -74,8 +74,8 @@ export class DeliveryLogService {
    * Sends again every message made since `since` that failed (with `includeSuccessful`, the delivered ones too),
    * oldest first. Pending messages are still being retried and are left to their schedule.
    */
-  async replay(scope: ProjectScope, webhookId: string, request: { since: string; includeSuccessful: boolean }) {
-    const receiver = this.active(await this.receiver(scope, { webhookId }));
+  async replay(scope: ProjectScope, ref: ReceiverRef, request: { since: string; includeSuccessful: boolean }) {
+    const receiver = this.active(await this.receiver(scope, ref));
     const since = new Date(request.since).toISOString();
     const examined = await this.log.since(scope, receiver.webhookId, since, maxReplayMessages);
     const chosen = selectForReplay(examined, request.includeSuccessful);

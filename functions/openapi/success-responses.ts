@@ -92,6 +92,7 @@ export const successResponses: Partial<Record<FunctionId, SuccessResponse>> = {
   ListSubscriptionDeliveries: ok("A page of the subscription's attempt log, newest first.", deliveryList),
   GetSubscriptionDelivery: ok('One message with its attempts and the body sent.', deliveryBody),
   RedeliverSubscriptionDelivery: { status: 202, description: 'The delivery is queued again.', schema: redelivery },
+  ReplaySubscription: { status: 202, description: 'The replayed messages are queued.', schema: replay },
   PutSlackIntegration: ok("The project's Slack integration: its host, never the webhook URL.", slackIntegrationView),
   GetSlackIntegration: ok("The project's Slack integration: its host, never the webhook URL; 404 when the project has none.", slackIntegrationView),
   DeleteSlackIntegration: { status: 204, description: 'Removed; notifications already queued for it are not posted.' },

@@ -21,11 +21,13 @@ describe('delivery attempt log', () => {
   let base: string;
   const received: Received[] = [];
   let downRecovered = false;
+  let subscriptionBack = false;
 
   const answerFor = (path: string, seenBefore: number): number => {
     if (path === '/flaky') return seenBefore < 2 ? 500 : 200;
     if (path === '/down') return downRecovered ? 204 : 500;
     if (path === '/gone') return 410;
+    if (path === '/subscription-gone') return subscriptionBack ? 204 : 410;
     return 204;
   };
 
@@ -82,6 +84,12 @@ describe('delivery attempt log', () => {
       body: { subscriptionType: 'webhook', webhookUrl: `${base}/subscription`, events: ['jobCompleted', 'stageCompleted'] },
     });
     expect(subscribed.status).toBe(201);
+    // Answers 410 to jobCompleted (which disables the subscription) until it is told it is back.
+    const goneSubscription = await call('POST', `${project.base}/execution/job/${jobId}/subscribe`, {
+      token: project.token,
+      body: { subscriptionType: 'webhook', webhookUrl: `${base}/subscription-gone`, events: ['jobCompleted'] },
+    });
+    expect(goneSubscription.status).toBe(201);
     const deliveries = (path: string) => call('GET', `${project.base}${path}`, { token: project.token });
     const mine = (path: string) => received.filter((r) => r.path === path && r.body.operationId === operationId);
 
@@ -187,6 +195,35 @@ describe('delivery attempt log', () => {
     expect(sentTo().map((r) => r.body.event)).toEqual(['jobCompleted', 'jobCompleted']);
     // Another webhook's log does not know the subscription's message.
     expect((await deliveries(`/async/webhooks/${flaky.id}/deliveries/${subDeliveryId}`)).status).toBe(404);
+
+    // Replay under a subscription: its receiver answered 410, so it is disabled and its message failed.
+    const goneId = goneSubscription.body.subscriptionId as string;
+    const goneSubPath = `${project.base}/execution/job/${jobId}/subscriptions/${goneId}`;
+    const goneSubLog = await until('the failed subscription message', () => deliveries(`/execution/job/${jobId}/subscriptions/${goneId}/deliveries?status=failed`), (r) => r.body.deliveries?.length === 1);
+    const goneMessageId = goneSubLog.body.deliveries[0].deliveryId as string;
+    expect(goneSubLog.body.deliveries[0]).toMatchObject({ event: 'jobCompleted', lastAttempt: { statusCode: 410, endpoint: 'disabled' } });
+    const subSince = new Date(Date.parse(goneSubLog.body.deliveries[0].createdAt) - 60_000).toISOString();
+    // A disabled subscription is not replayed to until it is made Active again.
+    expect((await call('POST', `${goneSubPath}/replay`, { token: project.token, body: { since: subSince } })).status).toBe(409);
+    subscriptionBack = true;
+    expect((await call('PATCH', goneSubPath, { token: project.token, body: { status: 'Active' } })).status).toBe(200);
+    const subReplayed = await call('POST', `${goneSubPath}/replay`, { token: project.token, body: { since: subSince, includeSuccessful: false } });
+    expect(subReplayed.status).toBe(202);
+    expect(subReplayed.body).toMatchObject({ trigger: 'replay', since: subSince, includeSuccessful: false, queued: 1, deliveryIds: [goneMessageId], continueFrom: null });
+    const goneSent = () => mine('/subscription-gone');
+    await until('the replayed subscription message', () => goneSent().length, (n) => n === 2);
+    expect(goneSent().map((r) => [r.headers['webhook-id'], r.body.event, r.answered])).toEqual([
+      [goneMessageId, 'jobCompleted', 410],
+      [goneMessageId, 'jobCompleted', 204],
+    ]);
+    const goneAfter = await until('the subscription replay in the log', () => deliveries(`/execution/job/${jobId}/subscriptions/${goneId}/deliveries/${goneMessageId}`), (r) => r.body.status === 'delivered');
+    expect(goneAfter.body.attempts.map((a: any) => [a.trigger, a.statusCode])).toEqual([
+      ['scheduled', 410],
+      ['replay', 204],
+    ]);
+    // A subscription is replayed only under its own job.
+    const otherJob = await call('POST', `${project.base}/execution/job/${crypto.randomUUID()}/subscriptions/${goneId}/replay`, { token: project.token, body: { since: subSince } });
+    expect(otherJob.status).toBe(404);
   }, 180_000);
 
   it('refuses a bad status filter, a forged cursor and a replay without a time with 400', async () => {

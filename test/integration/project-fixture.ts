@@ -116,6 +116,7 @@ function seeds(ids: Record<string, string>, receiverUrl: (path: string) => strin
     'POST /execution/job/{jobId}/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver': {},
     // Failed messages only: the loopback receiver accepts everything, so a replay sends nothing.
     'POST /async/webhooks/{webhookId}/replay': { since: '2020-01-01T00:00:00Z', includeSuccessful: false },
+    'POST /execution/job/{jobId}/subscriptions/{subscriptionId}/replay': { since: '2020-01-01T00:00:00Z', includeSuccessful: false },
     'POST /execution/job/{jobId}/subscribe': {
       subscriptionType: 'webhook',
       webhookUrl: receiverUrl('/subscription'),

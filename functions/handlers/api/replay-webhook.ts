@@ -8,5 +8,5 @@ import { webhookPath } from '../../schemas/webhook.ts';
 export const handler = httpRoute({
   path: webhookPath,
   body: replayBody,
-  handle: async ({ path, body }) => jsonResponse(202, await deliveryLogService().replay(path, path.webhookId, body)),
+  handle: async ({ path, body }) => jsonResponse(202, await deliveryLogService().replay(path, { webhookId: path.webhookId }, body)),
 });

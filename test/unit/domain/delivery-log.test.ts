@@ -227,13 +227,24 @@ describe('redelivery and replay', () => {
 
   it('replays the failed messages since a time, oldest first; with includeSuccessful the delivered too; never the pending', async () => {
     const { ids, queued, service: s } = service();
-    const failedOnly = await s.replay(scope, 'wh-1', { since: new Date(start + 30_000).toISOString(), includeSuccessful: false });
+    const failedOnly = await s.replay(scope, { webhookId: 'wh-1' }, { since: new Date(start + 30_000).toISOString(), includeSuccessful: false });
     expect(failedOnly).toMatchObject({ trigger: 'replay', queued: 1, deliveryIds: [ids[3]], continueFrom: null });
     expect(queued.map((d) => [d.deliveryId, d.trigger])).toEqual([[ids[3], 'replay']]);
-    const all = await s.replay(scope, 'wh-1', { since: '2025-12-31T23:00:00+00:00', includeSuccessful: true });
+    const all = await s.replay(scope, { webhookId: 'wh-1' }, { since: '2025-12-31T23:00:00+00:00', includeSuccessful: true });
     // ids[3] was queued again by the first replay: pending now, so left alone.
     expect(all.deliveryIds).toEqual([ids[0], ids[1]]);
     expect(all.since).toBe('2025-12-31T23:00:00.000Z');
+  });
+
+  it("replays a job subscription's failed messages, and only under its own job", async () => {
+    const sub = hook({ jobId: 'job-1', expiresAt: Math.floor(start / 1000) + 3600 });
+    const { ids, queued, service: s } = service([sub]);
+    const since = '2025-12-31T23:00:00Z';
+    const answer = await s.replay(scope, { jobId: 'job-1', subscriptionId: 'wh-1' }, { since, includeSuccessful: false });
+    expect(answer).toMatchObject({ trigger: 'replay', queued: 2, deliveryIds: [ids[0], ids[3]] });
+    expect(queued.map((d) => d.trigger)).toEqual(['replay', 'replay']);
+    await expect(s.replay(scope, { jobId: 'job-2', subscriptionId: 'wh-1' }, { since, includeSuccessful: false })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(s.replay(scope, { webhookId: 'wh-1' }, { since, includeSuccessful: false })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('selects for a replay by status', () => {
