@@ -133,7 +133,7 @@ export class CallbackNotifier {
       const stored = { ...op, ...(current.cancellation ? { cancellation: current.cancellation } : {}), ...(current.notifications ? { notifications: current.notifications } : {}) };
       const logged = await this.appendToLog(stored, event, extra);
       if (logged === null) {
-        console.log(JSON.stringify({ level: 'INFO', message: 'Event not sent', operationId: op.operationId, jobId: op.jobId, event, reason: "a terminal event closed the job's event log" }));
+        telemetry.log('INFO', 'Event not sent', { operationId: op.operationId, jobId: op.jobId, event, reason: "a terminal event closed the job's event log" });
         return;
       }
       await this.enqueue(stored, event, extra, logged);
@@ -181,7 +181,7 @@ export class CallbackNotifier {
     try {
       return await this.eventLog.append(op, drafts);
     } catch (error) {
-      console.error(JSON.stringify({ level: 'ERROR', message: 'Could not append to the job event log', operationId: op.operationId, jobId: op.jobId, event, error: error instanceof Error ? error.message : String(error) }));
+      telemetry.log('ERROR', 'Could not append to the job event log', { operationId: op.operationId, jobId: op.jobId, event, error: error instanceof Error ? error.message : String(error) });
       return undefined;
     }
   }
@@ -251,7 +251,7 @@ export class CallbackNotifier {
       }
     }
     // E-mail and Slack, when the operation asked for them and it has ended (notifications.ts).
-    deliveries.push(...notificationDeliveries(op, event, createdAt));
+    deliveries.push(...notificationDeliveries(op, event, createdAt, absoluteTrackingUrl(this.apiBaseUrl?.(), op)));
     await Promise.all(deliveries.map((delivery) => this.queue.send(delivery)));
   }
 }

@@ -4,6 +4,7 @@ import type { SlackIntegrationStore } from './notifications.ts';
 import type { Clock, OperationStore } from './ports.ts';
 import type { NotificationChannel } from './records.ts';
 import { ReceiverRefusedError } from './receiver-guard.ts';
+import { telemetry } from './telemetry.ts';
 
 /** What one send came to: a refusal that another attempt cannot change is not retried. */
 export type SendResult = { ok: true } | { ok: false; retryable: boolean; reason: string; retryAfterSeconds?: number };
@@ -52,7 +53,7 @@ export class NotificationDeliverer {
     const result = channel === 'email' ? await this.sendEmail(delivery) : await this.postToSlack(delivery);
     if (!result.ok) {
       const retry = result.retryable && attempt <= this.policy.maxRetries;
-      console.warn(JSON.stringify({ level: 'WARN', message: 'Notification not delivered', channel, operationId: delivery.operation.operationId, deliveryId: delivery.deliveryId, attempt, reason: result.reason, retry }));
+      telemetry.log('WARN', 'Notification not delivered', { channel, operationId: delivery.operation.operationId, deliveryId: delivery.deliveryId, attempt, reason: result.reason, retry });
       if (retry) return { outcome: 'retry', afterSeconds: retryDelaySeconds(this.policy, attempt, result.retryAfterSeconds, this.random) };
     }
     const scope = { tenantId: delivery.operation.tenantId, projectId: delivery.operation.projectId };

@@ -30,7 +30,8 @@ function outcomeLines(op: OperationRecord): string[] {
   return lines;
 }
 
-export function emailMessage(op: OperationRecord, to: string): EmailMessage {
+/** `link` is the operation's status URL (absolute where the deployment knows its base URL). */
+export function emailMessage(op: OperationRecord, to: string, link = trackingUrl(op)): EmailMessage {
   return {
     to,
     subject: `[Process mining] ${op.operationName}: ${op.status}`,
@@ -39,7 +40,7 @@ export function emailMessage(op: OperationRecord, to: string): EmailMessage {
       '',
       ...outcomeLines(op),
       `Priority: ${op.priority}; submitted by ${op.submittedBy} at ${op.dateCreated}`,
-      `Status and results: ${trackingUrl(op)}`,
+      `Status and results: ${link}`,
       '',
       'You receive this because the operation was started with notifications.email naming this address.',
     ].join('\n'),
@@ -69,7 +70,7 @@ const statusEmoji: Partial<Record<OperationRecord['status'], string>> = {
   Cancelled: ':no_entry_sign:',
 };
 
-export function slackMessage(op: OperationRecord, slack: { channel: string; mentionUsers?: string[] }): SlackMessage {
+export function slackMessage(op: OperationRecord, slack: { channel: string; mentionUsers?: string[] }, link = trackingUrl(op)): SlackMessage {
   const mentions = (slack.mentionUsers ?? []).map(slackMention).join(' ');
   const headline = `${statusEmoji[op.status] ?? ''} Operation *${slackEscape(op.operationName)}* ended *${op.status}*`.trim();
   const text = `${mentions ? `${mentions} ` : ''}${headline}`;
@@ -81,7 +82,7 @@ export function slackMessage(op: OperationRecord, slack: { channel: string; ment
       { type: 'section', text: { type: 'mrkdwn', text: outcomeLines(op).map(slackEscape).join('\n') } },
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: slackEscape(`${op.operationType} · ${op.operationId} · ${trackingUrl(op)}`) }],
+        elements: [{ type: 'mrkdwn', text: slackEscape(`${op.operationType} · ${op.operationId} · ${link}`) }],
       },
     ],
   };

@@ -61,7 +61,7 @@ const endingEvents: ReadonlySet<CallbackEvent> = new Set(['operation.completed',
  * URL: the deliverer reads the project's integration when it sends, so the credential never sits in a queue and a
  * removed integration posts nothing more.
  */
-export function notificationDeliveries(op: OperationRecord, event: CallbackEvent, createdAt: Date): CallbackDelivery[] {
+export function notificationDeliveries(op: OperationRecord, event: CallbackEvent, createdAt: Date, link?: string): CallbackDelivery[] {
   if (!endingEvents.has(event) || !op.notifications) return [];
   const operation = { tenantId: op.tenantId, projectId: op.projectId, operationId: op.operationId };
   const delivery = (channel: NotificationChannel, url: string, message: object): CallbackDelivery => {
@@ -69,7 +69,7 @@ export function notificationDeliveries(op: OperationRecord, event: CallbackEvent
     return { deliveryId, url, event, target: { kind: channel }, operation, payload: { ...message }, createdAt: createdAt.toISOString() };
   };
   return [
-    ...(op.notifications.email ?? []).map((to) => delivery('email', `mailto:${to}`, emailMessage(op, to))),
-    ...(op.notifications.slack ? [delivery('slack', `slack:${op.notifications.slack.channel}`, slackMessage(op, op.notifications.slack))] : []),
+    ...(op.notifications.email ?? []).map((to) => delivery('email', `mailto:${to}`, emailMessage(op, to, link))),
+    ...(op.notifications.slack ? [delivery('slack', `slack:${op.notifications.slack.channel}`, slackMessage(op, op.notifications.slack, link))] : []),
   ];
 }

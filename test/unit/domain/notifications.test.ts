@@ -90,6 +90,9 @@ describe('messages', () => {
     expect(message.text).toContain('Error: DatasetInvalid: the column case is missing');
     expect(message.text).toContain('0 of 2 phases completed');
     expect(message.text).toContain('/api/t/p/async/operation/op-1');
+    // The notifier passes the absolute, stage-aware status URL where the deployment knows its base URL.
+    const deliveries = notificationDeliveries({ ...op(), notifications: { email: ['a@example.com'] } }, 'operation.failed', new Date(), 'https://api.example.com/prod/api/t/p/async/operation/op-1');
+    expect((deliveries[0]!.payload as { text: string }).text).toContain('Status and results: https://api.example.com/prod/api/t/p/async/operation/op-1');
   });
 
   it('a Slack message carries the channel, the mentions and the outcome, with the request text escaped', () => {
