@@ -6,7 +6,7 @@
  *
  * The local front saved the first successful JSON answer of each route there (local/contract-check.ts). Each is
  * shortened to stay readable in the reference page: arrays keep their first two items, long strings (presigned
- * URLs) are cut, secrets are masked. A unit test validates every example against its route's schema.
+ * URLs) are cut, secrets are masked, fractional figures keep three decimals. A unit test validates every example against its route's schema.
  */
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -23,6 +23,8 @@ function shorten(value: unknown, depth = 0): unknown {
     if (/^whsec_/.test(value)) return 'whsec_…';
     return value.length > maxString ? `${value.slice(0, maxString)}…` : value;
   }
+  // A measured fraction or duration reads better, and says no more than it knows, at three decimals.
+  if (typeof value === 'number' && !Number.isInteger(value)) return Math.round(value * 1000) / 1000;
   if (Array.isArray(value)) return value.slice(0, maxItems).map((item) => shorten(item, depth + 1));
   if (value === null || typeof value !== 'object') return value;
   // Deeper than this is a phase's free-form figures: an empty object says as much in a reference page.
