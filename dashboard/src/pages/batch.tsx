@@ -1,9 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
-import { isTerminal, type Batch } from '../../../client/types.ts';
 import type { DashboardApi } from '../api.ts';
 import { StatusBadge } from '../components/progress-bar.tsx';
-import { message } from '../format.ts';
 import { layers } from '../graph-layout.ts';
+import { usePollWhileRunning } from '../poll.ts';
 import { hrefOf } from '../router.ts';
 
 const W = 190;
@@ -12,27 +10,7 @@ const GAP_X = 70;
 const GAP_Y = 18;
 
 export function BatchPage({ api, batchId }: { api: DashboardApi; batchId: string }) {
-  const [batch, setBatch] = useState<Batch>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const read = async () => {
-      try {
-        const next = await api.getBatch(batchId);
-        if (stopped) return;
-        setBatch(next);
-        if (next.operations.some((op) => !isTerminal(op.status))) timer = setTimeout(() => void read(), 2_000);
-      } catch (e) {
-        if (!stopped) setError(message(e));
-      }
-    };
-    void read();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [batchId, api]);
+  const { value: batch, error } = usePollWhileRunning(() => api.getBatch(batchId), (next) => next.operations, [batchId, api]);
 
   if (!batch) return <p class="muted">{error ?? 'Loading…'}</p>;
   const depth = layers(batch.operations);

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
-import { isTerminal, type OperationList } from '../../../client/types.ts';
+import { useState } from 'preact/hooks';
 import type { DashboardApi } from '../api.ts';
 import { ProgressBar, StatusBadge } from '../components/progress-bar.tsx';
-import { message, operationTypes, priorities, statuses, when } from '../format.ts';
+import { operationTypes, priorities, statuses, when } from '../format.ts';
+import { usePollWhileRunning } from '../poll.ts';
 import { hrefOf } from '../router.ts';
 
 type Filters = { status: string; operationType: string; priority: string };
@@ -10,30 +10,14 @@ type Filters = { status: string; operationType: string; priority: string };
 /** The project's operations, newest first, with filters; refreshed every 2 s while any of them has not ended. */
 export function OperationsPage({ api }: { api: DashboardApi }) {
   const [filters, setFilters] = useState<Filters>({ status: '', operationType: '', priority: '' });
-  const [list, setList] = useState<OperationList>();
-  const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const read = async () => {
-      try {
-        const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Parameters<DashboardApi['listOperations']>[0];
-        const page = await api.listOperations({ ...query, pageSize: 50 });
-        if (stopped) return;
-        setList(page);
-        setError(undefined);
-        if (page.operations.some((op) => !isTerminal(op.status))) timer = setTimeout(() => void read(), 2_000);
-      } catch (e) {
-        if (!stopped) setError(message(e));
-      }
-    };
-    void read();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [filters, api]);
+  const { value: list, error } = usePollWhileRunning(
+    () => {
+      const query = Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) as Parameters<DashboardApi['listOperations']>[0];
+      return api.listOperations({ ...query, pageSize: 50 });
+    },
+    (page) => page.operations,
+    [filters, api],
+  );
 
   const select = (name: keyof Filters, options: readonly string[]) => (
     <label>
