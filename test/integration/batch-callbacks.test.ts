@@ -91,6 +91,8 @@ describe('batch callbacks', () => {
     const batch = await call('GET', `${project.base}/async/batch/${batchId}`, { token: project.token });
     // Ended: the critical path's times are all real, so the "estimate" is when the batch did end.
     expect(batch.body).toMatchObject({ status: 'Completed', failurePolicy: { retryFailedOperations: true }, estimatedBatchCompletion: done[0]!.body.batchEndTime });
+    // The document's name and description are kept as written.
+    expect(batch.body).toMatchObject({ batchName: documentBatch(datasetId, base).batchName, batchDescription: documentBatch(datasetId, base).batchDescription });
     // retryFailedOperations gave each operation a retry policy, so each lists its attempts (one: nothing failed).
     for (const id of ids) {
       const operation = await call('GET', `${project.base}/async/operation/${id}`, { token: project.token });
