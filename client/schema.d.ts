@@ -1809,7 +1809,7 @@ export interface operations {
                      *           "model": "inductive",
                      *           "transitions": 78,
                      *           "arcs": 174,
-                     *           "logFitness": 0.9998571484827949,
+                     *           "logFitness": 1,
                      *           "miner": "Inductive Miner (IM)",
                      *           "algorithm": "inductive"
                      *         }
@@ -1843,7 +1843,7 @@ export interface operations {
                      *               "model": "inductive",
                      *               "transitions": 78,
                      *               "arcs": 174,
-                     *               "logFitness": 0.9998571484827949,
+                     *               "logFitness": 1,
                      *               "miner": "Inductive Miner (IM)",
                      *               "algorithm": "inductive"
                      *             },
@@ -1853,7 +1853,7 @@ export interface operations {
                      *               "places": 54,
                      *               "transitions": 78,
                      *               "arcs": 174,
-                     *               "logFitness": 0.9998571484827949,
+                     *               "logFitness": 1,
                      *               "invisibleTransitions": 54
                      *             },
                      *             "modelsGenerated": 3,
@@ -1927,7 +1927,7 @@ export interface operations {
                      *           "peakMemoryBytes": 361603072,
                      *           "totalCpuSeconds": 5.033,
                      *           "totalCost": "$0.0006217",
-                     *           "totalCostUsd": 0.0006217,
+                     *           "totalCostUsd": 0.001,
                      *           "billedGbSeconds": 29.664,
                      *           "stateTransitions": 9
                      *         },
@@ -1940,10 +1940,10 @@ export interface operations {
                      *           "category": "Process Optimization",
                      *           "priority": "High",
                      *           "evidence": {
-                     *             "share": 0.4404901484748931,
+                     *             "share": 0.44,
                      *             "measure": "waiting",
                      *             "activity": "W_Nabellen offertes",
-                     *             "meanSeconds": 191710.53245489905
+                     *             "meanSeconds": 191710.532
                      *           }
                      *         },
                      *         {
@@ -1954,7 +1954,7 @@ export interface operations {
                      *           "evidence": {
                      *             "activity": "W_Nabellen offertes",
                      *             "casesWithRework": 7019,
-                     *             "reworkShare": 0.5363337663330022
+                     *             "reworkShare": 0.536
                      *           }
                      *         }
                      *       ],
@@ -1993,13 +1993,13 @@ export interface operations {
                      *               "from": "W_Completeren aanvraag",
                      *               "to": "W_Completeren aanvraag",
                      *               "frequency": 38004,
-                     *               "meanTransitionMs": 47363163.836306706
+                     *               "meanTransitionMs": 47363163.836
                      *             },
                      *             {
                      *               "from": "W_Nabellen offertes",
                      *               "to": "W_Nabellen offertes",
                      *               "frequency": 36084,
-                     *               "meanTransitionMs": 135355572.49722868
+                     *               "meanTransitionMs": 135355572.497
                      *             }
                      *           ],
                      *           "variants": {
@@ -2077,14 +2077,14 @@ export interface operations {
                      *                 "from": "A_SUBMITTED",
                      *                 "to": "A_PARTLYSUBMITTED",
                      *                 "frequency": 13087,
-                     *                 "dependency": 0.9999235941320294,
+                     *                 "dependency": 1,
                      *                 "loopLengthTwo": false
                      *               },
                      *               {
                      *                 "from": "A_PARTLYSUBMITTED",
                      *                 "to": "A_PREACCEPTED",
                      *                 "frequency": 4852,
-                     *                 "dependency": 0.9997939418916134,
+                     *                 "dependency": 1,
                      *                 "loopLengthTwo": false
                      *               }
                      *             ],
@@ -2109,8 +2109,8 @@ export interface operations {
                      *               "dfgEdges": 125,
                      *               "variants": 4366,
                      *               "cases": 13087,
-                     *               "density": 0.2170138888888889,
-                     *               "variantsPerCase": 0.3336135095896691,
+                     *               "density": 0.217,
+                     *               "variantsPerCase": 0.334,
                      *               "score": 5,
                      *               "activityScore": 1,
                      *               "densityScore": 1,
@@ -2132,10 +2132,10 @@ export interface operations {
                      *               "flows": 140
                      *             },
                      *             "fitness": {
-                     *               "logFitness": 0.9998571484827949,
-                     *               "averageTraceFitness": 0.9999108374742516,
+                     *               "logFitness": 1,
+                     *               "averageTraceFitness": 1,
                      *               "fittingTraces": 12995,
-                     *               "percentageFittingTraces": 99.29701230228471
+                     *               "percentageFittingTraces": 99.297
                      *             },
                      *             "replayed": {
                      *               "scope": "all",
@@ -2149,8 +2149,8 @@ export interface operations {
                      *           "caseDurations": {
                      *             "min": 1.855,
                      *             "median": 69857.434,
-                     *             "mean": 745100.0959707347,
-                     *             "p90": 2631890.2062,
+                     *             "mean": 745100.096,
+                     *             "p90": 2631890.206,
                      *             "max": 11855936.012
                      *           }
                      *         },
@@ -2158,8 +2158,8 @@ export interface operations {
                      *           "caseDurations": {
                      *             "min": 1.855,
                      *             "median": 69857.434,
-                     *             "mean": 745100.0959707347,
-                     *             "p90": 2631890.2062,
+                     *             "mean": 745100.096,
+                     *             "p90": 2631890.206,
                      *             "max": 11855936.012
                      *           },
                      *           "activityPerformance": {
@@ -2180,25 +2180,25 @@ export interface operations {
                      *                 "sojourn": {}
                      *               }
                      *             ],
-                     *             "totalCaseSeconds": 9751124955.968983,
+                     *             "totalCaseSeconds": 9751124955.969,
                      *             "startAfterCompletion": 0
                      *           },
                      *           "bottlenecks": [
                      *             {
                      *               "activity": "W_Nabellen offertes",
                      *               "measure": "waiting",
-                     *               "totalSeconds": 4295274479.652013,
-                     *               "share": 0.4404901484748931,
-                     *               "meanSeconds": 191710.53245489905,
+                     *               "totalSeconds": 4295274479.652,
+                     *               "share": 0.44,
+                     *               "meanSeconds": 191710.532,
                      *               "medianSeconds": 9781.165,
                      *               "measuredOccurrences": 22405
                      *             },
                      *             {
                      *               "activity": "W_Completeren aanvraag",
                      *               "measure": "waiting",
-                     *               "totalSeconds": 1247408759.8179998,
-                     *               "share": 0.12792460002826855,
-                     *               "meanSeconds": 53054.13235020414,
+                     *               "totalSeconds": 1247408759.818,
+                     *               "share": 0.128,
+                     *               "meanSeconds": 53054.132,
                      *               "medianSeconds": 4327.203,
                      *               "measuredOccurrences": 23512
                      *             }
@@ -2223,14 +2223,14 @@ export interface operations {
                      *                 "serviceMeasured": 2496,
                      *                 "busySeconds": 3053956.954,
                      *                 "activeSpanSeconds": 14021037.617,
-                     *                 "utilisation": 0.21781247846430335
+                     *                 "utilisation": 0.218
                      *               }
                      *             ],
                      *             "eventsWithoutResource": 18010
                      *           },
                      *           "rework": {
                      *             "casesWithRework": 7019,
-                     *             "reworkShare": 0.5363337663330022,
+                     *             "reworkShare": 0.536,
                      *             "activities": [
                      *               {
                      *                 "activity": "W_Nabellen offertes",
