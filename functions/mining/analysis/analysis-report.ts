@@ -8,7 +8,7 @@ import { toBpmnXml, type BpmnModel } from '../models/bpmn.ts';
 import type { PetriNet } from '../models/petri-net.ts';
 import { toPnml } from '../models/pnml.ts';
 import { subSteps, type ProgressHook } from '../progress.ts';
-import { renderAnomaliesCsv, renderBpmnSvg, renderPdfReport, renderPptxReport, renderProcessMapSvg, type PdfReportOptions, type ReportInput } from '../report/index.ts';
+import { renderAnomaliesCsv, renderBpmnSvg, renderPdfReport, renderPptxReport, renderProcessMapSvg, type PdfReportOptions, type ProcessMapSvg, type ReportInput } from '../report/index.ts';
 
 /** What an analysis produced, as the report stage reads it back. */
 export interface AnalysisDocuments {
@@ -119,9 +119,12 @@ export async function renderReports(
   const step = subSteps(options.progress, planned.length);
   let stepIndex = 0;
   const next = () => step.next(planned[stepIndex++]!);
+  // One Graphviz layout for every format that shows the default map (it is most of the report's time).
+  let defaultMap: Promise<ProcessMapSvg> | undefined;
+  const mapOf = () => (defaultMap ??= renderProcessMapSvg(input.processMap));
   if (wanted.has('SVG') || options.visualizations) {
     next();
-    const map = await renderProcessMapSvg(input.processMap);
+    const map = await mapOf();
     out.push({ name: 'Process Model Visualization', type: 'Visualization', format: 'SVG', file: 'reports/process-map.svg', contentType: 'image/svg+xml', description: map.title, body: map.svg });
     if (analysis.inductiveBpmn) {
       out.push({
@@ -149,7 +152,7 @@ export async function renderReports(
   }
   if (wanted.has('PDF')) {
     next();
-    out.push({ name: 'Process Mining Analysis Report', type: 'Report', format: 'PDF', file: 'reports/report.pdf', contentType: 'application/pdf', description: 'Summary, process map, tables and recommendations', body: await renderPdfReport(input, options.pdf) });
+    out.push({ name: 'Process Mining Analysis Report', type: 'Report', format: 'PDF', file: 'reports/report.pdf', contentType: 'application/pdf', description: 'Summary, process map, tables and recommendations', body: await renderPdfReport(input, options.pdf?.processMap === undefined ? { ...options.pdf, map: await mapOf() } : options.pdf) });
   }
   if (wanted.has('PowerPoint')) {
     next();
@@ -160,7 +163,7 @@ export async function renderReports(
       file: 'reports/report.pptx',
       contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
       description: 'Key figures, process map and recommendations as slides',
-      body: await renderPptxReport(input),
+      body: await renderPptxReport(input, { map: await mapOf() }),
     });
   }
   if (wanted.has('PNML')) {

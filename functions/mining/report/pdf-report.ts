@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
-import { renderProcessMapSvg, type ProcessMapOptions } from './process-map-svg.ts';
+import { renderProcessMapSvg, type ProcessMapOptions, type ProcessMapSvg } from './process-map-svg.ts';
 import { reportFonts, type ReportFontBytes } from './report-font.ts';
 import { DURATIONS_NOT_AVAILABLE, NOT_AVAILABLE, formatCount, formatDurationMs, formatDurationSeconds, formatPercent, priorityOrder } from './report-format.ts';
 import type { ReportInput } from './report-input.ts';
@@ -9,6 +9,8 @@ export interface PdfReportOptions {
   /** Font bytes for bundles that cannot read node_modules; by default the packaged BIZ UDPGothic. */
   fonts?: ReportFontBytes;
   processMap?: ProcessMapOptions;
+  /** The map already laid out (with `processMap`'s options), so a caller rendering several formats lays it out once. */
+  map?: ProcessMapSvg;
   /** Rows of the top-variants table. Default 10. */
   maxVariants?: number;
   /** Rows of the highest-scoring anomalies table. Default 15. */
@@ -41,7 +43,7 @@ const ACCENT = '#08519c';
  * The creation date is `generatedAt`, so the same input gives the same bytes.
  */
 export async function renderPdfReport(input: ReportInput, options: PdfReportOptions = {}): Promise<Buffer> {
-  const map = await renderProcessMapSvg(input.processMap, options.processMap);
+  const map = options.map ?? (await renderProcessMapSvg(input.processMap, options.processMap));
   const fonts = reportFonts(options.fonts);
   const generatedAt = new Date(input.generatedAt);
   const doc = new PDFDocument({

@@ -1,10 +1,12 @@
 import pptxgenModule from 'pptxgenjs';
-import { renderProcessMapSvg, type ProcessMapOptions } from './process-map-svg.ts';
+import { renderProcessMapSvg, type ProcessMapOptions, type ProcessMapSvg } from './process-map-svg.ts';
 import { NOT_AVAILABLE, formatCount, formatDurationSeconds, hasWideChars, priorityOrder } from './report-format.ts';
 import type { ReportInput } from './report-input.ts';
 
 export interface PptxReportOptions {
   processMap?: ProcessMapOptions;
+  /** The map already laid out (with `processMap`'s options), so a caller rendering several formats lays it out once. */
+  map?: ProcessMapSvg;
   /** Rows on the recommendations slide. Default 8 (highest priority first). */
   maxRecommendations?: number;
 }
@@ -27,7 +29,7 @@ const SLIDE_H = 7.5;
  * a vector picture) and recommendations.
  */
 export async function renderPptxReport(input: ReportInput, options: PptxReportOptions = {}): Promise<Buffer> {
-  const map = await renderProcessMapSvg(input.processMap, options.processMap);
+  const map = options.map ?? (await renderProcessMapSvg(input.processMap, options.processMap));
   const pptx = new PptxGenJS();
   pptx.layout = 'LAYOUT_WIDE';
   pptx.title = input.title;

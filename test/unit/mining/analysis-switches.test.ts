@@ -1,4 +1,5 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { analyseBehaviour } from '../../../functions/mining/analysis/analyse-behaviour.ts';
 import { analysePerformance } from '../../../functions/mining/analysis/analyse-performance.ts';
 import { HIGH_THROUGHPUT_REPLAY, modelOrder } from '../../../functions/mining/analysis/analysis-options.ts';
@@ -6,6 +7,8 @@ import { recommendationsOf, renderReports, reportInputOf, type AnalysisDocuments
 import { discoverProcess } from '../../../functions/mining/analysis/discover-process.ts';
 import { replaySample } from '../../../functions/mining/analysis/replay-sample.ts';
 import type { EventLog } from '../../../functions/mining/log/event-log.ts';
+import { renderPdfReport } from '../../../functions/mining/report/pdf-report.ts';
+import { renderProcessMapSvg } from '../../../functions/mining/report/process-map-svg.ts';
 import { logOfTraces, readDataset } from './helpers.ts';
 
 describe('analysis switches in the mining layer', () => {
@@ -105,5 +108,31 @@ describe('analysis switches in the mining layer', () => {
     const input = reportInputOf(documents, 'alpha first', '2026-01-01T00:00:00.000Z', null, []);
     const artifacts = await renderReports(documents, input, ['PNML'], { visualizations: false });
     expect(artifacts.map((a) => a.file)).toEqual(['models/alpha-net.pnml', 'models/inductive-net.pnml', 'models/inductive.bpmn', 'models/heuristics-net.pnml']);
+  });
+});
+
+describe('rendering every format at once', () => {
+  it('lays the process map out once and gives the same PDF and map as rendering each alone', async () => {
+    const { log } = await readDataset('running-example.xes', 'xes');
+    const result = discoverProcess(log);
+    const behaviour = analyseBehaviour(log, result.heuristicsPetriNet, { anomalies: true, predictions: false });
+    const documents: AnalysisDocuments = {
+      discovery: result.discovery,
+      performance: analysePerformance(log),
+      behaviour,
+      anomalies: behaviour.anomalies,
+      alphaNet: result.alphaNet,
+      heuristicsNet: result.heuristicsPetriNet,
+      inductiveNet: result.inductivePetriNet,
+      inductiveBpmn: result.inductiveBpmn,
+    };
+    const input = reportInputOf(documents, 'all formats', '2026-01-01T00:00:00.000Z', null, recommendationsOf(documents, null));
+    const layouts = vi.spyOn(Graphviz.prototype, 'dot');
+    const artifacts = await renderReports(documents, input, ['SVG', 'PDF', 'PowerPoint'], { visualizations: true });
+    expect(layouts).toHaveBeenCalledTimes(1);
+    layouts.mockRestore();
+    const body = (file: string) => artifacts.find((a) => a.file === file)!.body;
+    expect(body('reports/process-map.svg')).toBe((await renderProcessMapSvg(input.processMap)).svg);
+    expect((body('reports/report.pdf') as Buffer).equals(await renderPdfReport(input))).toBe(true);
   });
 });
