@@ -1,7 +1,7 @@
 import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import { DEFAULT_FITNESS_THRESHOLD, detectAnomalies, type Anomaly } from '../ml/anomalies.ts';
 import type { ReplayNet } from '../ml/replay-net.ts';
-import { tokenReplay } from '../ml/token-replay.ts';
+import { tokenReplay, type ReplayResult } from '../ml/token-replay.ts';
 import { evaluatePredictions, type PredictionEvaluation } from '../ml/transition-system-prediction.ts';
 import type { PetriNet } from '../models/petri-net.ts';
 import type { ReplayScope } from './analysis-options.ts';
@@ -27,6 +27,14 @@ export interface BehaviourAnalysis {
   predictions: PredictionEvaluation | null;
   /** Why parts were skipped (a log without timestamps), for the job's log. */
   warnings: string[];
+}
+
+/** Cases below the fitness threshold or with activities the model lacks, counted per variant. */
+function deviatingCases({ variantOf, byVariant }: ReplayResult): number {
+  const deviating = byVariant.fitness.map((fitness, v) => (fitness < DEFAULT_FITNESS_THRESHOLD || byVariant.activitiesNotInModel[v]! > 0 ? 1 : 0));
+  let count = 0;
+  for (let c = 0; c < variantOf.length; c++) count += deviating[variantOf[c]!]!;
+  return count;
 }
 
 export const replayNetOf = (net: PetriNet): ReplayNet => ({
@@ -78,7 +86,7 @@ export function* analyseBehaviourSteps(log: EventLog, model: PetriNet, options: 
       logFitness: replay.logFitness,
       averageFitness: replay.averageFitness,
       perfectlyFittingCases: replay.fittingCases,
-      deviatingCases: replay.cases.filter((c) => c.fitness < DEFAULT_FITNESS_THRESHOLD || c.activitiesNotInModel > 0).length,
+      deviatingCases: deviatingCases(replay),
       fitnessThreshold: DEFAULT_FITNESS_THRESHOLD,
       cases: sample.coverage.casesReplayed,
       replayed: sample.coverage,

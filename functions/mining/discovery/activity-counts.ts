@@ -1,10 +1,13 @@
 import type { EventLog } from '../log/event-log.ts';
+import { logCounts } from '../log/log-counts.ts';
 
 /** Activity name -> count, keys in activity-table order (first appearance). */
 export type ActivityCountMap = Record<string, number>;
 
 /** Number of events per activity. */
 export function activityCounts(log: EventLog): ActivityCountMap {
+  const counted = logCounts(log);
+  if (counted !== null) return toMap(log, counted.occurrences);
   const counts = new Float64Array(log.activities.length);
   const codes = log.activityCodes;
   for (let e = 0; e < codes.length; e++) counts[codes[e]!]!++;
@@ -22,6 +25,8 @@ export function endActivities(log: EventLog): ActivityCountMap {
 }
 
 function boundaryCounts(log: EventLog, which: 0 | 1): ActivityCountMap {
+  const counted = logCounts(log);
+  if (counted !== null) return toMap(log, which === 0 ? counted.starts : counted.ends);
   const counts = new Float64Array(log.activities.length);
   const { caseOffsets, activityCodes } = log;
   for (let c = 0; c + 1 < caseOffsets.length; c++) {
@@ -33,7 +38,7 @@ function boundaryCounts(log: EventLog, which: 0 | 1): ActivityCountMap {
   return toMap(log, counts);
 }
 
-function toMap(log: EventLog, counts: Float64Array): ActivityCountMap {
+function toMap(log: EventLog, counts: Float64Array | Uint32Array): ActivityCountMap {
   // Null prototype: activity names such as "constructor" or "__proto__" must stay plain keys.
   const map: ActivityCountMap = Object.create(null) as ActivityCountMap;
   for (let a = 0; a < counts.length; a++) {

@@ -1,4 +1,5 @@
 import { hasTimestamps, type EventLog } from '../log/event-log.ts';
+import { logCounts } from '../log/log-counts.ts';
 
 export interface DirectlyFollowsEdge {
   from: string;
@@ -16,13 +17,15 @@ export interface DirectlyFollowsEdge {
 export function directlyFollowsGraph(log: EventLog): DirectlyFollowsEdge[] {
   const n = log.activities.length;
   const { caseOffsets, activityCodes, timestamps } = log;
-  // Activity alphabets are small (tens to hundreds), so a dense matrix beats hashing pairs.
-  const dense = n * n <= 1 << 22;
-  const frequency = dense ? new Float64Array(n * n) : null;
-  const totalMs = dense ? new Float64Array(n * n) : null;
+  // Counted with everything else discovery needs (log-counts.ts) for ordinary alphabets;
+  // larger ones are counted here, in a dense matrix while it stays small, else by hashing pairs.
+  const counts = logCounts(log);
+  const dense = counts !== null || n * n <= 1 << 22;
+  const frequency = counts?.follows ?? (dense ? new Float64Array(n * n) : null);
+  const totalMs = counts?.followsMs ?? (dense ? new Float64Array(n * n) : null);
   const sparse = dense ? null : new Map<number, { frequency: number; totalMs: number }>();
 
-  for (let c = 0; c + 1 < caseOffsets.length; c++) {
+  for (let c = 0; counts === null && c + 1 < caseOffsets.length; c++) {
     const to = caseOffsets[c + 1]!;
     for (let e = caseOffsets[c]! + 1; e < to; e++) {
       const pair = activityCodes[e - 1]! * n + activityCodes[e]!;

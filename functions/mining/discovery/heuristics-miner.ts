@@ -1,5 +1,6 @@
 import { compareCodePoints } from './code-point-order.ts';
 import type { EventLog } from '../log/event-log.ts';
+import { logCounts } from '../log/log-counts.ts';
 
 /**
  * Heuristics Miner, "classic" variant as implemented by PM4Py (Weijters & van der Aalst,
@@ -83,28 +84,9 @@ export function dependencyMeasure(ab: number, ba: number, selfLoop = false): num
 export function heuristicsMiner(log: EventLog, parameters: Partial<HeuristicsMinerParameters> = {}): HeuristicsNet {
   const params: HeuristicsMinerParameters = { ...DEFAULT_HEURISTICS_PARAMETERS, ...parameters };
   const n = log.activities.length;
-  const { caseOffsets, activityCodes } = log;
 
-  const occurrences = new Float64Array(n);
-  const starts = new Float64Array(n);
-  const ends = new Float64Array(n);
-  const follows = new Float64Array(n * n);
-  // triples[a * n + b]: occurrences of a, b, a (a != b) as three consecutive events.
-  const triples = new Float64Array(n * n);
-  for (let c = 0; c + 1 < caseOffsets.length; c++) {
-    const from = caseOffsets[c]!;
-    const to = caseOffsets[c + 1]!;
-    if (from === to) continue;
-    starts[activityCodes[from]!]!++;
-    ends[activityCodes[to - 1]!]!++;
-    for (let e = from; e < to; e++) {
-      const code = activityCodes[e]!;
-      occurrences[code]!++;
-      if (e > from) follows[activityCodes[e - 1]! * n + code]!++;
-      if (e > from + 1 && activityCodes[e - 2] === code && activityCodes[e - 1] !== code) triples[code * n + activityCodes[e - 1]!]!++;
-    }
-  }
-
+  // Counted with everything else discovery needs (log-counts.ts), unless the alphabet is too large for that.
+  const { occurrences, starts, ends, follows, triples } = logCounts(log) ?? countEvents(log);
   const dfg = params.dfgPreCleaningNoiseThreshold > 0 ? cleanNoise(follows, n, params.dfgPreCleaningNoiseThreshold) : follows;
   const dependency = (a: number, b: number) => dependencyMeasure(dfg[a * n + b]!, dfg[b * n + a]!, a === b);
   const frequentActivity = (a: number) => occurrences[a]! >= params.minActOccurrences;
@@ -201,8 +183,34 @@ export function heuristicsMiner(log: EventLog, parameters: Partial<HeuristicsMin
   };
 }
 
+/** Activity, start and end counts, directly-follows counts and a-b-a triples, walking the log. */
+function countEvents(log: EventLog) {
+  const n = log.activities.length;
+  const { caseOffsets, activityCodes } = log;
+  const occurrences = new Float64Array(n);
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  const follows = new Float64Array(n * n);
+  // triples[a * n + b]: occurrences of a, b, a (a != b) as three consecutive events.
+  const triples = new Float64Array(n * n);
+  for (let c = 0; c + 1 < caseOffsets.length; c++) {
+    const from = caseOffsets[c]!;
+    const to = caseOffsets[c + 1]!;
+    if (from === to) continue;
+    starts[activityCodes[from]!]!++;
+    ends[activityCodes[to - 1]!]!++;
+    for (let e = from; e < to; e++) {
+      const code = activityCodes[e]!;
+      occurrences[code]!++;
+      if (e > from) follows[activityCodes[e - 1]! * n + code]!++;
+      if (e > from + 1 && activityCodes[e - 2] === code && activityCodes[e - 1] !== code) triples[code * n + activityCodes[e - 1]!]!++;
+    }
+  }
+  return { occurrences, starts, ends, follows, triples };
+}
+
 /** PM4Py's `clean_dfg_based_on_noise_thresh`; keeps everything when it would drop every edge. */
-function cleanNoise(follows: Float64Array, n: number, threshold: number): Float64Array {
+function cleanNoise(follows: Float64Array | Uint32Array, n: number, threshold: number): Float64Array | Uint32Array {
   const busiest = new Float64Array(n).fill(-1);
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < n; b++) {

@@ -195,6 +195,38 @@ function maximalCliques(pairs: ReadonlyArray<{ a: string; b: string }>): string[
   return cliques;
 }
 
+/**
+ * Which silent transitions (by index) the pairwise rule removes, in order: for each transition
+ * still present, in order, every other still present whose preset has as many places as its
+ * own, all among them, and whose postset is smaller and inside its own. A preset that large
+ * inside another is the same set, so only transitions sharing a preset are compared: all
+ * pairs took 6 ms of bpic2012's cold run.
+ */
+export function redundantSilent(presets: readonly string[][], postsets: readonly string[][]): number[] {
+  const samePreset = new Map<string, number[]>();
+  const group = presets.map((pre, x) => {
+    const key = [...new Set(pre)].sort().join('\u0000');
+    const members = samePreset.get(key) ?? samePreset.set(key, []).get(key)!;
+    members.push(x);
+    return members;
+  });
+  const alive = new Uint8Array(presets.length).fill(1);
+  const removed: number[] = [];
+  for (let x = 0; x < presets.length; x++) {
+    if (alive[x] === 0) continue;
+    const post = new Set(postsets[x]);
+    for (const y of group[x]!) {
+      if (y === x || alive[y] === 0) continue;
+      const postJ = postsets[y]!;
+      if (postJ.length < post.size && postJ.every((p) => post.has(p))) {
+        alive[y] = 0;
+        removed.push(y);
+      }
+    }
+  }
+  return removed;
+}
+
 /** Small mutable graph for the conversion and its reductions; ids are its own. */
 class MutableNet {
   readonly places = new Map<string, string>();
@@ -256,19 +288,12 @@ class MutableNet {
   /** Drops a silent transition when another has the same preset and a strictly larger postset. */
   removeRedundantSilentTransitions(): void {
     const silent = [...this.transitions].filter(([, label]) => label === null).map(([id]) => id);
-    for (const i of silent) {
-      if (!this.transitions.has(i)) continue;
-      const pre = new Set(this.inputs(i));
-      const post = new Set(this.outputs(i));
-      for (const j of silent) {
-        if (j === i || !this.transitions.has(j)) continue;
-        const preJ = this.inputs(j);
-        const postJ = this.outputs(j);
-        if (preJ.length === pre.size && postJ.length < post.size && preJ.every((p) => pre.has(p)) && postJ.every((p) => post.has(p))) {
-          this.remove(j);
-        }
-      }
-    }
+    // Removing a transition removes only its own arcs, so every other one's places stay as listed here.
+    const redundant = redundantSilent(
+      silent.map((t) => this.inputs(t)),
+      silent.map((t) => this.outputs(t)),
+    );
+    for (const y of redundant) this.remove(silent[y]!);
   }
 
   /** PM4Py's `apply_simple_reduction`: single-entry, then single-exit contractions, to a fixpoint. */

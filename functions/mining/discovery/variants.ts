@@ -19,18 +19,44 @@ export function variants(log: EventLog, options: { limit?: number } = {}): Varia
   const { caseOffsets, activityCodes } = log;
   const limit = options.limit ?? Infinity;
   const grouped = caseVariants(log);
-  // Variant ids are in order of first appearance, and sort is stable.
-  const ranked = Array.from(grouped.counts, (count, v) => ({ count, firstCase: grouped.firstCase[v]! })).sort((a, b) => b.count - a.count);
   const top: Variant[] = [];
-  for (const entry of ranked) {
-    if (top.length >= limit) break;
-    const from = caseOffsets[entry.firstCase]!;
-    const to = caseOffsets[entry.firstCase + 1]!;
+  for (const v of mostFrequent(grouped.counts, limit)) {
+    const firstCase = grouped.firstCase[v]!;
+    const from = caseOffsets[firstCase]!;
+    const to = caseOffsets[firstCase + 1]!;
     const names: string[] = [];
     for (let e = from; e < to; e++) names.push(log.activities[activityCodes[e]!]!);
-    top.push({ activities: names, count: entry.count });
+    top.push({ activities: names, count: grouped.counts[v]! });
   }
   return { total: grouped.counts.length, top };
+}
+
+/**
+ * Ids of the `limit` largest counts, by count descending, ties by id: what a stable sort of all
+ * of them by count would put first. A few top variants of thousands are kept in a short sorted
+ * list instead (sorting bpic2012's 4,366 variants with a comparator took ~3 ms of a cold run).
+ */
+export function mostFrequent(counts: Uint32Array, wanted: number): number[] {
+  const all = counts.length;
+  // A fractional limit lists up to the next whole number, as a loop stopping at `length >= limit` did.
+  const limit = Math.ceil(wanted);
+  if (!(limit < all) || limit > 64) {
+    // Variant ids are in order of first appearance, and sort is stable.
+    const ids = Array.from({ length: all }, (_, v) => v).sort((a, b) => counts[b]! - counts[a]!);
+    return limit < all ? ids.slice(0, Math.max(0, limit)) : ids;
+  }
+  const top: number[] = [];
+  if (limit <= 0) return top;
+  for (let v = 0; v < all; v++) {
+    const count = counts[v]!;
+    if (top.length === limit && counts[top[limit - 1]!]! >= count) continue;
+    // After every kept id with a count at least as large: ties keep the earlier id first.
+    let at = top.length;
+    while (at > 0 && counts[top[at - 1]!]! < count) at--;
+    top.splice(at, 0, v);
+    if (top.length > limit) top.pop();
+  }
+  return top;
 }
 
 /** Number of distinct variants, without materializing them. */

@@ -1,3 +1,6 @@
+import { hashBytes, type ByteInterner } from './byte-interner.ts';
+import { parseIsoMillisecondsZ } from './timestamp.ts';
+
 /**
  * Byte-level CSV record scanner (RFC 4180 plus the usual leniencies). It never decodes text:
  * for each record it reports where the first `keepFields` fields lie in the byte buffer and
@@ -20,6 +23,22 @@ export class CsvScanner {
   ends = new Int32Array(64);
   /** 1 when kept field i is quoted and contains `""`, which the consumer must unescape. */
   escaped = new Uint8Array(64);
+  /**
+   * Per field, a dictionary that encodes the field as soon as its end is found, while its bytes
+   * are still in cache, or null. Fields beyond the array's length are not encoded.
+   */
+  dictionaries: ReadonlyArray<ByteInterner | null> = [];
+  /** Code of kept field i in `dictionaries[i]`; -1 when the field is empty. */
+  codes = new Int32Array(64);
+  /**
+   * A field read as a timestamp while it is scanned when it has the usual 24-byte ISO form
+   * (parseIsoMillisecondsZ): its end is then known without looking at each byte (bpic2012's
+   * cold ingest: 117 -> 114 ms of main-thread CPU on average, faster in 9 of 12 alternating
+   * runs). -1 for none.
+   */
+  timestampField = -1;
+  /** That field's value in the current record; NaN when it had another form (left to the consumer). */
+  timestamp = NaN;
   /** Data records reported so far (the header included), for error messages. */
   records = 0;
 
@@ -27,6 +46,8 @@ export class CsvScanner {
   private readonly pending: Buffer[] = [];
   private pendingBytes = 0;
   private started = false;
+  /** 1 when the field {@link closingQuote} last found contains `""`. */
+  private quoteEscaped = 0;
 
   constructor(
     private readonly delimiter: number,
@@ -48,10 +69,24 @@ export class CsvScanner {
       this.started = true;
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     } else if (this.carry !== null) {
-      this.pending.push(bytes);
-      this.pendingBytes += bytes.length;
-      if (this.pendingBytes < this.carry.length) return;
-      bytes = this.takeBuffered(null);
+      if (this.pendingBytes === 0 && this.carry.length <= bytes.length) {
+        // Finish the carried record with the new bytes up to their first line break, rather
+        // than copying the whole chunk behind it (bpic2012: 17 MB copied, ~5 ms). Bounded by
+        // the chunk's size, so that rescans stay linear when the record goes on.
+        const lineEnd = bytes.indexOf(LF);
+        if (lineEnd >= 0) {
+          const head = Buffer.concat([this.carry, bytes.subarray(0, lineEnd + 1)]);
+          const consumed = this.scan(head, false);
+          this.carry = consumed < head.length ? head.subarray(consumed) : null;
+          bytes = bytes.subarray(lineEnd + 1);
+        }
+      }
+      if (this.carry !== null) {
+        this.pending.push(bytes);
+        this.pendingBytes += bytes.length;
+        if (this.pendingBytes < this.carry.length) return;
+        bytes = this.takeBuffered(null);
+      }
     }
     const consumed = this.scan(bytes, false);
     this.carry = consumed < bytes.length ? bytes.subarray(consumed) : null;
@@ -83,52 +118,61 @@ export class CsvScanner {
     const length = bytes.length;
     const delimiter = this.delimiter;
     let pos = 0;
-    records: while (pos < length) {
+    while (pos < length) {
       const recordStart = pos;
       let field = 0;
       let keep = this.keepFields;
+      // Set by the consumer once it has read the header, so read per record.
+      const dictionaries = this.dictionaries;
+      this.timestamp = NaN;
       for (;;) {
-        let start: number;
+        let start = pos;
         let end: number;
         let escaped = 0;
-        if (bytes[pos] === QUOTE && pos < length) {
+        let code = -1;
+        const dictionary = field < keep ? (dictionaries[field] ?? null) : null;
+        if (pos < length && bytes[pos] === QUOTE) {
+          // Quoted fields are rare: kept out of line so that this loop stays small to compile.
+          end = this.closingQuote(bytes, pos + 1, final);
+          if (end < 0) return recordStart;
           start = pos + 1;
-          let close = start;
-          for (;;) {
-            close = bytes.indexOf(QUOTE, close);
-            if (close < 0 || (close + 1 === length && !final)) {
-              if (final) throw new CsvSyntaxError(`quoted field not closed in record ${this.records + 1}`);
-              return recordStart;
-            }
-            if (bytes[close + 1] !== QUOTE) break;
-            escaped = 1;
-            close += 2;
-          }
-          end = close;
-          pos = close + 1;
-          if (pos < length) {
-            const next = bytes[pos]!;
-            if (next !== delimiter && next !== LF && next !== CR) {
-              throw new CsvSyntaxError(
-                `unexpected ${JSON.stringify(String.fromCharCode(next))} after a closing quote in record ${this.records + 1}`,
-              );
-            }
-          }
+          pos = end + 1;
+          escaped = this.quoteEscaped;
+          if (dictionary !== null && start < end) code = quotedCode(dictionary, bytes, start, end, escaped);
         } else {
-          start = pos;
-          while (pos < length) {
-            const c = bytes[pos]!;
-            if (c === delimiter || c === LF || c === CR) break;
-            pos++;
+          let known = false;
+          if (field === this.timestampField) {
+            const after = pos + 24;
+            // Both tests run on every record: a test first reached after this loop was
+            // optimized (a timestamp ending the input) has no type feedback and deoptimizes it.
+            const next = after < length ? bytes[after]! : -1;
+            const last = after === length;
+            if (next === delimiter || next === LF || next === CR || (last && final)) {
+              const ms = parseIsoMillisecondsZ(bytes, pos);
+              if (!Number.isNaN(ms)) {
+                this.timestamp = ms;
+                pos = after;
+                known = true;
+              }
+            }
           }
-          if (pos === length && !final) return recordStart;
+          if (!known) {
+            while (pos < length) {
+              const c = bytes[pos]!;
+              if (c === delimiter || c === LF || c === CR) break;
+              pos++;
+            }
+            if (pos === length && !final) return recordStart;
+          }
           end = pos;
+          if (dictionary !== null && start < end) code = dictionary.codeAt(bytes, start, end);
         }
         if (field < keep) {
           if (field === this.starts.length) this.growFields();
           this.starts[field] = start;
           this.ends[field] = end;
           this.escaped[field] = escaped;
+          this.codes[field] = code;
         }
         field++;
         if (pos === length) break;
@@ -140,12 +184,41 @@ export class CsvScanner {
         break;
       }
       // An empty line is one empty, unquoted field.
-      if (field === 1 && this.ends[0] === this.starts[0] && bytes[recordStart] !== QUOTE) continue records;
+      if (field === 1 && this.ends[0] === this.starts[0] && bytes[recordStart] !== QUOTE) continue;
       this.records++;
       if (keep > field) keep = field;
       this.onRecord(bytes, keep);
     }
     return length;
+  }
+
+  /**
+   * Offset of the quote closing the field whose text starts at `from`; -1 when the input may
+   * continue it (not `final`).
+   * @throws CsvSyntaxError for a quote never closed, or closed and followed by anything but a delimiter or a line end.
+   */
+  private closingQuote(bytes: Buffer, from: number, final: boolean): number {
+    const length = bytes.length;
+    let close = from;
+    let escaped = 0;
+    for (;;) {
+      close = bytes.indexOf(QUOTE, close);
+      if (close < 0 || (close + 1 === length && !final)) {
+        if (final) throw new CsvSyntaxError(`quoted field not closed in record ${this.records + 1}`);
+        return -1;
+      }
+      if (bytes[close + 1] !== QUOTE) break;
+      escaped = 1;
+      close += 2;
+    }
+    if (close + 1 < length) {
+      const next = bytes[close + 1]!;
+      if (next !== this.delimiter && next !== LF && next !== CR) {
+        throw new CsvSyntaxError(`unexpected ${JSON.stringify(String.fromCharCode(next))} after a closing quote in record ${this.records + 1}`);
+      }
+    }
+    this.quoteEscaped = escaped;
+    return close;
   }
 
   private growFields(): void {
@@ -156,6 +229,9 @@ export class CsvScanner {
     ends.set(this.ends);
     const escaped = new Uint8Array(size);
     escaped.set(this.escaped);
+    const codes = new Int32Array(size);
+    codes.set(this.codes);
+    this.codes = codes;
     this.starts = starts;
     this.ends = ends;
     this.escaped = escaped;
@@ -170,6 +246,12 @@ export class CsvSyntaxError extends Error {
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+
+/** Dictionary code of the non-empty quoted field `[start, end)`, its `""` unescaped. */
+function quotedCode(dictionary: ByteInterner, bytes: Buffer, start: number, end: number, escaped: number): number {
+  if (escaped === 1) return dictionary.codeOfString(bytes.toString('utf8', start, end).replaceAll('""', '"'));
+  return dictionary.codeOf(bytes, start, end, hashBytes(bytes, start, end));
+}
 
 function toBuffer(chunk: Uint8Array): Buffer {
   return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);

@@ -1,23 +1,28 @@
 /**
  * Byte-level XML tag scanner for XES, in place of saxes. XES carries everything in attributes
- * of (mostly self-closing) elements, so the scanner reports start tags with the byte ranges of
- * their attributes and end tags, and never decodes the document to a string: saxes needed the
- * whole (74 MB on bpic2012) text decoded chunk by chunk plus a string and an object per tag.
+ * of (mostly self-closing) elements, and a reader only ever needs an element's `key` and
+ * `value` attributes, so the scanner reports start tags with a name id (xml-tag-names.ts) and
+ * the byte ranges of those two attributes, and end tags; it never decodes the document to a
+ * string, and makes no string per tag or attribute.
  * Measured on bpic2012.xes.gz (262,200 events, one core, benchmark ingest step): 0.81 s with
- * saxes, 0.47 s with this scanner (0.40 s with 64 KB gunzip chunks, byte-source.ts).
+ * saxes, 0.47 s with the first version of this scanner (a name string per tag, every
+ * attribute's range), see xes-reader.ts for today's figure.
  *
  * What it checks, as saxes did: start and end tags match, one root element, no text outside it,
  * comments, CDATA, processing instructions and the DOCTYPE are closed, attribute values are
- * quoted and hold no `<`, entity references are the five predefined ones or character
- * references. Attribute values are normalized as XML (and saxes) does: line ends and tabs
- * become spaces, `\r\n` counting as one.
+ * quoted and hold no `<`. Entity references (the five predefined ones or character
+ * references) and the normalization of line ends and tabs to spaces are the business of whoever
+ * decodes a value (decodeAttribute), so a value nobody reads is never decoded.
  */
-import { ByteStringCache } from './byte-string-cache.ts';
-import { parseTimestamp, parseTimestampBytes } from './timestamp.ts';
+import { XmlTagNames } from './xml-tag-names.ts';
 
 export interface XesTagHandler {
-  /** A start tag; its attributes are in the scanner's arrays until the next call. Self-closing tags get `close` next. */
-  open(name: string, bytes: Buffer): void;
+  /**
+   * A start tag named `name` (an id of the scanner's `names`); `[keyStart, keyEnd)` and
+   * `[valueStart, valueEnd)` locate the raw values of its last `key` and `value` attributes in
+   * `bytes` (-1 when absent). Self-closing tags get `close` next.
+   */
+  open(name: number, bytes: Buffer, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): void;
   close(): void;
 }
 
@@ -34,6 +39,17 @@ const DASH = 0x2d;
 const LBRACKET = 0x5b;
 const RBRACKET = 0x5d;
 
+// Which attribute a value belongs to.
+const OTHER = 0;
+const KEY = 1;
+const VALUE = 2;
+/** Bytes that end a name: white space, `>` and `/` (a table: one load instead of six comparisons). */
+const NAME_STOP = new Uint8Array(256);
+/** XML white space. */
+const SPACE = new Uint8Array(256);
+for (const c of [0x20, 0x0a, 0x0d, 0x09]) NAME_STOP[c] = SPACE[c] = 1;
+NAME_STOP[0x3e] = NAME_STOP[0x2f] = 1;
+
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 export class XesSyntaxError extends Error {
@@ -41,37 +57,47 @@ export class XesSyntaxError extends Error {
 }
 
 export class XesScanner {
-  /** Attributes of the current start tag: names `[nameStarts[i], nameEnds[i])`, values `[valueStarts[i], valueEnds[i])`. */
-  attributes = 0;
-  nameStarts = new Int32Array(16);
-  nameEnds = new Int32Array(16);
-  valueStarts = new Int32Array(16);
-  valueEnds = new Int32Array(16);
-  /** 1 when value i holds `&`, a tab or a line break and must go through {@link attributeValue}'s slow path. */
-  valueSpecial = new Uint8Array(16);
-
-  private readonly names = new ByteStringCache();
-  private readonly stack: string[] = [];
+  private stack = new Int32Array(64);
+  private depth = 0;
   private rootSeen = false;
   private rootClosed = false;
   private carry: Buffer | null = null;
   private started = false;
 
-  constructor(private readonly handler: XesTagHandler) {}
+  /** @param names tag name ids, shared with the handler (which looks up the names it handles). */
+  constructor(
+    private readonly handler: XesTagHandler,
+    readonly names = new XmlTagNames(),
+  ) {
+    // V8 takes a field stored once for a constant (and a field only ever null for null) in the
+    // code it optimizes, and deoptimizes that code when the field first changes: the carry at
+    // the first chunk's end threw away the scanner's first optimized code. A second store
+    // (of another kind of value) marks these fields variable before anything is compiled.
+    this.carry = Buffer.alloc(0);
+    this.carry = null;
+    this.started = true;
+    this.started = false;
+    this.rootClosed = true;
+    this.rootClosed = false;
+    this.stack = new Int32Array(0);
+    this.stack = new Int32Array(64);
+  }
 
   push(chunk: Uint8Array): void {
     let bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.carry !== null) {
-      bytes = Buffer.concat([this.carry, bytes]);
-      this.carry = null;
-    }
     if (!this.started) {
+      if (this.carry !== null) bytes = Buffer.concat([this.carry, bytes]);
+      this.carry = null;
       if (bytes.length < 3) {
-        this.carry = bytes;
+        this.carry = Buffer.from(bytes);
         return;
       }
       this.started = true;
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    } else if (this.carry !== null) {
+      const carry = this.carry;
+      this.carry = null;
+      bytes = this.finishCarry(carry, bytes);
     }
     const consumed = this.scan(bytes, false);
     if (consumed < bytes.length) this.carry = Buffer.from(bytes.subarray(consumed));
@@ -83,37 +109,28 @@ export class XesScanner {
     const start = !this.started && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     this.started = true;
     this.scan(bytes.subarray(start), true);
-    if (this.stack.length > 0) throw new XesSyntaxError(`unclosed tag: ${this.stack.at(-1)}`);
+    if (this.depth > 0) throw new XesSyntaxError(`unclosed tag: ${this.names.nameOf(this.stack[this.depth - 1]!)}`);
     if (!this.rootSeen) throw new XesSyntaxError('document must contain a root element');
   }
 
-  /** The decoded value of attribute i of the current tag. */
-  attributeValue(bytes: Buffer, i: number, cache: ByteStringCache | null): string {
-    const start = this.valueStarts[i]!;
-    const end = this.valueEnds[i]!;
-    if (start === end) return '';
-    if (this.valueSpecial[i] === 1) return decodeAttribute(bytes.toString('utf8', start, end));
-    return cache !== null ? cache.get(bytes, start, end) : bytes.toString('utf8', start, end);
-  }
-
-  /** Value i as a timestamp (see parseTimestamp), parsed from the bytes; NaN when empty or unparsable. */
-  attributeTimestamp(bytes: Buffer, i: number): number {
-    const start = this.valueStarts[i]!;
-    const end = this.valueEnds[i]!;
-    if (start === end) return NaN;
-    if (this.valueSpecial[i] === 1) {
-      const text = this.attributeValue(bytes, i, null);
-      return text === '' ? NaN : parseTimestamp(text);
+  /**
+   * Completes the construct cut by the previous chunk's end: scans the carried bytes joined to
+   * as much of `bytes` as it takes (joining the carry to the whole 256 KB chunk copied every
+   * chunk). Returns the rest of `bytes`, empty when all of it went into the carry again.
+   */
+  private finishCarry(carry: Buffer, bytes: Buffer): Buffer {
+    let rest = carry;
+    for (let take = Math.min(bytes.length, 4096); ; take = Math.min(bytes.length, take * 4)) {
+      const joined = Buffer.concat([rest, bytes.subarray(0, take)]);
+      const consumed = this.scan(joined, false);
+      if (consumed >= rest.length) return bytes.subarray(consumed - rest.length);
+      if (take === bytes.length) {
+        this.carry = Buffer.from(joined.subarray(consumed));
+        return bytes.subarray(bytes.length);
+      }
+      // Constructs completed within the carry were handled: keep only what is still open.
+      rest = joined.subarray(consumed, rest.length);
     }
-    return parseTimestampBytes(bytes, start, end);
-  }
-
-  /** Whether the name of attribute i is exactly `name` (ASCII bytes). */
-  attributeNamed(bytes: Buffer, i: number, name: Uint8Array): boolean {
-    const start = this.nameStarts[i]!;
-    if (this.nameEnds[i]! - start !== name.length) return false;
-    for (let k = 0; k < name.length; k++) if (bytes[start + k] !== name[k]) return false;
-    return true;
   }
 
   /** Handles every complete construct in `bytes`; returns where the first incomplete one starts. */
@@ -121,12 +138,31 @@ export class XesScanner {
     const length = bytes.length;
     let pos = 0;
     while (pos < length) {
-      const lt = indexOfNear(bytes, LT, pos);
+      // The next `<` is usually a few bytes away (a line's indentation): a short loop before
+      // the native search, a call into C++ that is fast over distance but costly per call.
+      // Comparisons of rare branches are hoisted to run on every tag: a comparison first met
+      // after the function was optimized has no type feedback and throws the code away.
+      let lt = -1;
+      const near = Math.min(pos + 32, length);
+      const far = near < length;
+      for (let i = pos; i < near; i++) {
+        if (bytes[i] === LT) {
+          lt = i;
+          break;
+        }
+      }
+      if (lt < 0 && far) lt = bytes.indexOf(LT, near);
       const textEnd = lt < 0 ? length : lt;
-      if (this.stack.length === 0 && textEnd > pos) this.checkOutsideText(bytes, pos, textEnd);
+      const text = textEnd > pos;
+      if (this.depth === 0 && text) this.checkOutsideText(bytes, pos, textEnd);
       if (lt < 0) return length;
       pos = lt;
-      if (pos + 1 >= length) return this.incomplete(pos, final, 'unexpected end of input');
+      // Inline rather than a method: a call first made after scan was optimized (a chunk
+      // ending right after a `<`) has no type feedback and throws the code away.
+      if (pos + 1 >= length) {
+        if (final) throw new XesSyntaxError('unexpected end of input');
+        return pos;
+      }
       const next = bytes[pos + 1]!;
       let end: number;
       if (next === BANG) end = this.skipDeclaration(bytes, pos);
@@ -134,16 +170,14 @@ export class XesScanner {
         const close = indexOfPair(bytes, QUESTION, GT, pos + 2);
         end = close < 0 ? -1 : close + 2;
       } else if (next === SLASH) end = this.endTag(bytes, pos);
-      else end = this.startTag(bytes, pos);
-      if (end < 0) return this.incomplete(pos, final, 'unexpected end of input');
+      else end = this.startTag(bytes, pos, final);
+      if (end < 0) {
+        if (final) throw new XesSyntaxError('unexpected end of input');
+        return pos;
+      }
       pos = end;
     }
     return length;
-  }
-
-  private incomplete(pos: number, final: boolean, message: string): number {
-    if (final) throw new XesSyntaxError(message);
-    return pos;
   }
 
   private checkOutsideText(bytes: Buffer, from: number, to: number): void {
@@ -163,7 +197,7 @@ export class XesScanner {
       }
     }
     if (bytes[pos + 2] === LBRACKET) {
-      if (this.stack.length === 0) throw new XesSyntaxError('CDATA outside of root node');
+      if (this.depth === 0) throw new XesSyntaxError('CDATA outside of root node');
       let close = pos + 3;
       for (;;) {
         close = bytes.indexOf(RBRACKET, close);
@@ -184,34 +218,36 @@ export class XesScanner {
   }
 
   private endTag(bytes: Buffer, pos: number): number {
-    const close = indexOfNear(bytes, GT, pos + 2);
-    if (close < 0) return -1;
+    const length = bytes.length;
+    let close = pos + 2;
+    while (close < length && bytes[close] !== GT) close++;
+    if (close >= length) return -1;
     let nameEnd = close;
     while (nameEnd > pos + 2 && isSpace(bytes[nameEnd - 1]!)) nameEnd--;
-    const name = this.names.get(bytes, pos + 2, nameEnd);
-    const open = this.stack.pop();
-    if (open !== name) throw new XesSyntaxError(open === undefined ? `unmatched closing tag: ${name}` : `unexpected close tag </${name}>, expected </${open}>`);
-    if (this.stack.length === 0) this.rootClosed = true;
+    const name = this.names.id(bytes, pos + 2, nameEnd);
+    if (this.depth === 0) throw new XesSyntaxError(`unmatched closing tag: ${this.names.nameOf(name)}`);
+    const open = this.stack[--this.depth]!;
+    if (open !== name) throw new XesSyntaxError(`unexpected close tag </${this.names.nameOf(name)}>, expected </${this.names.nameOf(open)}>`);
+    if (this.depth === 0) this.rootClosed = true;
     this.handler.close();
     return close + 1;
   }
 
-  private startTag(bytes: Buffer, pos: number): number {
+  private startTag(bytes: Buffer, pos: number, final: boolean): number {
     const length = bytes.length;
     let i = pos + 1;
-    while (i < length) {
-      const c = bytes[i]!;
-      if (c === GT || c === SLASH || isSpace(c)) break;
-      i++;
-    }
+    while (i < length && NAME_STOP[bytes[i]!] === 0) i++;
     if (i >= length) return -1;
     if (i === pos + 1) throw new XesSyntaxError('disallowed character in tag name');
     const nameStart = pos + 1;
     const nameEnd = i;
-    let count = 0;
+    let keyStart = -1;
+    let keyEnd = -1;
+    let valueStart = -1;
+    let valueEnd = -1;
     let selfClosing = false;
     for (;;) {
-      while (i < length && isSpace(bytes[i]!)) i++;
+      while (i < length && SPACE[bytes[i]!] === 1) i++;
       if (i >= length) return -1;
       const c = bytes[i]!;
       if (c === GT) {
@@ -225,84 +261,92 @@ export class XesScanner {
         i += 2;
         break;
       }
-      const attrStart = i;
-      while (i < length) {
-        const a = bytes[i]!;
-        if (a === EQUALS || isSpace(a) || a === GT || a === SLASH) break;
+      // XES writes `key="…"` and `value="…"`: matched at once, anything else by the general
+      // loop below (bpic2012, warm: 113 ms of scanning became 95). The length check first: a
+      // read past the end of a typed array deoptimizes. Near a chunk's end the tag is left to
+      // the carry, which sees it whole: met there, the general path's `key` and `value`
+      // branches (no type feedback until then) threw the optimized code away.
+      if (i + 7 >= length && !final) return -1;
+      let attribute = OTHER;
+      let quote: number;
+      if (i + 7 < length && c === 0x6b && bytes[i + 1] === 0x65 && bytes[i + 2] === 0x79 && bytes[i + 3] === EQUALS && bytes[i + 4] === DQUOTE) {
+        attribute = KEY;
+        quote = DQUOTE;
+        i += 5;
+      } else if (
+        i + 7 < length &&
+        c === 0x76 &&
+        bytes[i + 1] === 0x61 &&
+        bytes[i + 2] === 0x6c &&
+        bytes[i + 3] === 0x75 &&
+        bytes[i + 4] === 0x65 &&
+        bytes[i + 5] === EQUALS &&
+        bytes[i + 6] === DQUOTE
+      ) {
+        attribute = VALUE;
+        quote = DQUOTE;
+        i += 7;
+      } else {
+        const attrStart = i;
+        while (i < length && NAME_STOP[bytes[i]!] === 0 && bytes[i] !== EQUALS) i++;
+        const attrEnd = i;
+        while (i < length && SPACE[bytes[i]!] === 1) i++;
+        if (i >= length) return -1;
+        if (bytes[i] !== EQUALS) throw new XesSyntaxError('attribute without value');
         i++;
+        while (i < length && SPACE[bytes[i]!] === 1) i++;
+        if (i >= length) return -1;
+        quote = bytes[i]!;
+        if (quote !== DQUOTE && quote !== SQUOTE) throw new XesSyntaxError('unquoted attribute value');
+        i++;
+        const n = attrEnd - attrStart;
+        if (n === 3 && bytes[attrStart] === 0x6b && bytes[attrStart + 1] === 0x65 && bytes[attrStart + 2] === 0x79) attribute = KEY;
+        else if (
+          n === 5 &&
+          bytes[attrStart] === 0x76 &&
+          bytes[attrStart + 1] === 0x61 &&
+          bytes[attrStart + 2] === 0x6c &&
+          bytes[attrStart + 3] === 0x75 &&
+          bytes[attrStart + 4] === 0x65
+        )
+          attribute = VALUE;
       }
-      const attrEnd = i;
-      while (i < length && isSpace(bytes[i]!)) i++;
-      if (i >= length) return -1;
-      if (bytes[i] !== EQUALS) throw new XesSyntaxError('attribute without value');
-      i++;
-      while (i < length && isSpace(bytes[i]!)) i++;
-      if (i >= length) return -1;
-      const quote = bytes[i]!;
-      if (quote !== DQUOTE && quote !== SQUOTE) throw new XesSyntaxError('unquoted attribute value');
-      const valueStart = i + 1;
-      // One pass finds the closing quote and notes what needs unescaping or is refused.
-      let valueEnd = valueStart;
-      let special = 0;
+      const start = i;
+      let end = start;
       let lessThan = false;
-      for (; valueEnd < length; valueEnd++) {
-        const v = bytes[valueEnd]!;
+      for (; end < length; end++) {
+        const v = bytes[end]!;
         if (v === quote) break;
-        if (v <= 0x0d || v === AMP || v === LT) {
-          if (v === LT) lessThan = true;
-          else if (v === AMP || v === 0x09 || v === 0x0a || v === 0x0d) special = 1;
-        }
+        if (v === LT) lessThan = true;
       }
-      if (valueEnd >= length) return -1;
+      if (end >= length) return -1;
       if (lessThan) throw new XesSyntaxError('disallowed character in attribute value');
-      if (count === this.nameStarts.length) this.growAttributes();
-      this.nameStarts[count] = attrStart;
-      this.nameEnds[count] = attrEnd;
-      this.valueStarts[count] = valueStart;
-      this.valueEnds[count] = valueEnd;
-      this.valueSpecial[count] = special;
-      count++;
-      i = valueEnd + 1;
+      if (attribute === KEY) {
+        keyStart = start;
+        keyEnd = end;
+      } else if (attribute === VALUE) {
+        valueStart = start;
+        valueEnd = end;
+      }
+      i = end + 1;
     }
     if (this.rootClosed) throw new XesSyntaxError('text data outside of root node');
     this.rootSeen = true;
-    const name = this.names.get(bytes, nameStart, nameEnd);
-    this.attributes = count;
-    this.handler.open(name, bytes);
+    const name = this.names.id(bytes, nameStart, nameEnd);
+    this.handler.open(name, bytes, keyStart, keyEnd, valueStart, valueEnd);
     if (selfClosing) {
-      if (this.stack.length === 0) this.rootClosed = true;
+      if (this.depth === 0) this.rootClosed = true;
       this.handler.close();
-    } else this.stack.push(name);
+    } else {
+      if (this.depth === this.stack.length) {
+        const grown = new Int32Array(this.depth * 2);
+        grown.set(this.stack);
+        this.stack = grown;
+      }
+      this.stack[this.depth++] = name;
+    }
     return i;
   }
-
-  private growAttributes(): void {
-    const size = this.nameStarts.length * 2;
-    const grow = (a: Int32Array) => {
-      const g = new Int32Array(size);
-      g.set(a);
-      return g;
-    };
-    this.nameStarts = grow(this.nameStarts);
-    this.nameEnds = grow(this.nameEnds);
-    this.valueStarts = grow(this.valueStarts);
-    this.valueEnds = grow(this.valueEnds);
-    const special = new Uint8Array(size);
-    special.set(this.valueSpecial);
-    this.valueSpecial = special;
-  }
-}
-
-/**
- * `bytes.indexOf(byte, from)` for targets that are usually a few bytes away (the indentation
- * between tags, a closing tag's name): a short loop first, the native search (a call into C++,
- * costly per call but fast over distance) beyond it. Per tag and per attribute value the call
- * was a fifth of XES ingest on bpic2012.
- */
-function indexOfNear(bytes: Buffer, byte: number, from: number): number {
-  const near = Math.min(bytes.length, from + 32);
-  for (let i = from; i < near; i++) if (bytes[i] === byte) return i;
-  return near < bytes.length ? bytes.indexOf(byte, near) : -1;
 }
 
 function indexOfPair(bytes: Buffer, first: number, second: number, from: number): number {

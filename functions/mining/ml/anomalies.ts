@@ -2,7 +2,7 @@ import { caseVariants } from '../log/case-variants.ts';
 import { caseDurations } from '../performance/case-duration-stats.ts';
 import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import type { ReplayNet } from './replay-net.ts';
-import { tokenReplay, type ReplayOptions, type ReplayResult } from './token-replay.ts';
+import { caseFitness, tokenReplay, type CaseFitness, type ReplayOptions, type ReplayResult } from './token-replay.ts';
 
 export type AnomalySeverity = 'High' | 'Medium' | 'Low';
 export type AnomalyRule = 'CycleTimeOutlier' | 'RareVariant' | 'LowReplayFitness';
@@ -54,45 +54,24 @@ export interface CycleTimeOutlierOptions {
 export function cycleTimeOutliers(log: EventLog, options: CycleTimeOutlierOptions = {}): Anomaly[] {
   const seconds = caseDurations(log);
   const cases = seconds.length;
-  const durations = new Float64Array(cases);
-  for (let c = 0; c < cases; c++) durations[c] = Math.log1p(Math.max(0, seconds[c]!));
+  const durations = logScale(seconds);
   const minVariantCases = options.minVariantCases ?? 20;
   const baselines: { members: Uint32Array; ofVariant: boolean }[] = [];
   let pooled: Uint32Array;
   if ((options.baseline ?? 'variant') === 'variant' && cases > 0) {
-    // Members of each variant in case order, variants in order of first appearance.
-    const { ofCase, counts } = caseVariants(log);
-    const groups = Array.from(counts, (count) => new Uint32Array(count));
-    const filled = new Uint32Array(counts.length);
-    for (let c = 0; c < cases; c++) {
-      const v = ofCase[c]!;
-      groups[v]![filled[v]!++] = c;
-    }
-    let pooledSize = 0;
-    for (const members of groups) if (members.length < minVariantCases) pooledSize += members.length;
-    pooled = new Uint32Array(pooledSize);
-    let p = 0;
-    for (const members of groups) {
-      if (members.length >= minVariantCases) baselines.push({ members, ofVariant: true });
-      else {
-        pooled.set(members, p);
-        p += members.length;
-      }
-    }
-  } else {
-    pooled = new Uint32Array(cases);
-    for (let c = 0; c < cases; c++) pooled[c] = c;
-  }
+    const grouped = variantGroups(log, minVariantCases);
+    pooled = grouped.pooled;
+    for (const members of grouped.groups) baselines.push({ members, ofVariant: true });
+  } else pooled = allCases(cases);
   // Small variants are judged against every case of the log, not just the other small ones.
-  const all = new Uint32Array(cases);
-  for (let c = 0; c < cases; c++) all[c] = c;
-  const globalStats = robustCentre(durations, all);
+  const globalStats = robustCentre(durations, allCases(cases));
 
   const anomalies: Anomaly[] = [];
   const anomalyCase: number[] = [];
   const judge = (members: Uint32Array, stats: { median: number; mad: number } | null, ofVariant: boolean) => {
     if (stats === null || stats.mad === 0) return;
-    for (const c of members) {
+    for (let i = 0; i < members.length; i++) {
+      const c = members[i]!;
       const z = (0.6745 * (durations[c]! - stats.median)) / stats.mad;
       if (Math.abs(z) <= outlierZ) continue;
       const severity: AnomalySeverity = Math.abs(z) > 2 * outlierZ ? 'High' : Math.abs(z) > 1.5 * outlierZ ? 'Medium' : 'Low';
@@ -114,18 +93,71 @@ export function cycleTimeOutliers(log: EventLog, options: CycleTimeOutlierOption
   return order.map((i) => anomalies[i]!);
 }
 
+// The loops over all cases sit in small functions of their own, so that the JIT compiles a
+// small function for each long loop rather than the whole of cycleTimeOutliers.
+
+/** ln(1 + duration in seconds) per case. */
+function logScale(seconds: Float64Array): Float64Array {
+  const durations = new Float64Array(seconds.length);
+  for (let c = 0; c < seconds.length; c++) durations[c] = Math.log1p(Math.max(0, seconds[c]!));
+  return durations;
+}
+
+function allCases(cases: number): Uint32Array {
+  const all = new Uint32Array(cases);
+  for (let c = 0; c < cases; c++) all[c] = c;
+  return all;
+}
+
+/**
+ * Members of each variant with at least `minCases` cases, in case order, variants in order of
+ * first appearance; the cases of the others pooled. Anomalies are sorted by case at the end, so
+ * the pool's order does not matter: no array per small variant (4,366 on bpic2012).
+ */
+function variantGroups(log: EventLog, minCases: number): { groups: Uint32Array[]; pooled: Uint32Array } {
+  const { ofCase, counts } = caseVariants(log);
+  const groupOf = new Int32Array(counts.length).fill(-1);
+  const groups: Uint32Array[] = [];
+  let pooledSize = ofCase.length;
+  for (let v = 0; v < counts.length; v++) {
+    if (counts[v]! < minCases) continue;
+    groupOf[v] = groups.length;
+    groups.push(new Uint32Array(counts[v]!));
+    pooledSize -= counts[v]!;
+  }
+  const filled = new Uint32Array(groups.length);
+  const pooled = new Uint32Array(pooledSize);
+  let p = 0;
+  for (let c = 0; c < ofCase.length; c++) {
+    const g = groupOf[ofCase[c]!]!;
+    if (g < 0) pooled[p++] = c;
+    else groups[g]![filled[g]!++] = c;
+  }
+  return { groups, pooled };
+}
+
 /** Median and median absolute deviation of the values of `members`; null for fewer than 3. */
 function robustCentre(values: Float64Array, members: Uint32Array): { median: number; mad: number } | null {
-  const n = members.length;
-  if (n < 3) return null;
-  const sorted = new Float64Array(n);
-  for (let i = 0; i < n; i++) sorted[i] = values[members[i]!]!;
-  sorted.sort();
+  if (members.length < 3) return null;
+  const sorted = picked(values, members).sort();
   const m = median(sorted);
-  const deviations = new Float64Array(n);
-  for (let i = 0; i < n; i++) deviations[i] = Math.abs(sorted[i]! - m);
-  deviations.sort();
-  return { median: m, mad: median(deviations) };
+  return { median: m, mad: median(distances(sorted, m).sort()) };
+}
+
+// Loops in functions of their own: with them inline, the code the JIT compiled while the first
+// loop ran lacked what follows it, and robustCentre was compiled again for each variant (13
+// times on bpic2012).
+
+function picked(values: Float64Array, members: Uint32Array): Float64Array {
+  const out = new Float64Array(members.length);
+  for (let i = 0; i < members.length; i++) out[i] = values[members[i]!]!;
+  return out;
+}
+
+function distances(values: Float64Array, from: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.abs(values[i]! - from);
+  return out;
 }
 
 /** Cases that follow a variant shared by under 1% of cases (Low severity; Medium when the variant is unique to the case). */
@@ -134,14 +166,17 @@ export function rareVariantCases(log: EventLog): Anomaly[] {
   if (cases === 0) return [];
   const { ofCase, counts } = caseVariants(log);
   const anomalies: Anomaly[] = [];
+  // Every case of a variant gets the same reason and score: worked out once per variant.
+  const reasons: (string | undefined)[] = [];
   for (let c = 0; c < cases; c += 1) {
-    const count = counts[ofCase[c]!]!;
+    const v = ofCase[c]!;
+    const count = counts[v]!;
     const share = count / cases;
     if (share >= rareVariantShare) continue;
     anomalies.push({
       caseId: log.caseIds[c]!,
       rule: 'RareVariant',
-      reason: `its variant is followed by ${count} of ${cases} cases`,
+      reason: (reasons[v] ??= `its variant is followed by ${count} of ${cases} cases`),
       score: Math.round((1 - share) * 10_000) / 10_000,
       severity: count === 1 ? 'Medium' : 'Low',
     });
@@ -168,25 +203,32 @@ export interface ModelDeviationOptions extends ReplayOptions {
 export function modelDeviations(log: EventLog, net: ReplayNet, options: ModelDeviationOptions = {}): Anomaly[] {
   const threshold = options.fitnessThreshold ?? DEFAULT_FITNESS_THRESHOLD;
   const replay = options.replay ?? tokenReplay(log, net, options);
+  const { caseIds, variantOf, byVariant } = replay;
   const anomalies: Anomaly[] = [];
-  for (const c of replay.cases) {
-    const unknown = c.activitiesNotInModel > 0;
-    if (c.fitness >= threshold && !unknown) continue;
-    let severity: AnomalySeverity = c.fitness < 0.5 ? 'High' : c.fitness < 0.7 ? 'Medium' : 'Low';
-    if (unknown && severity === 'Low') severity = 'Medium';
-    const parts = [`replay fitness ${c.fitness.toFixed(3)}`];
-    if (c.fitness < threshold) parts[0] += ` below ${threshold}`;
-    parts.push(`${c.missing} missing of ${c.consumed} consumed, ${c.remaining} remaining of ${c.produced} produced tokens`);
-    if (unknown) parts.push(`${c.activitiesNotInModel} events of activities not in the model`);
-    anomalies.push({
-      caseId: c.caseId,
-      rule: 'LowReplayFitness',
-      reason: parts.join('; '),
-      score: Math.round((1 - c.fitness) * 10_000) / 10_000,
-      severity,
-    });
+  // Cases of one variant replay alike: the deviation is worked out once per variant.
+  const deviations: (Omit<Anomaly, 'caseId'> | null)[] = [];
+  for (let v = 0; v < byVariant.fitness.length; v++) {
+    const fits = byVariant.fitness[v]! >= threshold && byVariant.activitiesNotInModel[v] === 0;
+    deviations.push(fits ? null : deviationOf(caseFitness('', byVariant, v), threshold));
+  }
+  for (let c = 0; c < variantOf.length; c++) {
+    const deviation = deviations[variantOf[c]!]!;
+    if (deviation !== null)
+      anomalies.push({ caseId: caseIds[c]!, rule: deviation.rule, reason: deviation.reason, score: deviation.score, severity: deviation.severity });
   }
   return anomalies;
+}
+
+function deviationOf(c: CaseFitness, threshold: number): Omit<Anomaly, 'caseId'> | null {
+  const unknown = c.activitiesNotInModel > 0;
+  if (c.fitness >= threshold && !unknown) return null;
+  let severity: AnomalySeverity = c.fitness < 0.5 ? 'High' : c.fitness < 0.7 ? 'Medium' : 'Low';
+  if (unknown && severity === 'Low') severity = 'Medium';
+  const parts = [`replay fitness ${c.fitness.toFixed(3)}`];
+  if (c.fitness < threshold) parts[0] += ` below ${threshold}`;
+  parts.push(`${c.missing} missing of ${c.consumed} consumed, ${c.remaining} remaining of ${c.produced} produced tokens`);
+  if (unknown) parts.push(`${c.activitiesNotInModel} events of activities not in the model`);
+  return { rule: 'LowReplayFitness', reason: parts.join('; '), score: Math.round((1 - c.fitness) * 10_000) / 10_000, severity };
 }
 
 /** Every rule: cycle-time outliers, rare variants, and model deviations when a net is given. */

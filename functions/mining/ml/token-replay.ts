@@ -1,7 +1,7 @@
 import { caseVariants } from '../log/case-variants.ts';
 import type { EventLog } from '../log/event-log.ts';
-import { compileNet, type CompiledNet, type ReplayNet } from './replay-net.ts';
-import { SilentSearch } from './silent-search.ts';
+import { compileNet, type ReplayNet } from './replay-net.ts';
+import { Replayer } from './replayer.ts';
 
 /** Token counts of one case's replay, as PM4Py's token-based replay defines them. */
 export interface CaseFitness {
@@ -17,13 +17,18 @@ export interface CaseFitness {
 }
 
 export interface ReplayResult {
-  cases: CaseFitness[];
+  /** Per case, in log order (built on first access from the per-variant figures). */
+  readonly cases: CaseFitness[];
   /** PM4Py's log fitness: the formula over the token counts summed over all cases. */
   logFitness: number;
   /** Mean of the case fitness values (PM4Py's `average_trace_fitness`). */
   averageFitness: number;
   /** Cases without missing or remaining tokens and without activities outside the model. */
   fittingCases: number;
+  /** The same figures without an object per case: case c (`caseIds[c]`) has those of variant `variantOf[c]`. */
+  caseIds: readonly string[];
+  variantOf: Uint32Array;
+  byVariant: { [K in Exclude<keyof CaseFitness, 'caseId'>]: Float64Array };
 }
 
 export interface ReplayOptions {
@@ -32,31 +37,6 @@ export interface ReplayOptions {
    * that unbounded nets or long silent cycles cannot stall replay.
    */
   maxSilentExpansions?: number;
-}
-
-type Counts = Omit<CaseFitness, 'caseId' | 'fitness'>;
-
-/** What one event does from one marking: the marking it leads to (by id) and its token counts. */
-interface Step {
-  next: number;
-  missing: number;
-  consumed: number;
-  produced: number;
-  activitiesNotInModel: number;
-}
-
-/**
- * Markings kept at most. Markings grow without bound only when tokens pile up (a model that
- * fits badly); past this many, traces replay on without the cache, so memory stays bounded.
- */
-const MAX_CACHED_MARKINGS = 1 << 16;
-const MAX_STEP_TABLE = 1 << 20;
-
-function addCounts(to: Counts, from: Counts): void {
-  to.missing += from.missing;
-  to.consumed += from.consumed;
-  to.produced += from.produced;
-  to.activitiesNotInModel += from.activitiesNotInModel;
 }
 
 /**
@@ -72,323 +52,87 @@ function addCounts(to: Counts, from: Counts): void {
  * transitions and duplicate labels this is PM4Py's replay; with them, PM4Py looks for silent
  * paths on the net's graph rather than its markings, so figures can differ slightly.
  *
- * Cases with the same activity sequence replay identically, so each variant replays once.
+ * Cases with the same activity sequence replay identically, so each variant replays once, and
+ * the per-case objects are built only when `cases` is read (discovery reads only the sums).
  */
 export function tokenReplay(log: EventLog, net: ReplayNet, options: ReplayOptions = {}): ReplayResult {
-  const compiled = compileNet(net);
-  const replayer = new Replayer(compiled, log.activities, options.maxSilentExpansions ?? 1000);
-  const { caseOffsets, activityCodes } = log;
-  const variantOf = caseVariants(log).ofCase;
-  const byVariant: (Counts | undefined)[] = [];
-  const fitnessByVariant: number[] = [];
-  const cases: CaseFitness[] = [];
-  let missing = 0;
-  let consumed = 0;
-  let remaining = 0;
-  let produced = 0;
-  let fitnessSum = 0;
-  let fittingCases = 0;
-  for (let c = 0; c + 1 < caseOffsets.length; c++) {
-    const variant = variantOf[c]!;
-    let counts = byVariant[variant];
-    if (counts === undefined) {
-      counts = replayer.replay(activityCodes.subarray(caseOffsets[c]!, caseOffsets[c + 1]!));
-      byVariant[variant] = counts;
-      fitnessByVariant[variant] = fitnessOf(counts);
-    }
-    const fitness = fitnessByVariant[variant]!;
-    cases.push({
-      caseId: log.caseIds[c]!,
-      fitness,
-      missing: counts.missing,
-      consumed: counts.consumed,
-      remaining: counts.remaining,
-      produced: counts.produced,
-      activitiesNotInModel: counts.activitiesNotInModel,
-    });
-    missing += counts.missing;
-    consumed += counts.consumed;
-    remaining += counts.remaining;
-    produced += counts.produced;
-    fitnessSum += fitness;
-    if (counts.missing === 0 && counts.remaining === 0 && counts.activitiesNotInModel === 0) fittingCases++;
-  }
+  const replayer = new Replayer(compileNet(net), log.activities, options.maxSilentExpansions ?? 1000);
+  const { ofCase, firstCase, counts: casesOf } = caseVariants(log);
+  const variantCount = firstCase.length;
+  const figures = new Float64Array(variantCount * 5);
+  replayer.replayAll(log.caseOffsets, log.activityCodes, firstCase, figures);
+  const byVariant: ReplayResult['byVariant'] = {
+    fitness: new Float64Array(variantCount),
+    missing: new Float64Array(variantCount),
+    consumed: new Float64Array(variantCount),
+    remaining: new Float64Array(variantCount),
+    produced: new Float64Array(variantCount),
+    activitiesNotInModel: new Float64Array(variantCount),
+  };
+  const totals = spread(figures, casesOf, byVariant);
+  const fitnessSum = sumInCaseOrder(ofCase, byVariant.fitness);
+  let cases: CaseFitness[] | undefined;
+  const caseIds = log.caseIds;
   return {
-    cases,
-    logFitness: fitnessOf({ missing, consumed, remaining, produced }),
-    averageFitness: cases.length > 0 ? fitnessSum / cases.length : 1,
-    fittingCases,
+    get cases(): CaseFitness[] {
+      cases ??= Array.from(ofCase, (v, c) => caseFitness(caseIds[c]!, byVariant, v));
+      return cases;
+    },
+    logFitness: fitnessOf(totals[0]!, totals[1]!, totals[2]!, totals[3]!),
+    averageFitness: ofCase.length > 0 ? fitnessSum / ofCase.length : 1,
+    fittingCases: totals[4]!,
+    caseIds,
+    variantOf: ofCase,
+    byVariant,
   };
 }
 
-function fitnessOf(c: { missing: number; consumed: number; remaining: number; produced: number }): number {
-  const consumedTerm = c.consumed > 0 ? 1 - c.missing / c.consumed : 1;
-  const producedTerm = c.produced > 0 ? 1 - c.remaining / c.produced : 1;
-  return 0.5 * consumedTerm + 0.5 * producedTerm;
-}
-
-class Replayer {
-  /** Visible transitions per activity code of the log. */
-  private readonly candidates: (readonly number[] | undefined)[];
-  /** Silent firing sequences found before, by goal (a transition, or EXACT / COVER), then by marking. */
-  private readonly silentPaths = new Map<number, MarkingTable<readonly number[] | null>>();
-  /** Silent transitions that can put a token, directly or through other silent ones, into a transition's inputs. */
-  private readonly feeding = new Map<number, readonly number[]>();
-
-  private readonly search: SilentSearch;
-
-  constructor(
-    private readonly net: CompiledNet,
-    activities: readonly string[],
-    private readonly maxExpansions: number,
-  ) {
-    this.candidates = activities.map((a) => net.byLabel.get(a));
-    this.search = new SilentSearch(net);
-  }
-
-  /**
-   * Markings met so far, interned: replaying an event depends only on the marking and the
-   * activity, so each (marking, activity) pair is worked out once and its outcome reused. On
-   * bpic2012 the 4,366 variants meet a few hundred markings: replay became one lookup per
-   * event instead of a search-cache probe per event (0.5 s of discovery before).
-   */
-  private readonly markings: Int32Array[] = [];
-  private readonly markingIds = new MarkingTable<number>();
-  /** Outcome of an event by `state * activities + code`: in an array while the key is small, else in a map. */
-  private stepIndex = new Int32Array(0);
-  /** The outcomes `stepIndex` points at (its entries are positions + 1; 0 is "not yet"). */
-  private readonly stepList: Step[] = [];
-  private readonly steps = new Map<number, Step>();
-  /** Outcome of the end of a trace by state. */
-  private readonly ends: (Counts | undefined)[] = [];
-
-  replay(sequence: Uint32Array): Counts {
-    const counts: Counts = { missing: 0, consumed: 0, remaining: 0, produced: sum(this.net.initial), activitiesNotInModel: 0 };
-    let state = this.stateOf(this.net.initial);
-    const activities = this.candidates.length;
-    for (let i = 0; i < sequence.length; i++) {
-      const code = sequence[i]!;
-      const key = state * activities + code;
-      let step = key < this.stepIndex.length ? (this.stepIndex[key] === 0 ? undefined : this.stepList[this.stepIndex[key]! - 1]) : this.steps.get(key);
-      if (step === undefined) {
-        const marking = Int32Array.from(this.markings[state]!);
-        const delta: Counts = { missing: 0, consumed: 0, remaining: 0, produced: 0, activitiesNotInModel: 0 };
-        this.replayEvent(marking, code, delta);
-        const next = this.stateOf(marking);
-        if (next < 0) {
-          // Too many markings to remember: the rest of this trace replays without the cache.
-          addCounts(counts, delta);
-          for (let j = i + 1; j < sequence.length; j++) this.replayEvent(marking, sequence[j]!, counts);
-          this.replayEnd(marking, counts);
-          return counts;
-        }
-        step = { next, missing: delta.missing, consumed: delta.consumed, produced: delta.produced, activitiesNotInModel: delta.activitiesNotInModel };
-        if (key < MAX_STEP_TABLE) {
-          if (key >= this.stepIndex.length) {
-            const grown = new Int32Array(Math.min(MAX_STEP_TABLE, Math.max(key + 1, this.stepIndex.length * 2, 1024)));
-            grown.set(this.stepIndex);
-            this.stepIndex = grown;
-          }
-          this.stepList.push(step);
-          this.stepIndex[key] = this.stepList.length;
-        } else this.steps.set(key, step);
-      }
-      counts.missing += step.missing;
-      counts.consumed += step.consumed;
-      counts.produced += step.produced;
-      counts.activitiesNotInModel += step.activitiesNotInModel;
-      state = step.next;
-    }
-    let end = this.ends[state];
-    if (end === undefined) {
-      end = { missing: 0, consumed: 0, remaining: 0, produced: 0, activitiesNotInModel: 0 };
-      this.replayEnd(Int32Array.from(this.markings[state]!), end);
-      this.ends[state] = end;
-    }
-    counts.missing += end.missing;
-    counts.consumed += end.consumed;
-    counts.produced += end.produced;
-    counts.remaining = end.remaining;
-    return counts;
-  }
-
-  /** The id of a marking, interned on first sight; -1 when it is new and the table is full. */
-  private stateOf(marking: Int32Array): number {
-    const hash = hashMarking(marking);
-    const known = this.markingIds.get(marking, hash);
-    if (known !== undefined) return known;
-    if (this.markings.length >= MAX_CACHED_MARKINGS) return -1;
-    const id = this.markings.length;
-    const stored = Int32Array.from(marking);
-    this.markings.push(stored);
-    this.markingIds.set(stored, id, hash);
-    return id;
-  }
-
-  /** One event on `marking`, in place, its token counts added to `counts`. */
-  private replayEvent(marking: Int32Array, code: number, counts: Counts): void {
-    const transitions = this.candidates[code];
-    if (transitions === undefined) {
-      counts.activitiesNotInModel++;
-      return;
-    }
-    let chosen = transitions.find((t) => this.enabled(marking, t));
-    if (chosen === undefined) {
-      let best: readonly number[] | null = null;
-      for (const t of transitions) {
-        const path = this.silentPath(marking, t, (m) => this.enabled(m, t), this.feeders(t));
-        if (path !== null && (best === null || path.length < best.length)) {
-          best = path;
-          chosen = t;
-        }
-      }
-      if (best !== null) for (const s of best) this.fire(marking, s, counts);
-    }
-    this.fire(marking, chosen ?? transitions[0]!, counts);
-  }
-
-  /** The end of a trace on `marking`: silent firings towards the final marking, which is then consumed. */
-  private replayEnd(marking: Int32Array, counts: Counts): void {
-    const net = this.net;
-    const final = net.final;
-    if (!equals(marking, final)) {
-      const path =
-        this.silentPath(marking, EXACT, (m) => equals(m, final)) ??
-        (covers(marking, final) ? null : this.silentPath(marking, COVER, (m) => covers(m, final)));
-      if (path !== null) for (const s of path) this.fire(marking, s, counts);
-    }
-    for (let p = 0; p < final.length; p++) {
-      const need = final[p]!;
-      counts.consumed += need;
-      if (marking[p]! < need) counts.missing += need - marking[p]!;
-      marking[p] = Math.max(0, marking[p]! - need);
-    }
-    counts.remaining = sum(marking);
-  }
-
-  private enabled(marking: Int32Array, t: number): boolean {
-    const inputs = this.net.inputs[t]!;
-    for (let i = 0; i < inputs.length; i += 2) if (marking[inputs[i]!]! < inputs[i + 1]!) return false;
-    return true;
-  }
-
-  /** Fires t, adding any tokens it lacks as missing. */
-  private fire(marking: Int32Array, t: number, counts: Counts): void {
-    const inputs = this.net.inputs[t]!;
-    for (let i = 0; i < inputs.length; i += 2) {
-      const p = inputs[i]!;
-      const w = inputs[i + 1]!;
-      if (marking[p]! < w) {
-        counts.missing += w - marking[p]!;
-        marking[p] = w;
-      }
-      marking[p]! -= w;
-      counts.consumed += w;
-    }
-    const outputs = this.net.outputs[t]!;
-    for (let i = 0; i < outputs.length; i += 2) {
-      marking[outputs[i]!]! += outputs[i + 1]!;
-      counts.produced += outputs[i + 1]!;
-    }
-  }
-
-  /**
-   * Only silent transitions feeding t's inputs can help enable t: dropping the others from a
-   * firing sequence leaves the rest enabled. Searching among them alone finds the same
-   * shortest paths, and finds them in large nets with concurrency (Inductive Miner nets),
-   * where the full search ran out of expansions in the branches that do not matter.
-   */
-  private feeders(t: number): readonly number[] {
-    let list = this.feeding.get(t);
-    if (list !== undefined) return list;
-    const net = this.net;
-    const producers = new Map<number, number[]>();
-    for (const s of net.silent) {
-      const outputs = net.outputs[s]!;
-      for (let i = 0; i < outputs.length; i += 2) (producers.get(outputs[i]!) ?? producers.set(outputs[i]!, []).get(outputs[i]!)!).push(s);
-    }
-    const chosen = new Set<number>();
-    const places: number[] = [];
-    const visit = (inputs: Int32Array) => {
-      for (let i = 0; i < inputs.length; i += 2) places.push(inputs[i]!);
-    };
-    visit(net.inputs[t]!);
-    const seenPlaces = new Set<number>();
-    while (places.length > 0) {
-      const p = places.pop()!;
-      if (seenPlaces.has(p)) continue;
-      seenPlaces.add(p);
-      for (const s of producers.get(p) ?? []) {
-        if (chosen.has(s)) continue;
-        chosen.add(s);
-        visit(net.inputs[s]!);
-      }
-    }
-    list = net.silent.filter((s) => chosen.has(s));
-    this.feeding.set(t, list);
-    return list;
-  }
-
-  /** Shortest sequence of silent firings from `start` to a marking where `goal` holds; null when none is found. */
-  private silentPath(start: Int32Array, goalKey: number, goal: (m: Int32Array) => boolean, silent: readonly number[] = this.net.silent): readonly number[] | null {
-    if (silent.length === 0) return null;
-    let byMarking = this.silentPaths.get(goalKey);
-    if (byMarking === undefined) this.silentPaths.set(goalKey, (byMarking = new MarkingTable()));
-    const startHash = hashMarking(start);
-    const cached = byMarking.get(start, startHash);
-    if (cached !== undefined) return cached;
-
-    const found = this.search.find(start, silent, goal, this.maxExpansions);
-    byMarking.set(Int32Array.from(start), found, startHash);
-    return found;
-  }
-}
-
-/** Goals of the end-of-trace searches (transition goals are the transition's index). */
-const EXACT = -1;
-const COVER = -2;
-
-/** FNV-1a over the token counts. */
-function hashMarking(marking: Int32Array): number {
-  let h = 0x811c9dc5 ^ marking.length;
-  for (let i = 0; i < marking.length; i++) h = Math.imul(h ^ marking[i]!, 0x01000193);
-  return h;
-}
-
 /**
- * Markings as map keys, by hash and then by content. Replaces string keys: building a string
- * per marking was most of the replay of Inductive Miner nets (54 places, a lookup per event).
- * Stored markings must not change afterwards.
+ * Copies the per-variant figures (5 per variant) into the columns with each variant's fitness,
+ * and returns the log's missing, consumed, remaining and produced tokens and its fitting cases.
+ * Loops over variants and cases sit in small functions of their own: the JIT compiles a long
+ * loop where it runs, and compiling the whole of tokenReplay for it cost 3-5 ms.
  */
-class MarkingTable<V> {
-  readonly #buckets = new Map<number, { marking: Int32Array; value: V }[]>();
-
-  get(marking: Int32Array, hash: number): V | undefined {
-    const bucket = this.#buckets.get(hash);
-    if (bucket === undefined) return undefined;
-    for (const entry of bucket) if (equals(entry.marking, marking)) return entry.value;
-    return undefined;
+function spread(figures: Float64Array, casesOf: Uint32Array, byVariant: ReplayResult['byVariant']): Float64Array {
+  const totals = new Float64Array(5);
+  for (let v = 0; v < casesOf.length; v++) {
+    const o = v * 5;
+    const n = casesOf[v]!;
+    byVariant.missing[v] = figures[o]!;
+    byVariant.consumed[v] = figures[o + 1]!;
+    byVariant.remaining[v] = figures[o + 2]!;
+    byVariant.produced[v] = figures[o + 3]!;
+    byVariant.activitiesNotInModel[v] = figures[o + 4]!;
+    byVariant.fitness[v] = fitnessOf(figures[o]!, figures[o + 1]!, figures[o + 2]!, figures[o + 3]!);
+    // Token counts are integers: summing them per variant times its cases is exact.
+    for (let i = 0; i < 4; i++) totals[i]! += figures[o + i]! * n;
+    if (figures[o] === 0 && figures[o + 2] === 0 && figures[o + 4] === 0) totals[4]! += n;
   }
-
-  set(marking: Int32Array, value: V, hash: number): void {
-    const bucket = this.#buckets.get(hash);
-    if (bucket === undefined) this.#buckets.set(hash, [{ marking, value }]);
-    else bucket.push({ marking, value });
-  }
+  return totals;
 }
 
-function sum(a: Int32Array): number {
-  let s = 0;
-  for (const v of a) s += v;
-  return s;
+/** Fitness values are not integers: summed case by case, in case order, as before. */
+function sumInCaseOrder(ofCase: Uint32Array, fitness: Float64Array): number {
+  let sum = 0;
+  for (let c = 0; c < ofCase.length; c++) sum += fitness[ofCase[c]!]!;
+  return sum;
 }
 
-function equals(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Case figures from the per-variant columns. */
+export function caseFitness(caseId: string, byVariant: ReplayResult['byVariant'], v: number): CaseFitness {
+  return {
+    caseId,
+    fitness: byVariant.fitness[v]!,
+    missing: byVariant.missing[v]!,
+    consumed: byVariant.consumed[v]!,
+    remaining: byVariant.remaining[v]!,
+    produced: byVariant.produced[v]!,
+    activitiesNotInModel: byVariant.activitiesNotInModel[v]!,
+  };
 }
 
-function covers(a: Int32Array, b: Int32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i]! < b[i]!) return false;
-  return true;
+function fitnessOf(missing: number, consumed: number, remaining: number, produced: number): number {
+  const consumedTerm = consumed > 0 ? 1 - missing / consumed : 1;
+  const producedTerm = produced > 0 ? 1 - remaining / produced : 1;
+  return 0.5 * consumedTerm + 0.5 * producedTerm;
 }

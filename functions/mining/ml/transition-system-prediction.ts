@@ -77,24 +77,30 @@ export function evaluatePredictions(log: EventLog, options: PredictionOptions = 
 
   const selection: PredictionEvaluation['selection'] = [];
   let k = candidates[0]!;
+  // A state's annotation does not depend on k (level j is tallied alike for every k >= j), so
+  // one system of the largest k serves every candidate, each looking up to its own k. And the
+  // training cases are the fitting ones followed by the validation ones, so the system fitted
+  // on the first is extended with the second rather than built again. With one measuring pass
+  // for all candidates, evaluatePredictions on bpic2012 went from 37 to 27 ms (CPU, cold).
+  const builder = new StateTrieBuilder(log, Math.max(...candidates));
   if (candidates.length > 1) {
     const [fit, validation] = splitOldest(train, trainShare);
     if (fit.length === 0 || validation.length === 0) return null;
     let best: { accuracy: number; mae: number } | undefined;
-    // A state's annotation does not depend on k (level j is tallied alike for every k >= j), so
-    // one system of the largest k serves every candidate, each looking up to its own k.
-    const fitted = buildStateTrie(log, fit, Math.max(...candidates));
-    for (const candidate of candidates) {
-      const measured = measure(log, fitted, candidate, validation);
+    builder.add(fit);
+    const measures = measure(log, builder.trie(), candidates, validation);
+    for (const [i, candidate] of candidates.entries()) {
+      const measured = measures[i]!;
       selection.push({ k: candidate, accuracy: measured.accuracy, meanAbsoluteErrorSeconds: timed ? measured.mae : null });
       if (best === undefined || measured.accuracy > best.accuracy || (measured.accuracy === best.accuracy && measured.mae < best.mae)) {
         best = measured;
         k = candidate;
       }
     }
-  }
+    builder.add(validation);
+  } else builder.add(train);
 
-  const result = measure(log, buildStateTrie(log, train, k), k, test);
+  const [result] = measure(log, builder.trie(), [k], test) as [Measured];
   return {
     accuracy: result.accuracy,
     meanAbsoluteErrorSeconds: timed ? result.mae : null,
@@ -147,86 +153,109 @@ interface StateTrie {
 }
 
 function buildStateTrie(log: EventLog, cases: ArrayLike<number>, k: number): StateTrie {
-  const { caseOffsets, activityCodes, timestamps } = log;
-  const startOfCase = log.activities.length;
-  const stride = log.activities.length + 1;
-  const children = new IntIndex();
-  const parent: number[] = [0];
-  const activity: number[] = [0];
-  const level: number[] = [0];
-  const visits: number[] = [0];
-  const remainingSums: number[] = [0];
+  const builder = new StateTrieBuilder(log, k);
+  builder.add(cases);
+  return builder.trie();
+}
+
+/** Tallies cases into the trie of reversed suffixes; `trie()` annotates what was tallied so far. */
+class StateTrieBuilder {
+  private readonly startOfCase: number;
+  private readonly stride: number;
+  private readonly children = new IntIndex();
+  private readonly parent: number[] = [0];
+  private readonly activity: number[] = [0];
+  private readonly level: number[] = [0];
+  private readonly visits: number[] = [0];
+  private readonly remainingSums: number[] = [0];
   // Next-activity tallies per (state, next), in order of first appearance (ties go to the first seen).
-  const nextIndex = new IntIndex();
-  const nextState: number[] = [];
-  const nextCode: number[] = [];
-  const nextCount: number[] = [];
-  for (let i = 0; i < cases.length; i++) {
-    const c = cases[i]!;
-    const from = caseOffsets[c]!;
-    const to = caseOffsets[c + 1]!;
-    if (to === from) continue;
-    const end = timestamps[to - 1]!;
-    for (let e = from; e < to; e++) {
-      const next = e + 1 < to ? activityCodes[e + 1]! : END_OF_CASE;
-      const remaining = (end - timestamps[e]!) / 1000;
-      let state = 0;
-      for (let l = 0; l <= k; l++) {
-        if (l > 0) {
-          // A prefix shorter than l is its own state (the start of a case) at levels l..k.
-          const short = e - l + 1 < from;
-          const a = short ? startOfCase : activityCodes[e - l + 1]!;
-          const edge = state * stride + a;
-          let child = children.get(edge);
-          if (child === undefined) {
-            child = parent.length;
-            children.set(edge, child);
-            parent.push(state);
-            activity.push(a);
-            level.push(l);
-            visits.push(0);
-            remainingSums.push(0);
+  private readonly nextIndex = new IntIndex();
+  private readonly nextState: number[] = [];
+  private readonly nextCode: number[] = [];
+  private readonly nextCount: number[] = [];
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly k: number,
+  ) {
+    this.startOfCase = log.activities.length;
+    this.stride = log.activities.length + 1;
+  }
+
+  add(cases: ArrayLike<number>): void {
+    const { caseOffsets, activityCodes, timestamps } = this.log;
+    const { startOfCase, stride, children, parent, activity, level, visits, remainingSums, nextIndex, nextState, nextCode, nextCount, k } = this;
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[i]!;
+      const from = caseOffsets[c]!;
+      const to = caseOffsets[c + 1]!;
+      if (to === from) continue;
+      const end = timestamps[to - 1]!;
+      for (let e = from; e < to; e++) {
+        const next = e + 1 < to ? activityCodes[e + 1]! : END_OF_CASE;
+        const remaining = (end - timestamps[e]!) / 1000;
+        let state = 0;
+        for (let l = 0; l <= k; l++) {
+          if (l > 0) {
+            // A prefix shorter than l is its own state (the start of a case) at levels l..k.
+            const short = e - l + 1 < from;
+            const a = short ? startOfCase : activityCodes[e - l + 1]!;
+            const edge = state * stride + a;
+            let child = children.get(edge);
+            if (child === undefined) {
+              child = parent.length;
+              children.set(edge, child);
+              parent.push(state);
+              activity.push(a);
+              level.push(l);
+              visits.push(0);
+              remainingSums.push(0);
+            }
+            state = child;
           }
-          state = child;
+          visits[state]!++;
+          remainingSums[state]! += remaining;
+          const pair = state * stride + (next + 1);
+          const slot = nextIndex.get(pair);
+          if (slot === undefined) {
+            nextIndex.set(pair, nextCount.length);
+            nextState.push(state);
+            nextCode.push(next);
+            nextCount.push(1);
+          } else nextCount[slot]!++;
+          if (activity[state] === startOfCase && state !== 0) break;
         }
-        visits[state]!++;
-        remainingSums[state]! += remaining;
-        const pair = state * stride + (next + 1);
-        const slot = nextIndex.get(pair);
-        if (slot === undefined) {
-          nextIndex.set(pair, nextCount.length);
-          nextState.push(state);
-          nextCode.push(next);
-          nextCount.push(1);
-        } else nextCount[slot]!++;
-        if (activity[state] === startOfCase && state !== 0) break;
       }
     }
   }
-  const states = parent.length;
-  const best = new Uint32Array(states);
-  const chosen = new Int32Array(states).fill(END_OF_CASE);
-  for (let p = 0; p < nextCount.length; p++) {
-    const s = nextState[p]!;
-    if (nextCount[p]! > best[s]!) {
-      best[s] = nextCount[p]!;
-      chosen[s] = nextCode[p]!;
+
+  trie(): StateTrie {
+    const { parent, visits, remainingSums, nextState, nextCode, nextCount } = this;
+    const states = parent.length;
+    const best = new Uint32Array(states);
+    const chosen = new Int32Array(states).fill(END_OF_CASE);
+    for (let p = 0; p < nextCount.length; p++) {
+      const s = nextState[p]!;
+      if (nextCount[p]! > best[s]!) {
+        best[s] = nextCount[p]!;
+        chosen[s] = nextCode[p]!;
+      }
     }
+    const annotations: StateAnnotation[] = [];
+    // The root exists only once some case was tallied, as the string-keyed levels had it.
+    for (let s = 0; s < states; s++) {
+      annotations.push({ visits: visits[s]!, next: chosen[s]!, meanRemainingSeconds: remainingSums[s]! / visits[s]! });
+    }
+    return {
+      states: visits[0] === 0 ? 0 : states,
+      children: this.children,
+      stride: this.stride,
+      parent: Uint32Array.from(parent),
+      activity: Uint32Array.from(this.activity),
+      level: Uint32Array.from(this.level),
+      annotations,
+    };
   }
-  const annotations: StateAnnotation[] = [];
-  // The root exists only once some case was tallied, as the string-keyed levels had it.
-  for (let s = 0; s < states; s++) {
-    annotations.push({ visits: visits[s]!, next: chosen[s]!, meanRemainingSeconds: remainingSums[s]! / visits[s]! });
-  }
-  return {
-    states: visits[0] === 0 ? 0 : states,
-    children,
-    stride,
-    parent: Uint32Array.from(parent),
-    activity: Uint32Array.from(activity),
-    level: Uint32Array.from(level),
-    annotations,
-  };
 }
 
 /**
@@ -270,11 +299,36 @@ function lookup(
 
 const EMPTY_STATE: StateAnnotation = { visits: 0, next: END_OF_CASE, meanRemainingSeconds: 0 };
 
-function measure(log: EventLog, trie: StateTrie, k: number, cases: ArrayLike<number>): { accuracy: number; mae: number; predictions: number } {
+interface Measured {
+  accuracy: number;
+  mae: number;
+  predictions: number;
+}
+
+/**
+ * Next-activity accuracy and remaining-time error of the trie on `cases`, for each state size
+ * of `ks`: one walk per prefix up to the largest, each size taking the state it reached (the
+ * candidates were measured in a pass each before).
+ */
+function measure(log: EventLog, trie: StateTrie, ks: readonly number[], cases: ArrayLike<number>): Measured[] {
+  const correct = new Float64Array(ks.length);
+  const absoluteError = new Float64Array(ks.length);
+  // The loop in a function of its own: compiled while it ran, with what follows it inline, the
+  // code lacked that part and was thrown away after each call.
+  const predictions = tally(log, trie, ks, cases, correct, absoluteError);
+  return ks.map((_, j) => ({
+    accuracy: predictions > 0 ? correct[j]! / predictions : 0,
+    mae: predictions > 0 ? absoluteError[j]! / predictions : 0,
+    predictions,
+  }));
+}
+
+/** Adds up, per state size, the correct next activities and the remaining-time errors; returns the predictions made. */
+function tally(log: EventLog, trie: StateTrie, ks: readonly number[], cases: ArrayLike<number>, correct: Float64Array, absoluteError: Float64Array): number {
   const { caseOffsets, activityCodes, timestamps } = log;
   const { children, stride, annotations } = trie;
-  let correct = 0;
-  let absoluteError = 0;
+  const deepest = Math.max(...ks);
+  const reached = new Int32Array(deepest + 1);
   let predictions = 0;
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i]!;
@@ -285,26 +339,38 @@ function measure(log: EventLog, trie: StateTrie, k: number, cases: ArrayLike<num
     for (let e = from; e < to; e++) {
       // The longest known state: a state is known only if its shorter suffixes are.
       let state = trie.states > 0 ? 0 : -1;
-      for (let l = 1; state >= 0 && l <= k && e - l + 1 >= from; l++) {
+      reached[0] = state;
+      let depth = 0;
+      for (let l = 1; state >= 0 && l <= deepest && e - l + 1 >= from; l++) {
         const child = children.get(state * stride + activityCodes[e - l + 1]!);
         if (child === undefined) break;
         state = child;
+        reached[l] = state;
+        depth = l;
       }
-      const annotation = state >= 0 ? annotations[state]! : EMPTY_STATE;
       const actualNext = e + 1 < to ? activityCodes[e + 1]! : END_OF_CASE;
-      if (annotation.next === actualNext) correct++;
-      absoluteError += Math.abs(annotation.meanRemainingSeconds - (end - timestamps[e]!) / 1000);
+      const remaining = (end - timestamps[e]!) / 1000;
+      for (let j = 0; j < ks.length; j++) {
+        const known = reached[Math.min(ks[j]!, depth)]!;
+        const annotation = known >= 0 ? annotations[known]! : EMPTY_STATE;
+        if (annotation.next === actualNext) correct[j]!++;
+        absoluteError[j]! += Math.abs(annotation.meanRemainingSeconds - remaining);
+      }
       predictions++;
     }
   }
-  return { accuracy: predictions > 0 ? correct / predictions : 0, mae: predictions > 0 ? absoluteError / predictions : 0, predictions };
+  return predictions;
 }
 
 /** Case indexes ordered by their first event's timestamp; ties keep case order (stable sort). */
 function casesByStartTime(log: EventLog): number[] {
   const { caseOffsets, timestamps } = log;
   const order = Array.from({ length: log.caseIds.length }, (_, c) => c);
-  return order.sort((a, b) => timestamps[caseOffsets[a]!]! - timestamps[caseOffsets[b]!]!);
+  // Logs usually list cases as they started (bpic2012 does): then the order is the case order,
+  // and the sort with a comparator (9 ms cold on 13,087 cases) is not needed.
+  let sorted = true;
+  for (let c = 1; c < order.length && sorted; c++) sorted = timestamps[caseOffsets[c]!]! >= timestamps[caseOffsets[c - 1]!]!;
+  return sorted ? order : order.sort((a, b) => timestamps[caseOffsets[a]!]! - timestamps[caseOffsets[b]!]!);
 }
 
 function splitOldest(ordered: readonly number[], trainShare: number): [number[], number[]] {

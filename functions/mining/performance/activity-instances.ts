@@ -114,6 +114,31 @@ export function activityInstances(log: EventLog): ActivityInstances {
   };
 }
 
+/** Lifecycle roles: neither instance nor start, a start marker paired with a later instance, an instance. */
+export const OTHER = 0;
+export const START = 1;
+export const INSTANCE = 2;
+
+/**
+ * The source of start times and the role of each lifecycle code, by the rules of
+ * {@link activityInstances}, for walks that look a role up once per event (performance-pass.ts)
+ * instead of Set lookups and a closure.
+ */
+export function lifecycleRoles(log: EventLog): { role: Uint8Array; source: StartSource } {
+  const completeCodes = lifecycleCodesNamed(log, 'complete');
+  const startCodes = lifecycleCodesNamed(log, 'start');
+  const { startTimestamps } = log;
+  let hasIntervals = false;
+  if (startTimestamps !== null) for (let e = 0; e < startTimestamps.length && !hasIntervals; e++) hasIntervals = !Number.isNaN(startTimestamps[e]!);
+  const source: StartSource = hasIntervals ? 'interval' : startCodes.size > 0 && completeCodes.size > 0 ? 'lifecycle' : 'none';
+  const filterByLifecycle = completeCodes.size > 0;
+  const role = new Uint8Array(log.lifecycles.length);
+  for (let code = 0; code < role.length; code++) {
+    role[code] = !filterByLifecycle || completeCodes.has(code) ? INSTANCE : source === 'lifecycle' && startCodes.has(code) ? START : OTHER;
+  }
+  return { role, source };
+}
+
 /** Codes of the lifecycle values equal to `name`, ignoring case and surrounding blanks. */
 function lifecycleCodesNamed(log: EventLog, name: string): Set<number> {
   const named = new Set<number>();

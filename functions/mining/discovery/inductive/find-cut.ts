@@ -16,7 +16,8 @@ export interface Cut {
 interface CutKind {
   operator: TreeOperator;
   detect: (dfg: InductiveDfg) => Groups | null;
-  project: (log: VariantLog, groups: Groups, alphabetSize: number) => VariantLog[];
+  /** `ownDfg`: the groups were cut from the log's own DFG (rather than IMf's filtered one). */
+  project: (log: VariantLog, groups: Groups, alphabetSize: number, dfg: InductiveDfg, ownDfg: boolean) => VariantLog[];
 }
 
 /** PM4Py's order of trial for IM and IMf. */
@@ -32,11 +33,11 @@ const CUTS: readonly CutKind[] = [
  * log's own DFG or, in IMf's second attempt, its filtered version. A strict sequence cut whose
  * merges leave a single group is no cut here: PM4Py would recurse on the same log forever.
  */
-export function findCut(log: VariantLog, dfg: InductiveDfg, alphabetSize: number): Cut | null {
+export function findCut(log: VariantLog, dfg: InductiveDfg, alphabetSize: number, ownDfg = true): Cut | null {
   for (const cut of CUTS) {
     const groups = cut.detect(dfg);
     if (groups === null || groups.length < 2) continue;
-    return { operator: cut.operator, logs: cut.project(log, groups, alphabetSize) };
+    return { operator: cut.operator, logs: cut.project(log, groups, alphabetSize, dfg, ownDfg) };
   }
   return null;
 }

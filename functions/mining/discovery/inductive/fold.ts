@@ -1,23 +1,33 @@
-import { isTauLeaf, treeToString, type ProcessTree } from './process-tree.ts';
+import { isTauLeaf, type ProcessTree } from './process-tree.ts';
 
 /**
  * PM4Py's `fold` (process_tree/utils/generic.py), which the Inductive Miner applies to its
  * result: removes taus that carry no meaning, collapses operators left with one child and
  * flattens `->`, `X` and `+` nested in the same operator, until nothing changes. Works on a
  * copy.
+ *
+ * PM4Py notices a change by the length of the tree's string; every step here only removes
+ * nodes, and each removal shortens the string, so counting nodes notices the same changes
+ * without printing the tree each time.
  */
 export function foldTree(tree: ProcessTree): ProcessTree {
   let folded = foldOnce(clone(tree)) ?? { operator: null, label: null, children: [] };
   while (folded.children.length === 1) folded = folded.children[0]!;
-  let text = treeToString(folded);
+  let nodes = nodeCount(folded);
   folded = reduceTauLeaves(folded);
-  if (treeToString(folded).length !== text.length) {
+  if (nodeCount(folded) !== nodes) {
     folded = foldTree(folded);
-    text = treeToString(folded);
+    nodes = nodeCount(folded);
   }
   const again = foldOnce(folded);
-  if (again !== null && treeToString(again).length !== text.length) return foldTree(again);
+  if (again !== null && nodeCount(again) !== nodes) return foldTree(again);
   return again ?? folded;
+}
+
+function nodeCount(tree: ProcessTree): number {
+  let n = 1;
+  for (const child of tree.children) n += nodeCount(child);
+  return n;
 }
 
 function clone(tree: ProcessTree): ProcessTree {
@@ -25,7 +35,7 @@ function clone(tree: ProcessTree): ProcessTree {
 }
 
 /** PM4Py `_fold`: one bottom-up pass; null for an operator whose children all vanished. */
-function foldOnce(tree: ProcessTree): ProcessTree | null {
+export function foldOnce(tree: ProcessTree): ProcessTree | null {
   reduceTauLeaves(tree);
   if (tree.children.length === 0) return tree;
   tree.children = tree.children.map(foldOnce).filter((child): child is ProcessTree => child !== null);
@@ -46,7 +56,7 @@ function foldOnce(tree: ProcessTree): ProcessTree | null {
  * PM4Py `reduce_tau_leafs`, in place: under `->` and `+` taus go (one stays if nothing else
  * is left), under `X` one tau stays, a loop of two taus loses both.
  */
-function reduceTauLeaves(tree: ProcessTree): ProcessTree {
+export function reduceTauLeaves(tree: ProcessTree): ProcessTree {
   if (tree.children.length === 0) return tree;
   tree.children.forEach(reduceTauLeaves);
   const silent = tree.children.filter(isTauLeaf).length;

@@ -6,7 +6,7 @@ import { foldTree } from './fold.ts';
 import { dfgOf, filterDfgNoise, type InductiveDfg } from './inductive-dfg.ts';
 import { node, tau, treeToString, type ProcessTree, type TreeOperator } from './process-tree.ts';
 import { sortTree } from './tree-sort.ts';
-import { variantLogOf, VariantLog, type VariantLogOfEvents } from './variant-log.ts';
+import { primeVariantLogs, variantLogOf, type VariantLog, type VariantLogOfEvents } from './variant-log.ts';
 
 export interface InductiveMinerOptions {
   /**
@@ -25,6 +25,8 @@ export interface InductiveMinerResult {
   noiseThreshold: number;
 }
 
+const PRIMED_FROM_EVENTS = 50_000;
+
 export class InductiveMinerOptionError extends Error {
   override readonly name = 'InductiveMinerOptionError';
 }
@@ -41,6 +43,8 @@ export function inductiveMiner(log: EventLog, options: InductiveMinerOptions = {
 export function inductiveMinerOfVariants(input: VariantLogOfEvents, options: InductiveMinerOptions = {}): InductiveMinerResult {
   const noiseThreshold = options.noiseThreshold ?? 0;
   if (!(noiseThreshold >= 0 && noiseThreshold <= 1)) throw new InductiveMinerOptionError(`noiseThreshold must be between 0 and 1, got ${noiseThreshold}`);
+  // Priming pays off where a projection runs long enough to be compiled mid-way.
+  if (input.log.end > PRIMED_FROM_EVENTS) primeVariantLogs();
   const miner = new Miner(input.names, noiseThreshold);
   const raw = noiseThreshold > 0 ? miner.imf(input.log)! : miner.im(input.log);
   const tree = sortTree(foldTree(raw));
@@ -59,7 +63,7 @@ class Miner {
 
   /** PM4Py IMUVCL.apply. */
   im(log: VariantLog): ProcessTree {
-    if (log.has('')) {
+    if (log.emptyTrace >= 0) {
       const rest = log.withoutEmptyTrace();
       return rest.size === 0 ? tau() : node('X', [tau(), this.im(rest)]);
     }
@@ -78,7 +82,7 @@ class Miner {
    */
   imf(input: VariantLog, filtered: InductiveDfg | null = null): ProcessTree | null {
     let log = input;
-    if (log.has('')) {
+    if (log.emptyTrace >= 0) {
       const rest = log.withoutEmptyTrace();
       if (rest.size > 0) {
         const all = log.totalCases();
@@ -88,7 +92,7 @@ class Miner {
     }
     const base = baseCase(log, this.names);
     if (base !== null) return base;
-    const cut = findCut(log, filtered ?? this.#dfg(log), this.#alphabetSize);
+    const cut = findCut(log, filtered ?? this.#dfg(log), this.#alphabetSize, filtered === null);
     if (cut !== null) return this.#children(cut.operator, cut.logs, (l) => this.imf(l)!);
     if (filtered !== null) return null;
     const second = this.imf(log, filterDfgNoise(this.#dfg(log), this.noiseThreshold));

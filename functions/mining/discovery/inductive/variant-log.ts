@@ -1,66 +1,280 @@
 import { caseVariants } from '../../log/case-variants.ts';
 import type { EventLog } from '../../log/event-log.ts';
 import { compareCodePoints } from '../code-point-order.ts';
+import type { InductiveDfg } from './inductive-dfg.ts';
+
+/** Alphabets up to this size have the whole log's DFG counted while its variants are copied (S² cells). */
+const COUNTED_ALPHABET = 64;
 
 /**
  * A variant log (PM4Py's "UVCL"): distinct traces with their number of cases, in insertion
- * order. A trace is a string with one UTF-16 unit per event holding the activity's code, so
- * that projecting, slicing, hashing and comparing traces are string operations.
+ * order. Traces are integer-coded and stored end to end in one typed array: trace t is
+ * `codes[offsets[t] .. offsets[t + 1])`. A projection writes a trace's events straight into
+ * `codes` after `reserve` and closes it with a commit, which finds an equal trace by a hash
+ * of its codes (strings per trace as map keys were a third of IM's time on bpic2012).
+ *
+ * A log's DFG comes with it where it is known without reading its events: counted while the
+ * log's variants are copied (`dfg`), or derived by the projection that built it (`knownDfg`).
  *
  * Activity codes are ranks in Python's string order of the activity names, so that sorting
  * codes sorts names the way PM4Py's `sorted(alphabet)` does.
  */
 export class VariantLog {
-  readonly traces: string[] = [];
-  readonly counts: number[] = [];
-  readonly #index = new Map<string, number>();
+  /** Events of all traces, end to end; only `[0, offsets[size])` is meaningful. */
+  codes: Uint16Array;
+  /** Trace t is `codes[offsets[t] .. offsets[t + 1])`; length at least `size + 1`. */
+  offsets: Int32Array;
+  /** Cases of each trace; only `[0, size)` is meaningful. */
+  counts: Float64Array;
+  size = 0;
+  /** Index of the empty trace, -1 when there is none. */
+  emptyTrace = -1;
+  /**
+   * The directly-follows counts by activity code (`edges[a * alphabetSize + b]`, start and end
+   * counts) of a log built by {@link variantLogOf}; null otherwise.
+   */
+  dfg: { edges: Float64Array; start: Float64Array; end: Float64Array } | null = null;
+  /**
+   * The log's DFG when the projection that built it derived it from its parent's (see
+   * `dfgOfBlocks`), in which case the log keeps no counts of its own.
+   */
+  knownDfg: InductiveDfg | null = null;
+  // Open-addressing table of trace indexes by hash; built on the first commit that needs it.
+  #hashes: Int32Array | null = null;
+  #slots: Int32Array | null = null;
+  // A log sharing another's events (withoutEmptyTrace) copies them before it writes any.
+  #shared = false;
 
-  get size(): number {
-    return this.traces.length;
+  /** `alphabetSize`: activity codes are below it (0 when unknown). */
+  constructor(
+    readonly alphabetSize = 0,
+    capacity = 64,
+  ) {
+    this.codes = new Uint16Array(Math.max(capacity, 16));
+    this.offsets = new Int32Array(17);
+    this.counts = new Float64Array(16);
   }
 
-  /** Adds cases (Python's `Counter.update`). */
-  add(trace: string, count: number): void {
-    const at = this.#index.get(trace);
-    if (at === undefined) {
-      this.#index.set(trace, this.traces.length);
-      this.traces.push(trace);
-      this.counts.push(count);
-    } else this.counts[at]! += count;
+  /** Where the next trace's events start: `codes[end ..]`. */
+  end = 0;
+
+  /**
+   * Makes room for `n` events of the next trace beyond `used` (an index into `codes`, at least
+   * `end`) and returns `used`. Writers store events straight into `codes` (re-read after this
+   * call, which may replace it) and close the trace with a commit at its end index: no call
+   * per event.
+   */
+  reserve(used: number, n: number): number {
+    if (used + n > this.codes.length || this.#shared) {
+      this.#shared = false;
+      const codes = new Uint16Array(Math.max(used + n, this.codes.length * 2));
+      codes.set(this.codes.subarray(0, used));
+      this.codes = codes;
+    }
+    return used;
   }
 
   /**
-   * Replaces the count of a trace (Python's `counter[trace] = count`). PM4Py's concurrency
-   * projection assigns rather than adds, so a projected trace keeps the count of the last
-   * trace projecting onto it; IMf's frequencies depend on it.
+   * Closes the next trace, `codes[end .. to)`, adding `count` cases (Python's `Counter.update`),
+   * or with `replace` setting its count (`counter[trace] = count`; see {@link commitSet}).
+   * Hashing, lookup and appending in one method: a commit per projected trace was, through
+   * its helpers, a quarter of a cold IM on bpic2012.
    */
-  set(trace: string, count: number): void {
-    const at = this.#index.get(trace);
-    if (at === undefined) {
-      this.#index.set(trace, this.traces.length);
-      this.traces.push(trace);
-      this.counts.push(count);
-    } else this.counts[at] = count;
+  commit(to: number, count: number, replace = false): void {
+    if (this.#slots === null) this.#index();
+    const codes = this.codes;
+    const from = this.end;
+    const n = to - from;
+    // FNV-1a with the length mixed in, then MurmurHash3's finalizer: FNV's low bits depend
+    // only on the codes' low bits, and the table indexes by the low bits (without it, traces
+    // over a few small codes crowded into few slots; rehashing alone was 9% of a cold IM).
+    let hash = (HASH_SEED ^ n) | 0;
+    for (let i = from; i < to; i++) hash = Math.imul(hash ^ codes[i]!, HASH_PRIME);
+    hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+    hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+    hash ^= hash >>> 16;
+    const offsets = this.offsets;
+    const slots = this.#slots!;
+    const mask = slots.length - 1;
+    let slot = hash & mask;
+    for (let t = slots[slot]!; t >= 0; t = slots[slot]!) {
+      const start = offsets[t]!;
+      if (this.#hashes![t] === hash && offsets[t + 1]! - start === n) {
+        let i = 0;
+        while (i < n && codes[start + i] === codes[from + i]) i++;
+        if (i === n) {
+          if (replace) this.counts[t] = count;
+          else this.counts[t]! += count;
+          return;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    const t = this.size;
+    if (t + 2 > offsets.length) this.#growTraces();
+    this.offsets[t + 1] = to;
+    this.counts[t] = count;
+    this.#hashes![t] = hash;
+    if (n === 0 && this.emptyTrace < 0) this.emptyTrace = t;
+    this.size = t + 1;
+    this.end = to;
+    if (this.size * 2 > slots.length) this.#rehash(slots.length * 2);
+    else slots[slot] = t;
   }
 
-  has(trace: string): boolean {
-    return this.#index.has(trace);
+  /**
+   * Closes the next trace replacing its count (Python's `counter[trace] = count`). PM4Py's
+   * concurrency projection assigns rather than adds, so a projected trace keeps the count of
+   * the last trace projecting onto it; IMf's frequencies depend on it.
+   */
+  commitSet(to: number, count: number): void {
+    this.commit(to, count, true);
+  }
+
+  /**
+   * Closes the next trace as a new one, without looking for an equal trace: for a caller that
+   * knows its traces are distinct (the log's variants).
+   */
+  commitDistinct(to: number, count: number): void {
+    this.#hashes = null;
+    this.#slots = null;
+    const t = this.size;
+    if (t + 2 > this.offsets.length) this.#growTraces();
+    this.offsets[t + 1] = to;
+    this.counts[t] = count;
+    if (to === this.end && this.emptyTrace < 0) this.emptyTrace = t;
+    this.size = t + 1;
+    this.end = to;
+  }
+
+  /** Adds cases of a trace given whole (as codes, or a string of one UTF-16 unit per event). */
+  add(trace: string | ArrayLike<number>, count: number): void {
+    const from = this.reserve(this.end, trace.length);
+    const codes = this.codes;
+    if (typeof trace === 'string') for (let i = 0; i < trace.length; i++) codes[from + i] = trace.charCodeAt(i);
+    else for (let i = 0; i < trace.length; i++) codes[from + i] = trace[i]!;
+    this.commit(from + trace.length, count);
+  }
+
+  traceLength(t: number): number {
+    return this.offsets[t + 1]! - this.offsets[t]!;
+  }
+
+  /** The traces as strings of one UTF-16 unit per event (for tests and debugging, not hot paths). */
+  get traces(): string[] {
+    const out: string[] = [];
+    for (let t = 0; t < this.size; t++) out.push(traceOf(this.codes.subarray(this.offsets[t]!, this.offsets[t + 1]!)));
+    return out;
   }
 
   totalCases(): number {
     let sum = 0;
-    for (const c of this.counts) sum += c;
+    for (let t = 0; t < this.size; t++) sum += this.counts[t]!;
     return sum;
   }
 
-  /** The same log without the empty trace. */
+  /**
+   * The same log without the empty trace; shares this log's events, which the empty trace has
+   * none of, and its DFG, to which it added nothing.
+   */
   withoutEmptyTrace(): VariantLog {
-    const copy = new VariantLog();
-    this.traces.forEach((t, i) => {
-      if (t.length > 0) copy.add(t, this.counts[i]!);
-    });
+    const e = this.emptyTrace;
+    if (e < 0) return this;
+    const copy = new VariantLog(0, 0);
+    const n = this.size - 1;
+    copy.codes = this.codes;
+    copy.offsets = new Int32Array(n + 1);
+    copy.offsets.set(this.offsets.subarray(0, e));
+    copy.offsets.set(this.offsets.subarray(e + 1, n + 2), e);
+    copy.counts = new Float64Array(Math.max(n, 1));
+    copy.counts.set(this.counts.subarray(0, e));
+    copy.counts.set(this.counts.subarray(e + 1, n + 1), e);
+    copy.size = n;
+    copy.end = this.end;
+    copy.dfg = this.dfg;
+    copy.knownDfg = this.knownDfg;
+    (copy as { alphabetSize: number }).alphabetSize = this.alphabetSize;
+    copy.#shared = true;
     return copy;
   }
+
+  #growTraces(): void {
+    const length = this.offsets.length * 2;
+    const offsets = new Int32Array(length);
+    offsets.set(this.offsets);
+    this.offsets = offsets;
+    const counts = new Float64Array(length);
+    counts.set(this.counts);
+    this.counts = counts;
+    if (this.#hashes !== null) {
+      const hashes = new Int32Array(length);
+      hashes.set(this.#hashes);
+      this.#hashes = hashes;
+    }
+  }
+
+  /** Builds the table from the traces already there (they may have been committed as distinct). */
+  #index(): void {
+    const hashes = new Int32Array(this.offsets.length);
+    const { codes, offsets } = this;
+    for (let t = 0; t < this.size; t++) hashes[t] = hashOf(codes, offsets[t]!, offsets[t + 1]!);
+    this.#hashes = hashes;
+    let slots = 64;
+    while (slots < this.size * 2 + 2) slots *= 2;
+    this.#rehash(slots);
+  }
+
+  #rehash(size: number): void {
+    this.#slots = new Int32Array(size).fill(-1);
+    for (let t = 0; t < this.size; t++) this.#place(t);
+  }
+
+  #place(t: number): void {
+    const slots = this.#slots!;
+    const mask = slots.length - 1;
+    let slot = this.#hashes![t]! & mask;
+    while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+    slots[slot] = t;
+  }
+}
+
+let primed = false;
+
+/**
+ * Runs every path of {@link VariantLog.commit} once on a small log (new and equal traces,
+ * empty ones, replaced counts, growing arrays and table), so that the form V8 compiles while
+ * the first large projection runs already covers them all: compiled without them, commit was
+ * deoptimized and recompiled three times in a cold IM on bpic2012.
+ */
+export function primeVariantLogs(): void {
+  if (primed) return;
+  primed = true;
+  // An empty trace and 40 distinct ones (past the first growth of every array and of the
+  // table), each added, then replaced.
+  const log = new VariantLog(8);
+  for (let i = 0; i < 82; i++) {
+    const v = i % 41;
+    const n = v === 0 ? 0 : 2 + (v & 1);
+    const w = log.reserve(log.end, n);
+    if (n > 0) {
+      log.codes[w] = v & 7;
+      log.codes[w + 1] = v >> 3;
+      if (n === 3) log.codes[w + 2] = 1;
+    }
+    log.commit(w + n, 1, i >= 41);
+  }
+}
+
+const HASH_SEED = 0x811c9dc5;
+const HASH_PRIME = 0x01000193;
+
+/** The hash {@link VariantLog.commit} computes. */
+function hashOf(codes: Uint16Array, from: number, to: number): number {
+  let hash = (HASH_SEED ^ (to - from)) | 0;
+  for (let i = from; i < to; i++) hash = Math.imul(hash ^ codes[i]!, HASH_PRIME);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return hash ^ (hash >>> 16);
 }
 
 /** Activity names by code, and the variant log over those codes. */
@@ -73,7 +287,7 @@ export class TooManyActivitiesError extends Error {
   override readonly name = 'TooManyActivitiesError';
 }
 
-/** One UTF-16 unit per activity: room for 65,536 activities, far beyond any process tree a person could read. */
+/** Codes are 16-bit: room for 65,536 activities, far beyond any process tree a person could read. */
 export const MAX_ACTIVITIES = 0x10000;
 
 /**
@@ -90,35 +304,72 @@ export function variantLogOf(events: EventLog): VariantLogOfEvents {
   const names = byName.map((code) => activities[code]!);
 
   const grouped = caseVariants(events);
-  const cases = caseIds.map((_, c) => c).sort((a, b) => compareCaseIds(caseIds[a]!, caseIds[b]!));
-  const log = new VariantLog();
-  const seen = new Uint8Array(grouped.counts.length);
-  const buffer = new Uint16Array(1024);
-  for (const c of cases) {
-    const v = grouped.ofCase[c]!;
-    if (seen[v] === 1) continue;
-    seen[v] = 1;
-    const first = grouped.firstCase[v]!;
-    log.add(traceString(activityCodes, caseOffsets[first]!, caseOffsets[first + 1]!, rank, buffer), grouped.counts[v]!);
+  const order = variantOrder(caseIds, grouped.ofCase, grouped.counts.length);
+  const first = grouped.firstCase;
+  const log = new VariantLog(activities.length, caseOffsetsSpan(caseOffsets, first));
+  const codes = log.codes;
+  // The DFG is counted while copying (one pass over the variants' events).
+  const size = activities.length <= COUNTED_ALPHABET ? activities.length : 0;
+  const dfg = { edges: new Float64Array(size * size), start: new Float64Array(size), end: new Float64Array(size) };
+  const { edges, start, end } = dfg;
+  let w = 0;
+  for (let i = 0; i < order.length; i++) {
+    const v = order[i]!;
+    const c = first[v]!;
+    const from = caseOffsets[c]!;
+    const to = caseOffsets[c + 1]!;
+    const count = grouped.counts[v]!;
+    if (from < to && size > 0) {
+      let previous = rank[activityCodes[from]!]!;
+      codes[w++] = previous;
+      start[previous]! += count;
+      for (let e = from + 1; e < to; e++) {
+        const current = rank[activityCodes[e]!]!;
+        codes[w++] = current;
+        edges[previous * size + current]! += count;
+        previous = current;
+      }
+      end[previous]! += count;
+    } else for (let e = from; e < to; e++) codes[w++] = rank[activityCodes[e]!]!;
+    log.commitDistinct(w, count);
   }
+  if (size > 0) log.dfg = dfg;
   return { names, log };
 }
 
-function traceString(codes: Uint32Array, from: number, to: number, rank: Uint16Array, buffer: Uint16Array): string {
-  let out = '';
-  for (let start = from; start < to; start += buffer.length) {
-    const end = Math.min(to, start + buffer.length);
-    for (let e = start; e < end; e++) buffer[e - start] = rank[codes[e]!]!;
-    out += String.fromCharCode.apply(null, buffer.subarray(0, end - start) as unknown as number[]);
+/**
+ * Variants in the order of their smallest case id. Logs usually list their cases in id order
+ * already, and then that is the order of first appearance (one pass of comparisons instead of
+ * a sort).
+ */
+function variantOrder(caseIds: readonly string[], ofCase: Uint32Array, variants: number): ArrayLike<number> {
+  const compare = SURROGATE.test(caseIds.join('')) ? compareCodePoints : compareUnits;
+  let sorted = true;
+  for (let c = 1; c < caseIds.length && sorted; c++) sorted = compare(caseIds[c - 1]!, caseIds[c]!) <= 0;
+  // caseVariants numbers variants in order of first appearance.
+  if (sorted) return Uint32Array.from({ length: variants }, (_, v) => v);
+  // A variant comes first where its smallest case id does: finding each variant's smallest id
+  // and sorting the variants by it compares far fewer strings than sorting all cases.
+  const smallest = new Int32Array(variants).fill(-1);
+  for (let c = 0; c < caseIds.length; c++) {
+    const v = ofCase[c]!;
+    const s = smallest[v]!;
+    if (s < 0 || compare(caseIds[c]!, caseIds[s]!) < 0) smallest[v] = c;
   }
-  return out;
+  return Array.from({ length: variants }, (_, v) => v).sort((a, b) => compare(caseIds[smallest[a]!]!, caseIds[smallest[b]!]!) || smallest[a]! - smallest[b]!);
+}
+
+/** Events in the given cases. */
+function caseOffsetsSpan(caseOffsets: Uint32Array, cases: Uint32Array): number {
+  let n = 0;
+  for (const c of cases) n += caseOffsets[c + 1]! - caseOffsets[c]!;
+  return n;
 }
 
 const SURROGATE = /[\ud800-\udfff]/;
 
-/** Python's string order; JavaScript's `<` agrees with it unless a surrogate is involved. */
-function compareCaseIds(a: string, b: string): number {
-  if (SURROGATE.test(a) || SURROGATE.test(b)) return compareCodePoints(a, b);
+/** JavaScript's order (UTF-16 units): Python's string order unless a surrogate is involved. */
+function compareUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -129,35 +380,4 @@ export function traceOf(codes: ArrayLike<number>): string {
     out += String.fromCharCode.apply(null, Array.prototype.slice.call(codes, i, i + 4096) as number[]);
   }
   return out;
-}
-
-/**
- * Collects one trace's projected events and returns them as a flat string: cheaper than
- * `+=` per event, whose rope strings V8 must flatten before hashing them as map keys.
- */
-export class TraceBuffer {
-  #codes = new Uint16Array(256);
-  #length = 0;
-
-  push(code: number): void {
-    if (this.#length === this.#codes.length) {
-      const grown = new Uint16Array(this.#codes.length * 2);
-      grown.set(this.#codes);
-      this.#codes = grown;
-    }
-    this.#codes[this.#length++] = code;
-  }
-
-  get length(): number {
-    return this.#length;
-  }
-
-  /** The collected trace; the buffer is empty afterwards. */
-  take(): string {
-    const n = this.#length;
-    this.#length = 0;
-    if (n === 0) return '';
-    if (n <= 4096) return String.fromCharCode.apply(null, this.#codes.subarray(0, n) as unknown as number[]);
-    return traceOf(this.#codes.subarray(0, n));
-  }
 }

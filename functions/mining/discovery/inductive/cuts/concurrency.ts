@@ -1,5 +1,5 @@
 import type { InductiveDfg } from '../inductive-dfg.ts';
-import { TraceBuffer, VariantLog } from '../variant-log.ts';
+import { VariantLog } from '../variant-log.ts';
 import { components, groupIndex, toCodes, type Groups } from './groups.ts';
 
 /**
@@ -13,7 +13,10 @@ export function concurrencyCut(dfg: InductiveDfg): Groups | null {
   const k = dfg.acts.length;
   if (k === 0) return null;
   const { edges } = dfg;
-  const groups = components(k, (i, j) => !(edges[i * k + j]! > 0 && edges[j * k + i]! > 0)).sort((a, b) => a.length - b.length);
+  // Joined unless they directly follow each other both ways.
+  const joined = new Uint8Array(k * k);
+  for (let i = 0; i < k; i++) for (let j = i + 1; j < k; j++) if (!(edges[i * k + j]! > 0 && edges[j * k + i]! > 0)) joined[i * k + j] = 1;
+  const groups = components(k, joined).sort((a, b) => a.length - b.length);
   let i = 0;
   while (i < groups.length && groups.length > 1) {
     const group = groups[i]!;
@@ -35,16 +38,18 @@ export function concurrencyCut(dfg: InductiveDfg): Groups | null {
  */
 export function projectConcurrency(log: VariantLog, groups: Groups, alphabetSize: number): VariantLog[] {
   const index = groupIndex(groups, alphabetSize);
-  const part = new TraceBuffer();
-  return groups.map((_, g) => {
-    const out = new VariantLog();
-    log.traces.forEach((trace, t) => {
-      for (let i = 0; i < trace.length; i++) {
-        const code = trace.charCodeAt(i);
-        if (index[code] === g) part.push(code);
-      }
-      out.set(part.take(), log.counts[t]!);
-    });
-    return out;
-  });
+  const logs = groups.map(() => new VariantLog(alphabetSize));
+  const { codes, offsets, counts } = log;
+  for (let t = 0; t < log.size; t++) {
+    const from = offsets[t]!;
+    const to = offsets[t + 1]!;
+    for (let g = 0; g < logs.length; g++) {
+      const out = logs[g]!;
+      let w = out.reserve(out.end, to - from);
+      const into = out.codes;
+      for (let i = from; i < to; i++) if (index[codes[i]!] === g) into[w++] = codes[i]!;
+      out.commitSet(w, counts[t]!);
+    }
+  }
+  return logs;
 }

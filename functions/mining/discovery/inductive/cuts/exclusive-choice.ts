@@ -1,12 +1,12 @@
-import type { InductiveDfg } from '../inductive-dfg.ts';
-import { TraceBuffer, VariantLog } from '../variant-log.ts';
-import { components, groupIndex, toCodes, type Groups } from './groups.ts';
+import { dfgOfBlocks, type InductiveDfg } from '../inductive-dfg.ts';
+import { VariantLog } from '../variant-log.ts';
+import { components, groupIndex, toCodes, undirected, vertexFlags, type Groups } from './groups.ts';
 
 /** Exclusive-choice cut: the connected components of the DFG taken as undirected, when more than one. */
 export function exclusiveChoiceCut(dfg: InductiveDfg): Groups | null {
   const k = dfg.acts.length;
   const { edges } = dfg;
-  const groups = components(k, (i, j) => edges[i * k + j]! > 0 || edges[j * k + i]! > 0);
+  const groups = components(k, undirected(edges, k));
   return groups.length > 1 ? toCodes(dfg, groups) : null;
 }
 
@@ -15,28 +15,27 @@ export function exclusiveChoiceCut(dfg: InductiveDfg): Groups | null {
  * PM4Py sorts), keeping only that group's events. On the log's own DFG a trace lies in one
  * group; IMf's filtered DFG can cut through traces.
  */
-export function projectExclusiveChoice(log: VariantLog, groups: Groups, alphabetSize: number): VariantLog[] {
+export function projectExclusiveChoice(log: VariantLog, groups: Groups, alphabetSize: number, dfg: InductiveDfg, ownDfg: boolean): VariantLog[] {
   const index = groupIndex(groups, alphabetSize);
-  const logs = groups.map(() => new VariantLog());
+  const logs = groups.map(() => new VariantLog(alphabetSize));
+  if (ownDfg) vertexFlags(dfg, index, groups.length).forEach((flags, g) => (logs[g]!.knownDfg = dfgOfBlocks(dfg, flags)));
   const hits = new Int32Array(groups.length);
-  const part = new TraceBuffer();
-  log.traces.forEach((trace, t) => {
+  const { codes, offsets, counts } = log;
+  for (let t = 0; t < log.size; t++) {
+    const from = offsets[t]!;
+    const to = offsets[t + 1]!;
     hits.fill(0);
-    for (let i = 0; i < trace.length; i++) {
-      const g = index[trace.charCodeAt(i)]!;
+    for (let i = from; i < to; i++) {
+      const g = index[codes[i]!]!;
       if (g >= 0) hits[g]!++;
     }
     let best = groups.length - 1;
     for (let g = groups.length - 2; g >= 0; g--) if (hits[g]! > hits[best]!) best = g;
-    let kept = trace;
-    if (hits[best] !== trace.length) {
-      for (let i = 0; i < trace.length; i++) {
-        const code = trace.charCodeAt(i);
-        if (index[code] === best) part.push(code);
-      }
-      kept = part.take();
-    }
-    logs[best]!.add(kept, log.counts[t]!);
-  });
+    const out = logs[best]!;
+    let w = out.reserve(out.end, hits[best]!);
+    const into = out.codes;
+    for (let i = from; i < to; i++) if (index[codes[i]!] === best) into[w++] = codes[i]!;
+    out.commit(w, counts[t]!);
+  }
   return logs;
 }

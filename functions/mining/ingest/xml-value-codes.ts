@@ -1,0 +1,159 @@
+import { decodeAttribute } from './xes-scanner.ts';
+
+/**
+ * Dictionary encoder for XML attribute values, on their raw bytes: gives each distinct decoded
+ * value (entities resolved, line ends and tabs as spaces) a dense code in order of first
+ * appearance, and makes its string once, when first seen. The XES reader hands the codes
+ * straight to the log builder, so a repeated value costs one hash loop and one comparison: no
+ * string, no decoding, no Map lookup.
+ *
+ * Codes follow string equality, not byte equality. Raw bytes that are not the plain UTF-8 of
+ * their value (an entity or a tab in them, malformed UTF-8) are also entered under the plain
+ * bytes of the value, so that every spelling of a value finds the one code; a value without a
+ * plain spelling (it holds `&` or a tab or line end) is found through a Map.
+ */
+export class XmlValueCodes {
+  /** The string of each code. */
+  readonly values: string[] = [];
+  /** Values holding `&`, a tab or a line end: no raw spelling is their UTF-8. */
+  private readonly unspellable = new Map<string, number>();
+  /** Open addressing, 4 ints a slot: hash, length, offset of the bytes in `pool`, code (-1: empty). */
+  private table: Int32Array;
+  private mask: number;
+  private entries = 0;
+  private pool: Uint8Array;
+  private poolSize = 0;
+
+  constructor() {
+    // Fields replaced as they grow are stored twice here: V8 deoptimizes code that inlined a
+    // field it took for a constant once the field is first replaced (see ByteInterner).
+    this.table = new Int32Array(0);
+    this.pool = new Uint8Array(0);
+    this.mask = 0;
+    this.table = new Int32Array(1024 * 4).fill(-1);
+    this.pool = new Uint8Array(1 << 12);
+    this.mask = 1023;
+  }
+
+  /** Code of the raw attribute value `bytes[start, end)`; -1 when empty (XES's "absent"). */
+  codeOf(bytes: Uint8Array, start: number, end: number): number {
+    if (start === end) return -1;
+    let hash = FNV_OFFSET;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
+    const table = this.table;
+    const length = end - start;
+    const mask = this.mask;
+    let slot = hash & mask;
+    for (;;) {
+      const at = slot << 2;
+      const code = table[at + 3]!;
+      // Computed on every probe, not only on a collision: a step first taken after codeOf was
+      // optimized has no type feedback and throws the code away.
+      const next = (slot + 1) & mask;
+      if (code < 0) break;
+      if (table[at] === hash && table[at + 1] === length) {
+        const pool = this.pool;
+        let offset = table[at + 2]!;
+        let i = start;
+        while (i < end && pool[offset] === bytes[i]) {
+          i++;
+          offset++;
+        }
+        if (i === end) return code;
+      }
+      slot = next;
+    }
+    return this.insert(bytes, start, end, hash, slot);
+  }
+
+  private insert(bytes: Uint8Array, start: number, end: number, hash: number, slot: number): number {
+    let high = 0;
+    let special = false;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i]!;
+      high |= c;
+      if (c === 0x26 || c === 0x09 || c === 0x0a || c === 0x0d) special = true;
+    }
+    const raw = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+    if (!special && high < 0x80) {
+      // Plain ASCII: distinct bytes are distinct strings, and latin1 decodes them exactly.
+      const code = this.values.length;
+      this.values.push(raw.toString('latin1'));
+      this.enter(bytes, start, end, hash, slot, code);
+      return code;
+    }
+    const value = special ? decodeAttribute(raw.toString('utf8')) : raw.toString('utf8');
+    const plain = Buffer.from(value, 'utf8');
+    let code: number;
+    if (!special && plain.equals(raw)) {
+      code = this.values.length;
+      this.values.push(value);
+    } else if (needsDecoding(plain, 0, plain.length)) {
+      code = this.unspellable.get(value) ?? this.values.length;
+      if (code === this.values.length) {
+        this.values.push(value);
+        this.unspellable.set(value, code);
+      }
+    } else {
+      // Another spelling of a value that has plain bytes: one code for all of them.
+      code = this.codeOf(plain, 0, plain.length);
+      // The lookup may have grown the table: find this spelling's free slot again.
+      slot = hash & this.mask;
+      while (this.table[(slot << 2) + 3]! >= 0) slot = (slot + 1) & this.mask;
+    }
+    this.enter(bytes, start, end, hash, slot, code);
+    return code;
+  }
+
+  private enter(bytes: Uint8Array, start: number, end: number, hash: number, slot: number, code: number): void {
+    const length = end - start;
+    if (this.poolSize + length > this.pool.length) {
+      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolSize + length));
+      pool.set(this.pool.subarray(0, this.poolSize));
+      this.pool = pool;
+    }
+    const pool = this.pool;
+    for (let i = start, o = this.poolSize; i < end; i++, o++) pool[o] = bytes[i]!;
+    const at = slot << 2;
+    this.table[at] = hash;
+    this.table[at + 1] = length;
+    this.table[at + 2] = this.poolSize;
+    this.table[at + 3] = code;
+    this.poolSize += length;
+    // Keep the load factor at or below 1/2 so probe chains stay short.
+    if (++this.entries * 2 > this.mask + 1) this.rehash();
+  }
+
+  private rehash(): void {
+    const old = this.table;
+    const size = (this.mask + 1) * 2;
+    const table = new Int32Array(size * 4).fill(-1);
+    const mask = size - 1;
+    for (let at = 0; at < old.length; at += 4) {
+      if (old[at + 3]! < 0) continue;
+      let slot = old[at]! & mask;
+      while (table[(slot << 2) + 3]! >= 0) slot = (slot + 1) & mask;
+      table.set(old.subarray(at, at + 4), slot << 2);
+    }
+    this.table = table;
+    this.mask = mask;
+  }
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/** The decoded attribute value of raw bytes `[start, end)`. */
+export function decodeRaw(bytes: Uint8Array, start: number, end: number): string {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
+  return needsDecoding(bytes, start, end) ? decodeAttribute(text) : text;
+}
+
+/** Whether raw bytes `[start, end)` need XML decoding (an entity, a tab or a line end). */
+export function needsDecoding(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === 0x26 || c === 0x09 || c === 0x0a || c === 0x0d) return true;
+  }
+  return false;
+}

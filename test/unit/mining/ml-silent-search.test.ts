@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../../bench/synthetic-log.ts';
+import { compileNet, type CompiledNet, type ReplayNet } from '../../../functions/mining/ml/replay-net.ts';
+import { SilentSearch, type SilentGoal } from '../../../functions/mining/ml/silent-search.ts';
+
+/**
+ * The silent-firing search's shortcuts (the reachability bound, the search on bits, the joint
+ * search for the end of a trace) against the plain breadth-first search on random nets: the
+ * same paths, the same nulls, at every expansion limit.
+ */
+
+/** A random net: transitions with 1-2 inputs and outputs (sometimes none), most silent; in some nets, arcs of weight 2. */
+function randomNet(random: () => number, places: number, transitions: number): ReplayNet {
+  const pick = () => `p${Math.floor(random() * places)}`;
+  const heavy = random() < 0.25;
+  const ts = Array.from({ length: transitions }, (_, t) => ({ id: `t${t}`, label: random() < 0.8 ? null : 'a' }));
+  const arcs: { source: string; target: string; weight: number }[] = [];
+  for (const t of ts) {
+    const weight = () => (heavy && random() < 0.1 ? 2 : 1);
+    const ins = random() < 0.04 ? [] : [...new Set([pick(), ...(random() < 0.4 ? [pick()] : [])])];
+    const outs = [...new Set([pick(), ...(random() < 0.4 ? [pick()] : [])])];
+    for (const p of ins) arcs.push({ source: p, target: t.id, weight: weight() });
+    for (const p of outs) arcs.push({ source: t.id, target: p, weight: weight() });
+  }
+  return {
+    places: Array.from({ length: places }, (_, p) => `p${p}`),
+    transitions: ts,
+    arcs,
+    initialMarking: { p0: 1 },
+    finalMarking: { [`p${places - 1}`]: 1 },
+  };
+}
+
+/** The search as first written: one array per marking, a frontier list per level, string keys. */
+function plainSearch(net: CompiledNet, start: Int32Array, silent: readonly number[], goal: (m: Int32Array) => boolean, maxExpansions: number): number[] | null {
+  const key = (m: Int32Array) => m.join(',');
+  const enabled = (m: Int32Array, t: number) => {
+    const inputs = net.inputs[t]!;
+    for (let i = 0; i < inputs.length; i += 2) if (m[inputs[i]!]! < inputs[i + 1]!) return false;
+    return true;
+  };
+  const seen = new Set([key(start)]);
+  let frontier: { marking: Int32Array; path: number[] }[] = [{ marking: start, path: [] }];
+  let expansions = 0;
+  while (frontier.length > 0) {
+    const next: typeof frontier = [];
+    for (const node of frontier) {
+      if (++expansions > maxExpansions) return null;
+      for (const s of silent) {
+        if (!enabled(node.marking, s)) continue;
+        const m = Int32Array.from(node.marking);
+        const inputs = net.inputs[s]!;
+        for (let i = 0; i < inputs.length; i += 2) m[inputs[i]!]! -= inputs[i + 1]!;
+        const outputs = net.outputs[s]!;
+        for (let i = 0; i < outputs.length; i += 2) m[outputs[i]!]! += outputs[i + 1]!;
+        if (seen.has(key(m))) continue;
+        seen.add(key(m));
+        if (goal(m)) return [...node.path, s];
+        next.push({ marking: m, path: [...node.path, s] });
+      }
+    }
+    frontier = next;
+  }
+  return null;
+}
+
+const equal = (a: Int32Array, b: Int32Array) => a.every((v, i) => v === b[i]);
+const covering = (a: Int32Array, b: Int32Array) => a.every((v, i) => v >= b[i]!);
+
+/** What each structured goal means, searched the plain way. */
+function plainGoal(
+  net: CompiledNet,
+  start: Int32Array,
+  silent: readonly number[],
+  goal: Exclude<SilentGoal, (m: Int32Array) => boolean>,
+  limit: number,
+): number[] | null {
+  switch (goal.kind) {
+    case 'enables': {
+      const inputs = net.inputs[goal.transition]!;
+      return plainSearch(
+        net,
+        start,
+        silent,
+        (m) => {
+          for (let i = 0; i < inputs.length; i += 2) if (m[inputs[i]!]! < inputs[i + 1]!) return false;
+          return true;
+        },
+        limit,
+      );
+    }
+    case 'equals':
+      return plainSearch(net, start, silent, (m) => equal(m, goal.target), limit);
+    case 'covers':
+      return plainSearch(net, start, silent, (m) => covering(m, goal.target), limit);
+    case 'ends':
+      return (
+        plainSearch(net, start, silent, (m) => equal(m, goal.target), limit) ??
+        (covering(start, goal.target) ? null : plainSearch(net, start, silent, (m) => covering(m, goal.target), limit))
+      );
+  }
+}
+
+describe('silent-transition search with structured goals', () => {
+  it('finds what the plain breadth-first search finds, on bits and on token counts', () => {
+    const random = seededRandom(21);
+    const outcomes = { found: 0, empty: 0 };
+    for (let round = 0; round < 200; round++) {
+      // Small nets, and a few past the 64 places the search on bits holds.
+      const places = round % 10 === 0 ? 66 + Math.floor(random() * 6) : 4 + Math.floor(random() * 10);
+      const net = compileNet(randomNet(random, places, 6 + Math.floor(random() * (places > 64 ? 80 : 16))));
+      // The search object is reused across searches, as the replayer does.
+      const search = new SilentSearch(net);
+      for (let trial = 0; trial < 6; trial++) {
+        // Mostly one token per place (the search on bits), sometimes two (the search on counts).
+        const start = Int32Array.from({ length: places }, () => (random() < 0.3 ? (random() < 0.15 ? 2 : 1) : 0));
+        const target = Int32Array.from({ length: places }, () => (random() < 0.15 ? 1 : 0));
+        // Whole lists and sub-lists (the replayer searches among the transitions feeding a goal).
+        const silent = random() < 0.5 ? net.silent : net.silent.filter(() => random() < 0.6);
+        const goals: Exclude<SilentGoal, (m: Int32Array) => boolean>[] = [
+          { kind: 'enables', transition: Math.floor(random() * net.inputs.length) },
+          { kind: 'equals', target },
+          { kind: 'covers', target },
+          { kind: 'ends', target },
+        ];
+        for (const goal of goals) {
+          const limit = random() < 0.5 ? 1 + Math.floor(random() * 30) : 300;
+          const expected = plainGoal(net, start, silent, goal, limit);
+          expect(search.find(start, silent, goal, limit), `round ${round}, ${goal.kind}`).toEqual(expected);
+          if (expected === null) outcomes.empty++;
+          else outcomes.found++;
+        }
+      }
+    }
+    expect(outcomes.found).toBeGreaterThan(300);
+    expect(outcomes.empty).toBeGreaterThan(300);
+  });
+});
