@@ -62,7 +62,7 @@ export class Functions extends Construct {
           loggingFormat: lambda.LoggingFormat.JSON,
           applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
           systemLogLevelV2: lambda.SystemLogLevel.WARN,
-          environment: { NODE_OPTIONS: '--enable-source-maps', [env.logFormat]: 'json', ...props.environment },
+          environment: { NODE_OPTIONS: ['--enable-source-maps', ...(def.nodeOptions ?? [])].join(' '), [env.logFormat]: 'json', ...props.environment },
           bundling: {
             format: OutputFormat.ESM,
             mainFields: ['module', 'main'],
