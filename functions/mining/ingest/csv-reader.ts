@@ -9,11 +9,15 @@
  * No string is made per field: the case id, activity, resource and lifecycle columns are
  * turned into dictionary codes straight from their bytes (byte-interner.ts; a string only once
  * per distinct value), timestamps are parsed from their bytes, and the builder takes the codes
- * (EventLogBuilder.addCodes). On bpic2012 as a 5-column CSV (262,200 events, 17 MB), cold, in
+ * a batch of records at a time (EventLogBuilder.addCodeBatch, see code-batch.ts). On bpic2012 as a 5-column CSV (262,200 events, 17 MB), cold, in
  * a fresh process, best of 7 (Node 22, 2-core machine at load 6, 2026-11-30): 171 -> 110 ms of
  * main-thread CPU and 110-134 -> 81-94 bytes/event of peak RSS, against strings per field
- * through ByteStringCache and the builder's string tables.
+ * through ByteStringCache and the builder's string tables. Records then went to the builder in
+ * batches, the scanner guessed each value before scanning for its end (ByteInterner.matchAt) and
+ * lost its deoptimizations: 143-155 -> 138-139 ms wall and 160-161 -> 143-148 ms of CPU (cold,
+ * --max-semi-space-size=2, min of 10 alternating runs, 2-core machine at load 4, 2026-11-30).
  */
+import { CodeBatch } from '../log/code-batch.ts';
 import { EventLogBuilder, type EventLogBuilderOptions } from '../log/event-log-builder.ts';
 import { ByteInterner } from './byte-interner.ts';
 import { CsvScanner } from './csv-scanner.ts';
@@ -29,6 +33,8 @@ export interface CsvReadOptions extends Omit<EventLogBuilderOptions, 'hasStartTi
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'] as const;
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
+/** Records per batch handed to the builder: a 64 KB chunk of bpic2012 holds ~1,000. */
+const BATCH = 2048;
 
 /**
  * Picks the delimiter occurring most often outside quotes in the header line; ',' when
@@ -56,50 +62,76 @@ export async function readCsvEventLog(source: AsyncIterable<Uint8Array>, options
   const iterator = source[Symbol.asyncIterator]();
   const head = await readHeaderBytes(iterator);
 
-  let columns: ColumnIndexes | undefined;
   let builder: EventLogBuilder | undefined;
+  // Column indexes, -1 for absent ones; set from the header.
+  let caseField = -1;
+  let activityField = -1;
+  let timestampField = -1;
+  let startField = -1;
+  let resourceField = -1;
+  let lifecycleField = -1;
+  const batch = new CodeBatch(BATCH);
+  const { caseCodes, activityCodes, resourceCodes, lifecycleCodes, timestamps, timestampMissing, startTimestamps } = batch;
+  const flush = () => {
+    if (builder !== undefined && batch.size > 0) builder.addCodeBatch(batch);
+    batch.size = 0;
+  };
 
   const scanner = new CsvScanner(detectDelimiter(head.headerLine).charCodeAt(0), Infinity, (bytes, fields) => {
-    if (builder === undefined || columns === undefined) {
+    if (builder === undefined) {
       const header: string[] = [];
       for (let f = 0; f < fields; f++) header.push(fieldText(scanner, bytes, f, fields));
-      columns = resolveColumns(header, options.columnMapping);
-      builder = new EventLogBuilder({ ...options, hasStartTimestamps: columns.startTimestamp >= 0 });
+      const columns: ColumnIndexes = resolveColumns(header, options.columnMapping);
+      ({ caseId: caseField, activity: activityField, timestamp: timestampField, startTimestamp: startField, resource: resourceField, lifecycle: lifecycleField } = columns);
+      builder = new EventLogBuilder({ ...options, hasStartTimestamps: startField >= 0 });
       scanner.keepFields = Math.max(...Object.values(columns)) + 1;
       // One dictionary per column (each has its own small vocabulary), shared by the fields
       // mapped to that column if several are.
       const dictionaries = new Array<ByteInterner | null>(scanner.keepFields).fill(null);
       const valuesOf = (index: number): readonly string[] => (index < 0 ? [] : (dictionaries[index] ??= new ByteInterner()).values);
       builder.useDictionaries({
-        caseIds: valuesOf(columns.caseId),
-        activities: valuesOf(columns.activity),
-        resources: valuesOf(columns.resource),
-        lifecycles: valuesOf(columns.lifecycle),
+        caseIds: valuesOf(caseField),
+        activities: valuesOf(activityField),
+        resources: valuesOf(resourceField),
+        lifecycles: valuesOf(lifecycleField),
       });
       scanner.dictionaries = dictionaries;
-      scanner.timestampField = columns.timestamp;
+      scanner.timestampField = timestampField;
       return;
     }
-    const { caseId, activity, timestamp, startTimestamp, resource, lifecycle } = columns;
-    builder.addCodes(
-      codeOf(scanner, caseId, fields),
-      codeOf(scanner, activity, fields),
-      timestamp >= 0 && timestamp < fields && !Number.isNaN(scanner.timestamp) ? scanner.timestamp : timestampOf(scanner, bytes, timestamp, fields),
-      isEmpty(scanner, timestamp, fields),
-      timestampOf(scanner, bytes, startTimestamp, fields),
-      codeOf(scanner, resource, fields),
-      codeOf(scanner, lifecycle, fields),
-    );
+    const k = batch.size;
+    const codes = scanner.codes;
+    // Required columns have an index; a record may still be too short to reach them.
+    caseCodes[k] = caseField < fields ? codes[caseField]! : -1;
+    activityCodes[k] = activityField < fields ? codes[activityField]! : -1;
+    resourceCodes[k] = resourceField >= 0 && resourceField < fields ? codes[resourceField]! : -1;
+    lifecycleCodes[k] = lifecycleField >= 0 && lifecycleField < fields ? codes[lifecycleField]! : -1;
+    const scanned = scanner.time[0]!;
+    if (!Number.isNaN(scanned)) {
+      timestamps[k] = scanned;
+      timestampMissing[k] = 0;
+    } else {
+      // Not the usual form, quoted, or absent: the general parser decides.
+      const missing = isEmpty(scanner, timestampField, fields);
+      timestamps[k] = missing ? NaN : timestampOf(scanner, bytes, timestampField, fields);
+      timestampMissing[k] = missing ? 1 : 0;
+    }
+    if (startField >= 0) startTimestamps[k] = timestampOf(scanner, bytes, startField, fields);
+    batch.size = k + 1;
+    if (k + 1 === BATCH) flush();
   });
 
   try {
     for (const chunk of head.chunks) scanner.push(chunk);
+    flush();
     for (;;) {
       const next = await iterator.next();
       if (next.done === true) break;
       scanner.push(next.value);
+      flush();
     }
     scanner.end();
+    flush();
   } catch (error) {
     // Stop the source (a file stream, the gunzip stream) instead of leaving it open.
     await iterator.return?.();
@@ -146,11 +178,6 @@ function fieldText(scanner: CsvScanner, bytes: Buffer, index: number, fields: nu
   const end = scanner.ends[index]!;
   if (scanner.escaped[index] === 1) return bytes.toString('utf8', start, end).replaceAll('""', '"');
   return bytes.toString('utf8', start, end);
-}
-
-/** Dictionary code of field `index` of the current record; -1 when empty, beyond the record, or absent (-1). */
-function codeOf(scanner: CsvScanner, index: number, fields: number): number {
-  return index < 0 || index >= fields ? -1 : scanner.codes[index]!;
 }
 
 /** Buffers chunks until the first line ending so the delimiter can be detected. */

@@ -1,6 +1,7 @@
 import { NO_VALUE, type EventLog } from './event-log.ts';
 import { StringTable } from './string-table.ts';
 import { parseTimestamp } from '../ingest/timestamp.ts';
+import type { CodeBatch } from './code-batch.ts';
 import { dataQualityScore, type ValidationErrorCount, type ValidationReport } from '../ingest/validation-report.ts';
 
 export interface TimeWindow {
@@ -31,6 +32,7 @@ const BLOCK_BITS = 15;
 const BLOCK = 1 << BLOCK_BITS;
 const BLOCK_MASK = BLOCK - 1;
 const PROGRESS_EVERY = 1 << 16;
+const INITIAL_CASES = 16;
 
 /**
  * The strings behind the codes a reader passes to {@link EventLogBuilder.addCodes}: code k of
@@ -52,9 +54,9 @@ export class EventLogBuilder {
   private readonly caseIndex = new Map<string, number>();
   private readonly caseIds: string[] = [];
   /** Timestamp of the latest record of each case in source order, for inference. */
-  private caseLastTimestamp: Float64Array = new Float64Array(1024);
+  private caseLastTimestamp: Float64Array = new Float64Array(0);
   /** Events stored per case: build() needs them, and counting as events come saves a pass. */
-  private caseEvents: Uint32Array = new Uint32Array(1024);
+  private caseEvents: Uint32Array = new Uint32Array(0);
   private lastCaseId: string | undefined;
   private lastCaseIndex = 0;
 
@@ -119,9 +121,10 @@ export class EventLogBuilder {
 
   constructor(options: EventLogBuilderOptions) {
     // Replaced as cases come: a second store marks the field mutable before any code that
-    // reads it is optimized (see ByteInterner's constructor).
-    this.caseLastTimestamp = new Float64Array(1024);
-    this.caseEvents = new Uint32Array(1024);
+    // reads it is optimized (see ByteInterner's constructor). Small, so that they first grow
+    // before then too: growing them first at 1,024 cases deoptimized the batch loop.
+    this.caseLastTimestamp = new Float64Array(INITIAL_CASES);
+    this.caseEvents = new Uint32Array(INITIAL_CASES);
     this.startBlocks = options.hasStartTimestamps ? [] : null;
     this.offset = BLOCK;
     this.windowStart = options.timeWindow?.start ?? -Infinity;
@@ -294,6 +297,54 @@ export class EventLogBuilder {
     this.store(caseIndex, activity, ts, startTimestamp, resource, lifecycle);
   }
 
+  /**
+   * {@link addCodes} for each record of `batch` in order: the same records, validation and log.
+   * A record with a timestamp, once the source has shown one, is taken here; any other (and the
+   * first of each batch, of each block and each progress report) goes through addCodes.
+   */
+  addCodeBatch(batch: CodeBatch): void {
+    const { caseCodes, activityCodes, resourceCodes, lifecycleCodes, timestamps, timestampMissing, startTimestamps } = batch;
+    const n = batch.size;
+    const windowStart = this.windowStart;
+    const windowEnd = this.windowEnd;
+    for (let i = 0; i < n; i++) {
+      const caseCode = caseCodes[i]!;
+      const activityCode = activityCodes[i]!;
+      const ts = timestamps[i]!;
+      // `ts !== ts`: NaN, a missing or unparsable timestamp. The first record of each batch also
+      // takes addCodes, so that the call has run, and has type feedback, before this loop is
+      // optimized: first reached afterwards (a new block, a progress report), it deoptimized
+      // the loop, which then ran unoptimized for ~30 batches of bpic2012.
+      if (i === 0 || Number.isNaN(ts) || caseCode < 0 || activityCode < 0 || !this.sawTimestamp || this.offset === BLOCK || (this.recordsRead + 1) % PROGRESS_EVERY === 0) {
+        this.addCodes(caseCode, activityCode, ts, timestampMissing[i] === 1, startTimestamps[i]!, resourceCodes[i]!, lifecycleCodes[i]!);
+        continue;
+      }
+      this.recordsRead++;
+      let caseIndex = caseCode < this.caseOfCode.length ? this.caseOfCode[caseCode]! : -1;
+      if (caseIndex < 0) caseIndex = this.registerCaseCode(caseCode);
+      this.caseLastTimestamp[caseIndex] = ts;
+      if (ts < windowStart || ts > windowEnd) {
+        this.outsideTimeWindow++;
+        continue;
+      }
+      let activity = activityCode < this.activityOfCode.length ? this.activityOfCode[activityCode]! : -1;
+      if (activity < 0) activity = this.mapCode(0, activityCode);
+      const resourceCode = resourceCodes[i]!;
+      let resource = NO_VALUE;
+      if (resourceCode >= 0) {
+        resource = resourceCode < this.resourceOfCode.length ? this.resourceOfCode[resourceCode]! : -1;
+        if (resource < 0) resource = this.mapCode(1, resourceCode);
+      }
+      const lifecycleCode = lifecycleCodes[i]!;
+      let lifecycle = NO_VALUE;
+      if (lifecycleCode >= 0) {
+        lifecycle = lifecycleCode < this.lifecycleOfCode.length ? this.lifecycleOfCode[lifecycleCode]! : -1;
+        if (lifecycle < 0) lifecycle = this.mapCode(2, lifecycleCode);
+      }
+      this.store(caseIndex, activity, ts, startTimestamps[i]!, resource, lifecycle);
+    }
+  }
+
   private store(caseIndex: number, activity: number, ts: number, startTimestamp: number, resource: number, lifecycle: number): void {
     if (this.offset === BLOCK) this.nextBlock();
     // NaN compares false: a log without timestamps is never sorted by time anyway.
@@ -361,8 +412,8 @@ export class EventLogBuilder {
     this.pendingMissing = this.pendingUnparsable = 0;
     this.caseIndex.clear();
     this.caseIds.length = 0;
-    this.caseLastTimestamp = new Float64Array(1024);
-    this.caseEvents = new Uint32Array(1024);
+    this.caseLastTimestamp = new Float64Array(INITIAL_CASES);
+    this.caseEvents = new Uint32Array(INITIAL_CASES);
     this.lastCaseId = undefined;
     this.lastCaseIndex = 0;
     this.activities = new StringTable();

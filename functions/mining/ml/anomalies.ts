@@ -1,5 +1,4 @@
 import { caseVariants } from '../log/case-variants.ts';
-import { caseDurations } from '../performance/case-duration-stats.ts';
 import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import type { ReplayNet } from './replay-net.ts';
 import { caseFitness, tokenReplay, type CaseFitness, type ReplayOptions, type ReplayResult } from './token-replay.ts';
@@ -52,9 +51,8 @@ export interface CycleTimeOutlierOptions {
  * Severity: High above 2x the cut-off, Medium above 1.5x, else Low.
  */
 export function cycleTimeOutliers(log: EventLog, options: CycleTimeOutlierOptions = {}): Anomaly[] {
-  const seconds = caseDurations(log);
-  const cases = seconds.length;
-  const durations = logScale(seconds);
+  const durations = logDurations(log);
+  const cases = durations.length;
   const minVariantCases = options.minVariantCases ?? 20;
   const baselines: { members: Uint32Array; ofVariant: boolean }[] = [];
   let pooled: Uint32Array;
@@ -64,7 +62,7 @@ export function cycleTimeOutliers(log: EventLog, options: CycleTimeOutlierOption
     for (const members of grouped.groups) baselines.push({ members, ofVariant: true });
   } else pooled = allCases(cases);
   // Small variants are judged against every case of the log, not just the other small ones.
-  const globalStats = robustCentre(durations, allCases(cases));
+  const globalStats = cases < 3 ? null : centreOfSorted(durations.slice().sort());
 
   const anomalies: Anomaly[] = [];
   const anomalyCase: number[] = [];
@@ -80,7 +78,7 @@ export function cycleTimeOutliers(log: EventLog, options: CycleTimeOutlierOption
       anomalies.push({
         caseId: log.caseIds[c]!,
         rule: 'CycleTimeOutlier',
-        reason: `duration ${seconds[c]!.toFixed(0)} s is ${z > 0 ? 'above' : 'below'} the median ${Math.expm1(stats.median).toFixed(0)} s ${against} (modified z ${z.toFixed(2)} on a log scale)`,
+        reason: `duration ${caseSeconds(log, c).toFixed(0)} s is ${z > 0 ? 'above' : 'below'} the median ${Math.expm1(stats.median).toFixed(0)} s ${against} (modified z ${z.toFixed(2)} on a log scale)`,
         score: Math.round(Math.abs(z) * 100) / 100,
         severity,
       });
@@ -96,11 +94,23 @@ export function cycleTimeOutliers(log: EventLog, options: CycleTimeOutlierOption
 // The loops over all cases sit in small functions of their own, so that the JIT compiles a
 // small function for each long loop rather than the whole of cycleTimeOutliers.
 
-/** ln(1 + duration in seconds) per case. */
-function logScale(seconds: Float64Array): Float64Array {
-  const durations = new Float64Array(seconds.length);
-  for (let c = 0; c < seconds.length; c++) durations[c] = Math.log1p(Math.max(0, seconds[c]!));
+/** ln(1 + duration in seconds) per case, in one loop (each loop over all cases runs mostly uncompiled, ~1 ms on bpic2012). */
+function logDurations(log: EventLog): Float64Array {
+  const { caseOffsets, timestamps } = log;
+  const durations = new Float64Array(Math.max(caseOffsets.length - 1, 0));
+  for (let c = 0; c < durations.length; c++) {
+    const from = caseOffsets[c]!;
+    const to = caseOffsets[c + 1]!;
+    durations[c] = Math.log1p(Math.max(0, to > from ? (timestamps[to - 1]! - timestamps[from]!) / 1000 : 0));
+  }
   return durations;
+}
+
+/** Case c's duration in seconds, as caseDurations has it. */
+function caseSeconds(log: EventLog, c: number): number {
+  const from = log.caseOffsets[c]!;
+  const to = log.caseOffsets[c + 1]!;
+  return to > from ? (log.timestamps[to - 1]! - log.timestamps[from]!) / 1000 : 0;
 }
 
 function allCases(cases: number): Uint32Array {
@@ -139,7 +149,11 @@ function variantGroups(log: EventLog, minCases: number): { groups: Uint32Array[]
 /** Median and median absolute deviation of the values of `members`; null for fewer than 3. */
 function robustCentre(values: Float64Array, members: Uint32Array): { median: number; mad: number } | null {
   if (members.length < 3) return null;
-  const sorted = picked(values, members).sort();
+  return centreOfSorted(picked(values, members).sort());
+}
+
+/** Median and MAD of ascending values (at least one). */
+function centreOfSorted(sorted: Float64Array): { median: number; mad: number } {
   const m = median(sorted);
   return { median: m, mad: median(distances(sorted, m).sort()) };
 }

@@ -1,5 +1,8 @@
 import { hasTimestamps, type EventLog } from '../log/event-log.ts';
-import { IntIndex } from './int-index.ts';
+import type { IntIndex } from './int-index.ts';
+import { END_OF_CASE, StateTrieBuilder, type StateTrie } from './state-trie.ts';
+
+export { END_OF_CASE } from './state-trie.ts';
 
 /**
  * Next-activity and remaining-time prediction with an annotated transition system
@@ -26,8 +29,6 @@ export interface StateAnnotation {
   next: number;
   meanRemainingSeconds: number;
 }
-
-export const END_OF_CASE = -1;
 
 export interface PredictionOptions {
   /**
@@ -71,7 +72,7 @@ export function evaluatePredictions(log: EventLog, options: PredictionOptions = 
 
   // Without timestamps there is no remaining time to predict, and cases keep file order.
   const timed = hasTimestamps(log);
-  const byStart = timed ? casesByStartTime(log) : Array.from({ length: cases }, (_, c) => c);
+  const byStart = casesByStartTime(log, timed);
   const [train, test] = splitOldest(byStart, trainShare);
   if (train.length === 0 || test.length === 0) return null;
 
@@ -118,6 +119,10 @@ export function buildTransitionSystem(log: EventLog, cases: ArrayLike<number>, k
   const tokens = activityTokens(log);
   const keys: string[] = [];
   const levels = Array.from({ length: k + 1 }, () => new Map<string, StateAnnotation>());
+  const annotations = Array.from(
+    { length: trie.states },
+    (_, s): StateAnnotation => ({ visits: trie.visits[s]!, next: trie.next[s]!, meanRemainingSeconds: trie.mean[s]! }),
+  );
   for (let s = 0; s < trie.states; s++) {
     // A state's key is its parent's with its activity in front; parents come before children.
     const a = trie.activity[s]!;
@@ -125,137 +130,20 @@ export function buildTransitionSystem(log: EventLog, cases: ArrayLike<number>, k
       // A whole prefix shorter than its level: the same state at every level from there to k.
       const key = keys[trie.parent[s]!]!;
       keys.push(key);
-      for (let l = trie.level[s]!; l <= k; l++) levels[l]!.set(key, trie.annotations[s]!);
+      for (let l = trie.level[s]!; l <= k; l++) levels[l]!.set(key, annotations[s]!);
       continue;
     }
     const key = s === 0 ? '' : tokens[a]! + keys[trie.parent[s]!]!;
     keys.push(key);
-    levels[trie.level[s]!]!.set(key, trie.annotations[s]!);
+    levels[trie.level[s]!]!.set(key, annotations[s]!);
   }
   return { k, activities: log.activities, levels };
-}
-
-/**
- * The transition system as a trie over reversed suffixes: state 0 is the empty state, and the
- * child of state s by activity a is s's suffix with a in front. Integer states instead of a
- * string key per event and level, and one fit for all candidate k: on the synthetic 2M-event
- * log evaluatePredictions went from 0.54 s to 0.23 s.
- */
-interface StateTrie {
-  states: number;
-  /** (parent * (activities + 1) + activity) → child state; activity `activities.length` marks a whole (short) prefix. */
-  children: IntIndex;
-  stride: number;
-  parent: Uint32Array;
-  activity: Uint32Array;
-  level: Uint32Array;
-  annotations: StateAnnotation[];
 }
 
 function buildStateTrie(log: EventLog, cases: ArrayLike<number>, k: number): StateTrie {
   const builder = new StateTrieBuilder(log, k);
   builder.add(cases);
   return builder.trie();
-}
-
-/** Tallies cases into the trie of reversed suffixes; `trie()` annotates what was tallied so far. */
-class StateTrieBuilder {
-  private readonly startOfCase: number;
-  private readonly stride: number;
-  private readonly children = new IntIndex();
-  private readonly parent: number[] = [0];
-  private readonly activity: number[] = [0];
-  private readonly level: number[] = [0];
-  private readonly visits: number[] = [0];
-  private readonly remainingSums: number[] = [0];
-  // Next-activity tallies per (state, next), in order of first appearance (ties go to the first seen).
-  private readonly nextIndex = new IntIndex();
-  private readonly nextState: number[] = [];
-  private readonly nextCode: number[] = [];
-  private readonly nextCount: number[] = [];
-
-  constructor(
-    private readonly log: EventLog,
-    private readonly k: number,
-  ) {
-    this.startOfCase = log.activities.length;
-    this.stride = log.activities.length + 1;
-  }
-
-  add(cases: ArrayLike<number>): void {
-    const { caseOffsets, activityCodes, timestamps } = this.log;
-    const { startOfCase, stride, children, parent, activity, level, visits, remainingSums, nextIndex, nextState, nextCode, nextCount, k } = this;
-    for (let i = 0; i < cases.length; i++) {
-      const c = cases[i]!;
-      const from = caseOffsets[c]!;
-      const to = caseOffsets[c + 1]!;
-      if (to === from) continue;
-      const end = timestamps[to - 1]!;
-      for (let e = from; e < to; e++) {
-        const next = e + 1 < to ? activityCodes[e + 1]! : END_OF_CASE;
-        const remaining = (end - timestamps[e]!) / 1000;
-        let state = 0;
-        for (let l = 0; l <= k; l++) {
-          if (l > 0) {
-            // A prefix shorter than l is its own state (the start of a case) at levels l..k.
-            const short = e - l + 1 < from;
-            const a = short ? startOfCase : activityCodes[e - l + 1]!;
-            const edge = state * stride + a;
-            let child = children.get(edge);
-            if (child === undefined) {
-              child = parent.length;
-              children.set(edge, child);
-              parent.push(state);
-              activity.push(a);
-              level.push(l);
-              visits.push(0);
-              remainingSums.push(0);
-            }
-            state = child;
-          }
-          visits[state]!++;
-          remainingSums[state]! += remaining;
-          const pair = state * stride + (next + 1);
-          const slot = nextIndex.get(pair);
-          if (slot === undefined) {
-            nextIndex.set(pair, nextCount.length);
-            nextState.push(state);
-            nextCode.push(next);
-            nextCount.push(1);
-          } else nextCount[slot]!++;
-          if (activity[state] === startOfCase && state !== 0) break;
-        }
-      }
-    }
-  }
-
-  trie(): StateTrie {
-    const { parent, visits, remainingSums, nextState, nextCode, nextCount } = this;
-    const states = parent.length;
-    const best = new Uint32Array(states);
-    const chosen = new Int32Array(states).fill(END_OF_CASE);
-    for (let p = 0; p < nextCount.length; p++) {
-      const s = nextState[p]!;
-      if (nextCount[p]! > best[s]!) {
-        best[s] = nextCount[p]!;
-        chosen[s] = nextCode[p]!;
-      }
-    }
-    const annotations: StateAnnotation[] = [];
-    // The root exists only once some case was tallied, as the string-keyed levels had it.
-    for (let s = 0; s < states; s++) {
-      annotations.push({ visits: visits[s]!, next: chosen[s]!, meanRemainingSeconds: remainingSums[s]! / visits[s]! });
-    }
-    return {
-      states: visits[0] === 0 ? 0 : states,
-      children: this.children,
-      stride: this.stride,
-      parent: Uint32Array.from(parent),
-      activity: Uint32Array.from(this.activity),
-      level: Uint32Array.from(this.level),
-      annotations,
-    };
-  }
 }
 
 /**
@@ -276,13 +164,7 @@ export function predictAfter(
   };
 }
 
-function lookup(
-  model: TransitionSystemModel,
-  log: EventLog,
-  tokens: readonly string[],
-  from: number,
-  e: number,
-): { state: StateAnnotation; level: number } {
+function lookup(model: TransitionSystemModel, log: EventLog, tokens: readonly string[], from: number, e: number): { state: StateAnnotation; level: number } {
   const keys: string[] = [''];
   let key = '';
   for (let level = 1; level <= model.k && e - level + 1 >= from; level++) {
@@ -297,7 +179,8 @@ function lookup(
   return { state: { visits: 0, next: END_OF_CASE, meanRemainingSeconds: 0 }, level: 0 };
 }
 
-const EMPTY_STATE: StateAnnotation = { visits: 0, next: END_OF_CASE, meanRemainingSeconds: 0 };
+/** Largest dense table of windows: 4 MB. */
+const MAX_WINDOWS = 1 << 20;
 
 interface Measured {
   accuracy: number;
@@ -308,14 +191,48 @@ interface Measured {
 /**
  * Next-activity accuracy and remaining-time error of the trie on `cases`, for each state size
  * of `ks`: one walk per prefix up to the largest, each size taking the state it reached (the
- * candidates were measured in a pass each before).
+ * candidates were measured in a pass each before). The deepest state a prefix reaches depends
+ * only on its last activities (up to the largest size), so it is walked to once per such window
+ * and found again by one integer key; the state of each smaller size is its ancestor.
  */
 function measure(log: EventLog, trie: StateTrie, ks: readonly number[], cases: ArrayLike<number>): Measured[] {
   const correct = new Float64Array(ks.length);
   const absoluteError = new Float64Array(ks.length);
+  const deepest = Math.max(...ks);
+  // Per state and size: its ancestor of that size (a state no deeper than the size is its own).
+  const width = ks.length;
+  const sized = new Int32Array(trie.states * width);
+  for (let s = 0; s < trie.states; s++) {
+    for (let j = 0; j < width; j++) {
+      let ancestor = s;
+      while (trie.level[ancestor]! > ks[j]!) ancestor = trie.parent[ancestor]!;
+      sized[s * width + j] = ancestor;
+    }
+  }
+  // Window key (digits a + 1 in base stride, so windows of each length differ) → deepest state + 2
+  // (0: not looked up yet, 1: no state, in a trie without cases),
+  // for alphabets small enough for a dense table (up to 100 activities at k <= 3); else a walk per prefix.
+  const keys = trie.stride ** deepest;
+  const windows = new Int32Array(keys <= MAX_WINDOWS ? keys : 0);
   // The loop in a function of its own: compiled while it ran, with what follows it inline, the
-  // code lacked that part and was thrown away after each call.
-  const predictions = tally(log, trie, ks, cases, correct, absoluteError);
+  // code lacked that part and was thrown away after each call. The trie's typed arrays go in as
+  // arguments: read from the trie object, their field types (generalised when the second trie
+  // is made) threw the compiled loop away.
+  const predictions = tally(
+    log,
+    trie.children,
+    trie.stride,
+    trie.states > 0,
+    trie.next,
+    trie.mean,
+    deepest,
+    windows,
+    sized,
+    width,
+    cases,
+    correct,
+    absoluteError,
+  );
   return ks.map((_, j) => ({
     accuracy: predictions > 0 ? correct[j]! / predictions : 0,
     mae: predictions > 0 ? absoluteError[j]! / predictions : 0,
@@ -324,11 +241,24 @@ function measure(log: EventLog, trie: StateTrie, ks: readonly number[], cases: A
 }
 
 /** Adds up, per state size, the correct next activities and the remaining-time errors; returns the predictions made. */
-function tally(log: EventLog, trie: StateTrie, ks: readonly number[], cases: ArrayLike<number>, correct: Float64Array, absoluteError: Float64Array): number {
+function tally(
+  log: EventLog,
+  children: IntIndex,
+  stride: number,
+  rooted: boolean,
+  nextOf: Int32Array,
+  mean: Float64Array,
+  deepest: number,
+  windows: Int32Array,
+  sized: Int32Array,
+  width: number,
+  cases: ArrayLike<number>,
+  correct: Float64Array,
+  absoluteError: Float64Array,
+): number {
   const { caseOffsets, activityCodes, timestamps } = log;
-  const { children, stride, annotations } = trie;
-  const deepest = Math.max(...ks);
-  const reached = new Int32Array(deepest + 1);
+  const span = windows.length;
+  const keyed = span > 0;
   let predictions = 0;
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i]!;
@@ -336,25 +266,21 @@ function tally(log: EventLog, trie: StateTrie, ks: readonly number[], cases: Arr
     const to = caseOffsets[c + 1]!;
     if (to === from) continue;
     const end = timestamps[to - 1]!;
+    // The last activities (up to the largest size) as digits a + 1 in base stride, newest lowest.
+    let key = 0;
     for (let e = from; e < to; e++) {
-      // The longest known state: a state is known only if its shorter suffixes are.
-      let state = trie.states > 0 ? 0 : -1;
-      reached[0] = state;
-      let depth = 0;
-      for (let l = 1; state >= 0 && l <= deepest && e - l + 1 >= from; l++) {
-        const child = children.get(state * stride + activityCodes[e - l + 1]!);
-        if (child === undefined) break;
-        state = child;
-        reached[l] = state;
-        depth = l;
+      key = (key * stride + activityCodes[e]! + 1) % span;
+      let deep = keyed ? windows[key]! : 0;
+      if (deep === 0) {
+        deep = (rooted ? deepestState(children, stride, activityCodes, from, e, deepest) : -1) + 2;
+        if (keyed) windows[key] = deep;
       }
       const actualNext = e + 1 < to ? activityCodes[e + 1]! : END_OF_CASE;
       const remaining = (end - timestamps[e]!) / 1000;
-      for (let j = 0; j < ks.length; j++) {
-        const known = reached[Math.min(ks[j]!, depth)]!;
-        const annotation = known >= 0 ? annotations[known]! : EMPTY_STATE;
-        if (annotation.next === actualNext) correct[j]!++;
-        absoluteError[j]! += Math.abs(annotation.meanRemainingSeconds - remaining);
+      for (let j = 0; j < width; j++) {
+        const state = deep > 1 ? sized[(deep - 2) * width + j]! : -1;
+        if ((state >= 0 ? nextOf[state]! : END_OF_CASE) === actualNext) correct[j]!++;
+        absoluteError[j]! += Math.abs((state >= 0 ? mean[state]! : 0) - remaining);
       }
       predictions++;
     }
@@ -362,20 +288,36 @@ function tally(log: EventLog, trie: StateTrie, ks: readonly number[], cases: Arr
   return predictions;
 }
 
-/** Case indexes ordered by their first event's timestamp; ties keep case order (stable sort). */
-function casesByStartTime(log: EventLog): number[] {
-  const { caseOffsets, timestamps } = log;
-  const order = Array.from({ length: log.caseIds.length }, (_, c) => c);
-  // Logs usually list cases as they started (bpic2012 does): then the order is the case order,
-  // and the sort with a comparator (9 ms cold on 13,087 cases) is not needed.
-  let sorted = true;
-  for (let c = 1; c < order.length && sorted; c++) sorted = timestamps[caseOffsets[c]!]! >= timestamps[caseOffsets[c - 1]!]!;
-  return sorted ? order : order.sort((a, b) => timestamps[caseOffsets[a]!]! - timestamps[caseOffsets[b]!]!);
+/** The longest known state of the prefix [from, e] up to `deepest` activities: a state is known only if its shorter suffixes are. */
+function deepestState(children: IntIndex, stride: number, activityCodes: Uint32Array, from: number, e: number, deepest: number): number {
+  let state = 0;
+  for (let l = 1; l <= deepest && e - l + 1 >= from; l++) {
+    const child = children.get(state * stride + activityCodes[e - l + 1]!);
+    if (child === undefined) break;
+    state = child;
+  }
+  return state;
 }
 
-function splitOldest(ordered: readonly number[], trainShare: number): [number[], number[]] {
+/** Case indexes ordered by their first event's timestamp (file order without timestamps); ties keep case order (stable sort). */
+function casesByStartTime(log: EventLog, timed: boolean): Uint32Array {
+  const { caseOffsets, timestamps } = log;
+  const cases = log.caseIds.length;
+  const order = new Uint32Array(cases);
+  // Logs usually list cases as they started (bpic2012 does): then the order is the case order,
+  // and the sort with a comparator (9 ms cold on 13,087 cases) is not needed. One typed loop
+  // for both: the array of numbers by Array.from and a closure cost 2 ms cold.
+  let sorted = true;
+  for (let c = 0; c < cases; c++) {
+    order[c] = c;
+    if (c > 0 && timed && !(timestamps[caseOffsets[c]!]! >= timestamps[caseOffsets[c - 1]!]!)) sorted = false;
+  }
+  return sorted ? order : Uint32Array.from(Array.from(order).sort((a, b) => timestamps[caseOffsets[a]!]! - timestamps[caseOffsets[b]!]!));
+}
+
+function splitOldest(ordered: Uint32Array, trainShare: number): [Uint32Array, Uint32Array] {
   const cut = Math.floor(ordered.length * trainShare);
-  return [ordered.slice(0, cut), ordered.slice(cut)];
+  return [ordered.subarray(0, cut), ordered.subarray(cut)];
 }
 
 /**

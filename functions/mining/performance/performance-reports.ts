@@ -1,11 +1,11 @@
 import type { EventLog } from '../log/event-log.ts';
 import type { ActivityPerformance, ActivityPerformanceReport } from './activity-performance.ts';
-import { quantile, type CaseDurationStats } from './case-duration-stats.ts';
+import type { CaseDurationStats } from './case-duration-stats.ts';
 import type { DurationSummary } from './duration-summary.ts';
 import { SERVICE, SOJOURN, WAITING, type PerformancePass } from './performance-pass.ts';
 import type { ResourceWorkload, ResourceWorkloadReport } from './resource-workload.ts';
 import type { ActivityRework, ReworkReport } from './rework.ts';
-import { SPAN, sortKeys, type SortedKeys } from './sort-keys.ts';
+import { INVERSE_SPAN, SPAN, sortKeys, type SortedKeys } from './sort-keys.ts';
 
 /*
  * The reports of activityPerformance, caseDurationStats, resourceWorkload and rework from a
@@ -14,14 +14,22 @@ import { SPAN, sortKeys, type SortedKeys } from './sort-keys.ts';
  * milliseconds sorts the seconds, the division being monotone).
  */
 
-/** The pass's duration keys sorted: by series and activity, then the case durations, each ascending. */
-export function sortedDurations(log: EventLog, pass: PerformancePass): SortedKeys {
-  return sortKeys(pass.durations, pass.durationCount, 3 * log.activities.length + 1);
+/** The pass's duration keys sorted, with each group's total in seconds. */
+export interface SortedDurations extends SortedKeys {
+  /** By group: summarizeDurations' total for the activities' series, caseDurationStats' sum for the cases. */
+  totals: Float64Array;
 }
 
-export function activityReport(log: EventLog, pass: PerformancePass, sorted: SortedKeys): ActivityPerformanceReport {
+/** The pass's duration keys sorted: by series and activity, then the case durations, each ascending. */
+export function sortedDurations(log: EventLog, pass: PerformancePass): SortedDurations {
+  const groupCount = 3 * log.activities.length + 1;
+  const sorted = sortKeys(pass.durations, pass.durationCount, groupCount);
+  return { keys: sorted.keys, offsets: sorted.offsets, totals: groupTotals(sorted, groupCount) };
+}
+
+export function activityReport(log: EventLog, pass: PerformancePass, sorted: SortedDurations): ActivityPerformanceReport {
   const activityCount = log.activities.length;
-  const totals = groupTotals(sorted, 3 * activityCount);
+  const { totals } = sorted;
   const activities: ActivityPerformance[] = [];
   for (let a = 0; a < activityCount; a++) {
     if (pass.occurrences[a] === 0) continue;
@@ -43,7 +51,7 @@ export function activityReport(log: EventLog, pass: PerformancePass, sorted: Sor
 }
 
 /** summarizeDurations of one group. */
-function summary(sorted: SortedKeys, totals: Float64Array, group: number): DurationSummary | null {
+function summary(sorted: SortedDurations, totals: Float64Array, group: number): DurationSummary | null {
   const from = sorted.offsets[group]!;
   const n = sorted.offsets[group + 1]! - from;
   if (n === 0) return null;
@@ -52,35 +60,49 @@ function summary(sorted: SortedKeys, totals: Float64Array, group: number): Durat
 }
 
 /**
- * The sum of each group's values in seconds, in ascending order, as summarizeDurations adds
- * them. In one call rather than one per group, so the loop is compiled once, not on-stack and
- * then again as a function.
+ * The sum of each group's values in seconds, in ascending order, as summarizeDurations and
+ * caseDurationStats add them (a group's first addition is to 0, as there). One flat loop over
+ * every key, the group read off the key: a loop per group was compiled on stack, deoptimised
+ * when its first group ended and compiled again. With the case figures read off the keys, the
+ * activity and case reports took 4-7 ms of cold CPU on bpic2012 and now 0.5 (the loop, in
+ * sortedDurations, 1-2).
  */
 function groupTotals(sorted: SortedKeys, groupCount: number): Float64Array {
   const { keys, offsets } = sorted;
   const totals = new Float64Array(groupCount);
-  for (let g = 0; g < groupCount; g++) {
-    const shift = g * SPAN;
-    let total = 0;
-    for (let i = offsets[g]!; i < offsets[g + 1]!; i++) total += (keys[i]! - shift) / 1000;
-    totals[g] = total;
+  const end = offsets[groupCount]!;
+  for (let i = 0; i < end; i++) {
+    const key = keys[i]!;
+    const group = Math.floor(key * INVERSE_SPAN);
+    totals[group] = totals[group]! + (key - group * SPAN) / 1000;
   }
   return totals;
 }
 
-/** caseDurationStats from the sorted case durations; null without cases or timestamps. */
-export function caseDurationReport(log: EventLog, pass: PerformancePass, sorted: SortedKeys): CaseDurationStats | null {
+/**
+ * caseDurationStats from the sorted case durations and their total, read off the keys with
+ * the same arithmetic (quantile's included), without a copy in seconds or a loop of its own;
+ * null without cases or timestamps.
+ */
+export function caseDurationReport(log: EventLog, pass: PerformancePass, sorted: SortedDurations): CaseDurationStats | null {
   if (log.caseIds.length === 0 || !pass.timed) return null;
   const group = 3 * log.activities.length;
   const from = sorted.offsets[group]!;
   const n = sorted.offsets[group + 1]! - from;
   const shift = group * SPAN;
-  const seconds = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += seconds[i] = (sorted.keys[from + i]! - shift) / 1000;
-  return { min: seconds[0]!, median: seconds[Math.floor(n / 2)]!, mean: sum / n, p90: quantile(seconds, 0.9), max: seconds[n - 1]! };
+  const seconds = (i: number): number => (sorted.keys[from + i]! - shift) / 1000;
+  // quantile(seconds, 0.9) (case-duration-stats.ts), step for step.
+  const position = 0.9 * (n - 1);
+  const lower = Math.floor(position);
+  const upper = Math.min(lower + 1, n - 1);
+  const p90 = seconds(lower) + (seconds(upper) - seconds(lower)) * (position - lower);
+  return { min: seconds(0), median: seconds(Math.floor(n / 2)), mean: sorted.totals[group]! / n, p90, max: seconds(n - 1) };
 }
 
+/**
+ * Sorting the interval bounds with the durations, in one sort (bounds as `2 * offset`, plus one
+ * for an end), measured no faster: the radix sort costs the same per key however it is called.
+ */
 export function workloadReport(log: EventLog, pass: PerformancePass): ResourceWorkloadReport {
   const resourceCount = log.resources.length;
   const starts = sortKeys(pass.intervalStarts, pass.intervalCount, resourceCount);

@@ -4,6 +4,8 @@
  * group, then value; the value comes back exactly as `key - group * SPAN`.
  */
 export const SPAN = 2 ** 40;
+/** A key's group is `Math.floor(key * INVERSE_SPAN)`, exactly (scaling by a power of two). */
+export const INVERSE_SPAN = 2 ** -40;
 /** 12-bit digits: 4,096 buckets keep the scatter's write streams in cache (16-bit digits ran several times slower). */
 const DIGIT = 2 ** 12;
 const MASK = DIGIT - 1;

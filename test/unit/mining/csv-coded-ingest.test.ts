@@ -142,6 +142,37 @@ describe('CSV ingest with dictionary codes', () => {
   });
 });
 
+describe('CSV ingest guessing each value from the previous one and from its first bytes', () => {
+  it('gives the plain path its log when values share prefixes, are prefixes of each other, or end chunks', async () => {
+    // Values a guess could wrongly match: a prefix of the next, the same first bytes, a quoted
+    // one holding the delimiter, one ending at a CR or at the end of the input.
+    const values = ['O_SENT', 'O_SENT_BACK', 'O_SELECTED', 'ab', 'abc', 'abcd', 'a', '"x,y"', 'x', 'A_PREACCEPTED', 'A_PARTLYSUBMITTED'];
+    const random = seededRandom(41);
+    for (let round = 0; round < 30; round++) {
+      const lines = ['case,activity,timestamp,resource,lifecycle'];
+      let time = Date.UTC(2022, 4, 1);
+      for (let e = 0; e < 300; e++) {
+        time += Math.floor(random() * 100_000);
+        const pick = () => values[Math.floor(random() * values.length)]!;
+        const caseId = random() < 0.8 ? pick() : `c${e % 7}`;
+        lines.push([caseId, pick(), new Date(time).toISOString(), pick(), random() < 0.5 ? 'complete' : pick()].join(','));
+      }
+      const csv = Buffer.from(lines.join(random() < 0.3 ? '\r\n' : '\n'), 'utf8');
+      const chunkSize = 1 + Math.floor(random() * 200);
+      expect(await readCsvEventLog(bytes(csv, chunkSize), {})).toEqual(await plainRead(csv, {}));
+    }
+  });
+
+  it('never takes a quoted value holding the delimiter for the unquoted fields that spell it', async () => {
+    const csv = Buffer.from(
+      ['case,activity,resource,timestamp', 'c1,"x,y",r,2022-05-01T00:00:00.000Z', 'c1,x,y,2022-05-01T00:01:00.000Z', 'c1,x,y,2022-05-01T00:02:00.000Z'].join('\n'),
+    );
+    const read = await readCsvEventLog(bytes(csv), {});
+    expect(read).toEqual(await plainRead(csv, {}));
+    expect(Array.from(read.log.activityCodes, (a) => read.log.activities[a])).toEqual(['x,y', 'x', 'x']);
+  });
+});
+
 describe('EventLogBuilder on events already grouped by case', () => {
   it('lays them out as the sort by case and time does for the same events interleaved', () => {
     const random = seededRandom(23);

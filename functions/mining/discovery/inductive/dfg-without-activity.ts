@@ -1,3 +1,4 @@
+import { prechecksOfRows, type CutPrechecks } from './cuts/cut-prechecks.ts';
 import { localIndex, type InductiveDfg } from './inductive-dfg.ts';
 import type { VariantLog } from './variant-log.ts';
 
@@ -16,7 +17,88 @@ export function dfgsWithoutEachActivity(
   alphabetSize: number,
   bridgedUpTo = BRIDGED_ALPHABET,
 ): (removed: number) => InductiveDfg {
-  return dfg.acts.length <= bridgedUpTo ? bridged(log, dfg, alphabetSize) : byRuns(log, dfg, alphabetSize);
+  return withoutEachActivity(log, dfg, alphabetSize, bridgedUpTo).dfg;
+}
+
+/** The DFG without each activity, and the cut pre-checks on it (see cut-prechecks.ts). */
+export interface WithoutEachActivity {
+  dfg: (removed: number) => InductiveDfg;
+  /**
+   * Which cuts may hold on the DFG without `removed`: from the bridge table's bits where it
+   * has one, without building that DFG (PM4Py tries every activity, and on bpic2012 none lets
+   * a cut hold, so most DFGs built were only ever read by the pre-checks).
+   */
+  possibleCuts: (removed: number) => CutPrechecks | null;
+}
+
+export function withoutEachActivity(log: VariantLog, dfg: InductiveDfg, alphabetSize: number, bridgedUpTo = BRIDGED_ALPHABET): WithoutEachActivity {
+  if (dfg.acts.length > bridgedUpTo) return { dfg: byRuns(log, dfg, alphabetSize), possibleCuts: () => null };
+  const k = dfg.acts.length;
+  const K = k + 1;
+  const local = localIndex(dfg, alphabetSize);
+  const bridges = new Float64Array(k * K * K);
+  // Bit rows of the bridges where a row of K bits fits a word (see countBridges).
+  const bits = K <= 32 ? new Int32Array(k * K) : null;
+  countBridges(log.codes, log.offsets, log.counts, log.size, local, K, bridges, bits ?? EMPTY);
+  const own = bits === null ? null : ownRows(dfg);
+  return {
+    dfg: bridged(dfg, local, bridges),
+    possibleCuts: (removed) => {
+      if (bits === null || own === null || k === 1) return null;
+      const m = k - 1;
+      const rows = new Int32Array(4 * m + 2);
+      const hasEdges = rowsWithout(own, k, local[removed]!, bits, rows);
+      return prechecksOfRows(rows, m, hasEdges);
+    },
+  };
+}
+
+const EMPTY = new Int32Array(0);
+
+/** The DFG's own bit rows: successors of each vertex, then the start and the end vertices. */
+function ownRows(dfg: InductiveDfg): Int32Array {
+  const { edges, start, end } = dfg;
+  const k = start.length;
+  const rows = new Int32Array(k + 2);
+  for (let x = 0; x < k; x++) {
+    let row = 0;
+    for (let y = 0; y < k; y++) if (edges[x * k + y]! > 0) row |= 1 << y;
+    rows[x] = row;
+    if (start[x]! > 0) rows[k]! |= 1 << x;
+    if (end[x]! > 0) rows[k + 1]! |= 1 << x;
+  }
+  return rows;
+}
+
+/**
+ * The bit rows (cut-prechecks.ts `fillRows`) of the DFG without vertex r, from its own rows
+ * and r's bridge rows (bit `after` of `bits[r * K + before]`, 0 standing for the trace's
+ * edge): an edge, start or end where either has one, vertices above r moved down one. Word
+ * operations per vertex instead of reading k² cells of two tables per candidate. Whether any
+ * edge is left.
+ */
+function rowsWithout(own: Int32Array, k: number, r: number, bits: Int32Array, rows: Int32Array): boolean {
+  const K = k + 1;
+  const m = k - 1;
+  const base = r * K;
+  const low = (1 << r) - 1;
+  // Drops bit r of a row over k vertices, moving the bits above it down.
+  const squeeze = (row: number) => (row & low) | ((row >>> 1) & ~low);
+  let ends = 0;
+  let any = 0;
+  for (let x = 0; x < k; x++) {
+    if (x === r) continue;
+    const i = x < r ? x : x - 1;
+    const bridged = bits[base + x + 1]!;
+    const row = squeeze((own[x]! | (bridged >>> 1)) & ~(1 << r));
+    rows[i] = row;
+    any |= row;
+    for (let left = row; left !== 0; left &= left - 1) rows[m + 31 - Math.clz32(left & -left)]! |= 1 << i;
+    if ((own[k + 1]! & (1 << x)) !== 0 || (bridged & 1) !== 0) ends |= 1 << i;
+  }
+  rows[4 * m] = squeeze((own[k]! | (bits[base]! >>> 1)) & ~(1 << r));
+  rows[4 * m + 1] = ends;
+  return any !== 0;
 }
 
 /**
@@ -25,12 +107,9 @@ export function dfgsWithoutEachActivity(
  * trace's edge. One pass, and each removed activity's DFG then costs O(k²) whatever the log's
  * size (listing every run and walking a's runs per candidate was 30 ms of a cold IM on bpic2012).
  */
-function bridged(log: VariantLog, dfg: InductiveDfg, alphabetSize: number): (removed: number) => InductiveDfg {
+function bridged(dfg: InductiveDfg, local: Int32Array, bridges: Float64Array): (removed: number) => InductiveDfg {
   const k = dfg.acts.length;
   const K = k + 1;
-  const local = localIndex(dfg, alphabetSize);
-  const bridges = new Float64Array(k * K * K);
-  countBridges(log.codes, log.offsets, log.counts, log.size, local, K, bridges);
   return (removed) => {
     const r = local[removed]!;
     const m = k - 1;
@@ -55,7 +134,18 @@ function bridged(log: VariantLog, dfg: InductiveDfg, alphabetSize: number): (rem
 
 // The pass over the events is a function of its own with nothing after the loop, so that V8's
 // on-the-fly compilation of its first long run is not thrown away when the loop ends.
-function countBridges(codes: Uint16Array, offsets: Int32Array, counts: Float64Array, size: number, local: Int32Array, K: number, bridges: Float64Array): void {
+function countBridges(
+  codes: Uint16Array,
+  offsets: Int32Array,
+  counts: Float64Array,
+  size: number,
+  local: Int32Array,
+  K: number,
+  bridges: Float64Array,
+  bits: Int32Array,
+): void {
+  // Bit `after` of `bits[(a - 1) * K + before]` marks a counted bridge (when K <= 32).
+  const marked = bits.length > 0;
   for (let t = 0; t < size; t++) {
     const to = offsets[t + 1]!;
     const count = counts[t]!;
@@ -67,6 +157,7 @@ function countBridges(codes: Uint16Array, offsets: Int32Array, counts: Float64Ar
       const a = local[code]! + 1;
       const after = j < to ? local[codes[j]!]! + 1 : 0;
       bridges[((a - 1) * K + before) * K + after]! += count;
+      if (marked && count > 0) bits[(a - 1) * K + before]! |= 1 << after;
       before = a;
       i = j;
     }

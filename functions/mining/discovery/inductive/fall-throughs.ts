@@ -1,5 +1,6 @@
-import { anyCutHolds } from './find-cut.ts';
-import { dfgsWithoutEachActivity } from './dfg-without-activity.ts';
+import { cutPrechecks } from './cuts/cut-prechecks.ts';
+import { anyCutHoldsGiven } from './find-cut.ts';
+import { withoutEachActivity } from './dfg-without-activity.ts';
 import { dfgWithCuts, type InductiveDfg } from './inductive-dfg.ts';
 import type { TreeOperator } from './process-tree.ts';
 import { VariantLog } from './variant-log.ts';
@@ -20,10 +21,12 @@ export function fallThrough(log: VariantLog, dfg: InductiveDfg, alphabetSize: nu
   const alphabet = dfg.acts;
   const once = activityOncePerTrace(log, alphabet, alphabetSize);
   if (once !== null) return splitOff(log, once, alphabetSize);
-  const without = dfgsWithoutEachActivity(log, dfg, alphabetSize);
+  const without = withoutEachActivity(log, dfg, alphabetSize);
   for (const candidate of alphabet) {
-    const rest = without(candidate);
-    if (anyCutHolds(rest)) return splitOff(log, candidate, alphabetSize, rest);
+    let rest: InductiveDfg | null = null;
+    const restDfg = () => (rest ??= without.dfg(candidate));
+    const possible = without.possibleCuts(candidate) ?? cutPrechecks(restDfg());
+    if (anyCutHoldsGiven(possible, restDfg)) return splitOff(log, candidate, alphabetSize, restDfg());
   }
   return tauLoop(log, dfg, true, alphabetSize) ?? tauLoop(log, dfg, false, alphabetSize) ?? flower(alphabet);
 }
@@ -52,8 +55,8 @@ function activityOncePerTrace(log: VariantLog, alphabet: number[], alphabetSize:
 
 /** `+( a, rest )`: the activity's own events, and the traces without it. */
 function splitOff(log: VariantLog, a: number, alphabetSize: number, restDfg: InductiveDfg | null = null): FallThrough {
-  const only = new VariantLog(alphabetSize);
-  const rest = new VariantLog(alphabetSize);
+  const only = new VariantLog(alphabetSize, 64, log.size);
+  const rest = VariantLog.projectionOf(log, alphabetSize);
   rest.knownDfg = restDfg;
   splitTraces(log, a, only, rest);
   return { operator: '+', logs: [only, rest] };
@@ -95,7 +98,7 @@ function tauLoop(log: VariantLog, dfg: InductiveDfg, strict: boolean, alphabetSi
     if (dfg.start[i]! > 0) starts[dfg.acts[i]!] = 1;
     if (dfg.end[i]! > 0) ends[dfg.acts[i]!] = 1;
   }
-  const body = new VariantLog(alphabetSize);
+  const body = VariantLog.projectionOf(log, alphabetSize);
   if (!cutBeforeStarts(log, starts, ends, strict, body)) return null;
   const cuts = new Uint8Array(k * k);
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) if (dfg.start[b]! > 0 && (!strict || dfg.end[a]! > 0)) cuts[a * k + b] = 1;
@@ -118,10 +121,7 @@ function cutBeforeStarts(log: VariantLog, starts: Uint8Array, ends: Uint8Array, 
     if (from === to) body.commit(body.end, count);
     for (let i = from + 1; i <= to; i++) {
       if (i === to || (starts[codes[i]!] === 1 && (!strict || ends[codes[i - 1]!] === 1))) {
-        let w = body.reserve(body.end, i - from);
-        const into = body.codes;
-        for (let j = from; j < i; j++) into[w++] = codes[j]!;
-        body.commit(w, count);
+        body.appendBlock(codes, from, i, count);
         cut ||= i < to;
         from = i;
       }

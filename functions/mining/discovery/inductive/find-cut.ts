@@ -1,5 +1,6 @@
 import { concurrencyCut, projectConcurrency } from './cuts/concurrency.ts';
 import { exclusiveChoiceCut, projectExclusiveChoice } from './cuts/exclusive-choice.ts';
+import { cutPrechecks, type CutPrechecks } from './cuts/cut-prechecks.ts';
 import type { Groups } from './cuts/groups.ts';
 import { loopCut, projectLoop } from './cuts/loop.ts';
 import { projectSequence, strictSequenceCut } from './cuts/sequence.ts';
@@ -15,6 +16,8 @@ export interface Cut {
 
 interface CutKind {
   operator: TreeOperator;
+  /** Its pre-check in {@link CutPrechecks}: false means the cut is null. */
+  possible: keyof CutPrechecks;
   detect: (dfg: InductiveDfg) => Groups | null;
   /** `ownDfg`: the groups were cut from the log's own DFG (rather than IMf's filtered one). */
   project: (log: VariantLog, groups: Groups, alphabetSize: number, dfg: InductiveDfg, ownDfg: boolean) => VariantLog[];
@@ -22,10 +25,10 @@ interface CutKind {
 
 /** PM4Py's order of trial for IM and IMf. */
 const CUTS: readonly CutKind[] = [
-  { operator: 'X', detect: exclusiveChoiceCut, project: projectExclusiveChoice },
-  { operator: '->', detect: strictSequenceCut, project: projectSequence },
-  { operator: '+', detect: concurrencyCut, project: projectConcurrency },
-  { operator: '*', detect: loopCut, project: projectLoop },
+  { operator: 'X', possible: 'exclusiveChoice', detect: exclusiveChoiceCut, project: projectExclusiveChoice },
+  { operator: '->', possible: 'sequence', detect: strictSequenceCut, project: projectSequence },
+  { operator: '+', possible: 'concurrency', detect: concurrencyCut, project: projectConcurrency },
+  { operator: '*', possible: 'loop', detect: loopCut, project: projectLoop },
 ];
 
 /**
@@ -34,7 +37,9 @@ const CUTS: readonly CutKind[] = [
  * merges leave a single group is no cut here: PM4Py would recurse on the same log forever.
  */
 export function findCut(log: VariantLog, dfg: InductiveDfg, alphabetSize: number, ownDfg = true): Cut | null {
+  const possible = cutPrechecks(dfg);
   for (const cut of CUTS) {
+    if (!possible[cut.possible]) continue;
     const groups = cut.detect(dfg);
     if (groups === null || groups.length < 2) continue;
     return { operator: cut.operator, logs: cut.project(log, groups, alphabetSize, dfg, ownDfg) };
@@ -47,5 +52,15 @@ export function findCut(log: VariantLog, dfg: InductiveDfg, alphabetSize: number
  * sequence cut reduced to one group does count.
  */
 export function anyCutHolds(dfg: InductiveDfg): boolean {
-  return CUTS.some((cut) => cut.detect(dfg) !== null);
+  return anyCutHoldsGiven(cutPrechecks(dfg), () => dfg);
+}
+
+/** {@link anyCutHolds} from the DFG's pre-checks, building the DFG only when they leave a full test to run. */
+export function anyCutHoldsGiven(possible: CutPrechecks, dfg: () => InductiveDfg): boolean {
+  // The exclusive-choice pre-check is the cut; a strict sequence cut is never null once its
+  // groups are more than one.
+  if (possible.exclusiveChoice || possible.sequence) return true;
+  if (!possible.concurrency && !possible.loop) return false;
+  const full = dfg();
+  return (possible.concurrency && concurrencyCut(full) !== null) || (possible.loop && loopCut(full) !== null);
 }

@@ -1,7 +1,13 @@
 import { caseVariants } from '../../log/case-variants.ts';
 import type { EventLog } from '../../log/event-log.ts';
+import { logCounts, type LogCounts } from '../../log/log-counts.ts';
 import { compareCodePoints } from '../code-point-order.ts';
 import type { InductiveDfg } from './inductive-dfg.ts';
+
+/** Events a projection makes room for before it knows how many it gets (see `projectionOf`). */
+const PRESIZED_EVENTS = 1 << 20;
+/** Traces a log's hash table makes room for before it knows how many it gets. */
+const PRESIZED_TRACES = 1 << 13;
 
 /** Alphabets up to this size have the whole log's DFG counted while its variants are copied (S² cells). */
 const COUNTED_ALPHABET = 64;
@@ -45,14 +51,28 @@ export class VariantLog {
   // A log sharing another's events (withoutEmptyTrace) copies them before it writes any.
   #shared = false;
 
-  /** `alphabetSize`: activity codes are below it (0 when unknown). */
+  /**
+   * `alphabetSize`: activity codes are below it (0 when unknown); room for `capacity` events
+   * and `traces` traces before the arrays grow.
+   */
   constructor(
     readonly alphabetSize = 0,
     capacity = 64,
+    traces = 16,
   ) {
     this.codes = new Uint16Array(Math.max(capacity, 16));
-    this.offsets = new Int32Array(17);
-    this.counts = new Float64Array(16);
+    this.offsets = new Int32Array(Math.max(traces, 16) + 1);
+    this.counts = new Float64Array(Math.max(traces, 16));
+  }
+
+  /**
+   * A log for a projection of `parent`, with room for as many events (up to a bound) and
+   * traces as it has: growing from the default size, the copies and the hash table's
+   * rehashes were a tenth of a cold IM on bpic2012. Pages never written cost no memory; the
+   * bound keeps what each sub-log reserves at 2 MB on large logs, where growth costs little.
+   */
+  static projectionOf(parent: VariantLog, alphabetSize: number): VariantLog {
+    return new VariantLog(alphabetSize, Math.min(parent.end, PRESIZED_EVENTS), parent.size);
   }
 
   /** Where the next trace's events start: `codes[end ..]`. */
@@ -147,6 +167,18 @@ export class VariantLog {
     this.end = to;
   }
 
+  /**
+   * Closes the next trace as a copy of `source[from .. to)`: the projections that cut traces
+   * into blocks share this one small hot function (each had its own copy loop, and a cold
+   * run paid for compiling every one of them).
+   */
+  appendBlock(source: Uint16Array, from: number, to: number, count: number): void {
+    let w = this.reserve(this.end, to - from);
+    const into = this.codes;
+    for (let i = from; i < to; i++) into[w++] = source[i]!;
+    this.commit(w, count);
+  }
+
   /** Adds cases of a trace given whole (as codes, or a string of one UTF-16 unit per event). */
   add(trace: string | ArrayLike<number>, count: number): void {
     const from = this.reserve(this.end, trace.length);
@@ -220,7 +252,9 @@ export class VariantLog {
     for (let t = 0; t < this.size; t++) hashes[t] = hashOf(codes, offsets[t]!, offsets[t + 1]!);
     this.#hashes = hashes;
     let slots = 64;
-    while (slots < this.size * 2 + 2) slots *= 2;
+    // Room for the traces the log was sized for, up to a bound: the table is filled when made,
+    // and a projection's log is sized for its parent's traces, which may be many more.
+    while (slots < Math.max(this.size, Math.min(this.offsets.length - 1, PRESIZED_TRACES)) * 2 + 2) slots *= 2;
     this.#rehash(slots);
   }
 
@@ -249,19 +283,24 @@ let primed = false;
 export function primeVariantLogs(): void {
   if (primed) return;
   primed = true;
-  // An empty trace and 40 distinct ones (past the first growth of every array and of the
-  // table), each added, then replaced.
-  const log = new VariantLog(8);
-  for (let i = 0; i < 82; i++) {
-    const v = i % 41;
-    const n = v === 0 ? 0 : 2 + (v & 1);
-    const w = log.reserve(log.end, n);
-    if (n > 0) {
-      log.codes[w] = v & 7;
-      log.codes[w + 1] = v >> 3;
-      if (n === 3) log.codes[w + 2] = 1;
+  // Twice: V8 gives a function its feedback vector only after its first calls, so the paths
+  // that only the first log's first traces take (an empty trace) were recorded by neither
+  // and commit was deoptimized at the first empty trace of a cold IM on bpic2012.
+  for (let round = 0; round < 2; round++) {
+    // An empty trace and 40 distinct ones (past the first growth of every array and of the
+    // table), each added, then replaced.
+    const log = new VariantLog(8);
+    for (let i = 0; i < 82; i++) {
+      const v = i % 41;
+      const n = v === 0 ? 0 : 2 + (v & 1);
+      const w = log.reserve(log.end, n);
+      if (n > 0) {
+        log.codes[w] = v & 7;
+        log.codes[w + 1] = v >> 3;
+        if (n === 3) log.codes[w + 2] = 1;
+      }
+      log.commit(w + n, 1, i >= 41);
     }
-    log.commit(w + n, 1, i >= 41);
   }
 }
 
@@ -306,35 +345,70 @@ export function variantLogOf(events: EventLog): VariantLogOfEvents {
   const grouped = caseVariants(events);
   const order = variantOrder(caseIds, grouped.ofCase, grouped.counts.length);
   const first = grouped.firstCase;
-  const log = new VariantLog(activities.length, caseOffsetsSpan(caseOffsets, first));
-  const codes = log.codes;
-  // The DFG is counted while copying (one pass over the variants' events).
+  const log = new VariantLog(activities.length, caseOffsetsSpan(caseOffsets, first), order.length);
   const size = activities.length <= COUNTED_ALPHABET ? activities.length : 0;
-  const dfg = { edges: new Float64Array(size * size), start: new Float64Array(size), end: new Float64Array(size) };
-  const { edges, start, end } = dfg;
+  const counts = size > 0 ? logCounts(events) : null;
+  if (counts !== null) {
+    // The log's walk for discovery counted the same pairs by activity code (variants weighted
+    // by their cases add up to the cases): only the copy is left to do here.
+    copyVariants(activityCodes, caseOffsets, rank, order, first, grouped.counts, log);
+    log.dfg = rankedDfg(counts, rank, size);
+  } else {
+    // The DFG is counted while copying (one pass over the variants' events).
+    const dfg = { edges: new Float64Array(size * size), start: new Float64Array(size), end: new Float64Array(size) };
+    const { edges, start, end } = dfg;
+    const codes = log.codes;
+    let w = 0;
+    for (let i = 0; i < order.length; i++) {
+      const v = order[i]!;
+      const c = first[v]!;
+      const from = caseOffsets[c]!;
+      const to = caseOffsets[c + 1]!;
+      const count = grouped.counts[v]!;
+      if (from < to && size > 0) {
+        let previous = rank[activityCodes[from]!]!;
+        codes[w++] = previous;
+        start[previous]! += count;
+        for (let e = from + 1; e < to; e++) {
+          const current = rank[activityCodes[e]!]!;
+          codes[w++] = current;
+          edges[previous * size + current]! += count;
+          previous = current;
+        }
+        end[previous]! += count;
+      } else for (let e = from; e < to; e++) codes[w++] = rank[activityCodes[e]!]!;
+      log.commitDistinct(w, count);
+    }
+    if (size > 0) log.dfg = dfg;
+  }
+  return { names, log };
+}
+
+/** Each variant's first case, its codes mapped to ranks, one trace per variant in `order`. */
+function copyVariants(activityCodes: Uint32Array, caseOffsets: Uint32Array, rank: Uint16Array, order: ArrayLike<number>, first: Uint32Array, cases: Uint32Array, log: VariantLog): void {
+  const codes = log.codes;
   let w = 0;
   for (let i = 0; i < order.length; i++) {
     const v = order[i]!;
     const c = first[v]!;
-    const from = caseOffsets[c]!;
     const to = caseOffsets[c + 1]!;
-    const count = grouped.counts[v]!;
-    if (from < to && size > 0) {
-      let previous = rank[activityCodes[from]!]!;
-      codes[w++] = previous;
-      start[previous]! += count;
-      for (let e = from + 1; e < to; e++) {
-        const current = rank[activityCodes[e]!]!;
-        codes[w++] = current;
-        edges[previous * size + current]! += count;
-        previous = current;
-      }
-      end[previous]! += count;
-    } else for (let e = from; e < to; e++) codes[w++] = rank[activityCodes[e]!]!;
-    log.commitDistinct(w, count);
+    for (let e = caseOffsets[c]!; e < to; e++) codes[w++] = rank[activityCodes[e]!]!;
+    log.commitDistinct(w, cases[v]!);
   }
-  if (size > 0) log.dfg = dfg;
-  return { names, log };
+}
+
+/** The counts of log-counts.ts by activity rank. */
+function rankedDfg(counts: LogCounts, rank: Uint16Array, size: number): NonNullable<VariantLog['dfg']> {
+  const n = counts.activities;
+  const edges = new Float64Array(size * size);
+  const start = new Float64Array(size);
+  const end = new Float64Array(size);
+  for (let a = 0; a < n; a++) {
+    start[rank[a]!] = counts.starts[a]!;
+    end[rank[a]!] = counts.ends[a]!;
+    for (let b = 0; b < n; b++) edges[rank[a]! * size + rank[b]!] = counts.follows[a * n + b]!;
+  }
+  return { edges, start, end };
 }
 
 /**
@@ -343,9 +417,13 @@ export function variantLogOf(events: EventLog): VariantLogOfEvents {
  * a sort).
  */
 function variantOrder(caseIds: readonly string[], ofCase: Uint32Array, variants: number): ArrayLike<number> {
-  const compare = SURROGATE.test(caseIds.join('')) ? compareCodePoints : compareUnits;
+  const surrogates = SURROGATE.test(caseIds.join(''));
+  const compare = surrogates ? compareCodePoints : compareUnits;
   let sorted = true;
-  for (let c = 1; c < caseIds.length && sorted; c++) sorted = compare(caseIds[c - 1]!, caseIds[c]!) <= 0;
+  // Without surrogates JavaScript's order is Python's: compared in place, not by a call per
+  // pair (a cold loop over every case id).
+  if (surrogates) for (let c = 1; c < caseIds.length && sorted; c++) sorted = compare(caseIds[c - 1]!, caseIds[c]!) <= 0;
+  else for (let c = 1; c < caseIds.length && sorted; c++) sorted = caseIds[c - 1]! <= caseIds[c]!;
   // caseVariants numbers variants in order of first appearance.
   if (sorted) return Uint32Array.from({ length: variants }, (_, v) => v);
   // A variant comes first where its smallest case id does: finding each variant's smallest id

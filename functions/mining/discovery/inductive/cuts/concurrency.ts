@@ -38,7 +38,7 @@ export function concurrencyCut(dfg: InductiveDfg): Groups | null {
  */
 export function projectConcurrency(log: VariantLog, groups: Groups, alphabetSize: number): VariantLog[] {
   const index = groupIndex(groups, alphabetSize);
-  const logs = groups.map(() => new VariantLog(alphabetSize));
+  const logs = groups.map(() => VariantLog.projectionOf(log, alphabetSize));
   const { codes, offsets, counts } = log;
   for (let t = 0; t < log.size; t++) {
     const from = offsets[t]!;

@@ -17,7 +17,7 @@ export function exclusiveChoiceCut(dfg: InductiveDfg): Groups | null {
  */
 export function projectExclusiveChoice(log: VariantLog, groups: Groups, alphabetSize: number, dfg: InductiveDfg, ownDfg: boolean): VariantLog[] {
   const index = groupIndex(groups, alphabetSize);
-  const logs = groups.map(() => new VariantLog(alphabetSize));
+  const logs = groups.map(() => VariantLog.projectionOf(log, alphabetSize));
   if (ownDfg) vertexFlags(dfg, index, groups.length).forEach((flags, g) => (logs[g]!.knownDfg = dfgOfBlocks(dfg, flags)));
   const hits = new Int32Array(groups.length);
   const { codes, offsets, counts } = log;

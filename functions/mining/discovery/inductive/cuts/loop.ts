@@ -70,7 +70,7 @@ export function loopCut(dfg: InductiveDfg): Groups | null {
  */
 export function projectLoop(log: VariantLog, groups: Groups, alphabetSize: number, dfg: InductiveDfg, ownDfg: boolean): VariantLog[] {
   const index = groupIndex(groups, alphabetSize);
-  const logs = groups.map(() => new VariantLog(alphabetSize));
+  const logs = groups.map(() => VariantLog.projectionOf(log, alphabetSize));
   // On the log's own DFG a redo run's events are connected, so lie in one group: each log is
   // the runs of its group's events.
   if (ownDfg) vertexFlags(dfg, index, groups.length).forEach((flags, g) => (logs[g]!.knownDfg = dfgOfBlocks(dfg, flags)));

@@ -105,12 +105,12 @@ export function strictSequenceCut(dfg: InductiveDfg): Groups | null {
 export function projectSequence(log: VariantLog, groups: Groups, alphabetSize: number, dfg: InductiveDfg, ownDfg: boolean): VariantLog[] {
   const index = groupIndex(groups, alphabetSize);
   if (ownDfg && forwardOnly(dfg, index)) {
-    const logs = groups.map(() => new VariantLog(alphabetSize));
+    const logs = groups.map(() => VariantLog.projectionOf(log, alphabetSize));
     splitInOrder(log, index, logs);
     vertexFlags(dfg, index, groups.length).forEach((flags, g) => (logs[g]!.knownDfg = dfgOfBlocks(dfg, flags)));
     return logs;
   }
-  const logs = groups.map(() => new VariantLog(alphabetSize));
+  const logs = groups.map(() => VariantLog.projectionOf(log, alphabetSize));
   splitAtBestPoints(log, index, logs);
   return logs;
 }
@@ -143,11 +143,7 @@ function splitInOrder(log: VariantLog, index: Int32Array, logs: VariantLog[]): v
         until = from;
         while (until < to && index[codes[until]!] === g) until++;
       }
-      const out = logs[g]!;
-      let w = out.reserve(out.end, until - from);
-      const into = out.codes;
-      for (let i = from; i < until; i++) into[w++] = codes[i]!;
-      out.commit(w, count);
+      logs[g]!.appendBlock(codes, from, until, count);
       from = until;
     }
   }
