@@ -1,3 +1,5 @@
+import { ByteTable, hashBytes } from './byte-table.ts';
+
 /**
  * Dictionary encoder on raw UTF-8 bytes: gives each distinct value of a column a dense code
  * (in order of first appearance) and decodes it to a string once, when first seen. The CSV
@@ -8,16 +10,8 @@
  * string (malformed UTF-8 becoming U+FFFD, a quoted field with `""` escapes) share one code,
  * as the strings did when the builder interned text.
  */
-export class ByteInterner {
-  /** The string of each code. */
-  readonly values: string[] = [];
+export class ByteInterner extends ByteTable {
   private readonly nonAscii = new Map<string, number>();
-  /** Open addressing, 4 ints a slot: hash, length, offset of the bytes in `pool`, code (-1: empty). */
-  private table: Int32Array;
-  private mask: number;
-  private entries = 0;
-  private pool: Uint8Array;
-  private poolSize = 0;
   /** The value last looked up: where its bytes are in `pool`, their length, its code. */
   private lastOffset = 0;
   private lastLength = -1;
@@ -42,17 +36,8 @@ export class ByteInterner {
   private lastPlain = false;
 
   constructor() {
-    // The table, its mask and the pool are replaced as they grow. V8 treats a field stored
-    // only once as constant and, when it is first replaced, deoptimizes every function that
-    // inlined a read of it (here the CSV scanner, whose recompilation took 20-35 ms). Marked
-    // mutable up front by a second store: scanning and encoding bpic2012 in memory, cold,
-    // took 67-73 ms instead of 86 (best of 5).
-    this.table = new Int32Array(0);
-    this.pool = new Uint8Array(0);
-    this.mask = 0;
-    this.table = new Int32Array(1024 * 4).fill(-1);
-    this.pool = new Uint8Array(1 << 12);
-    this.mask = 1023;
+    // Four times larger when half full: fewer rehashes while a column of many distinct values (case ids) fills it.
+    super(4);
   }
 
   /**
@@ -199,47 +184,17 @@ export class ByteInterner {
         this.nonAscii.set(value, code);
       } else code = known;
     }
-    if (this.poolSize + length > this.pool.length) {
-      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolSize + length));
-      pool.set(this.pool.subarray(0, this.poolSize));
-      this.pool = pool;
-    }
-    const pool = this.pool;
-    for (let i = start, o = this.poolSize; i < end; i++, o++) pool[o] = bytes[i]!;
-    const at = slot << 2;
-    this.table[at] = hash;
-    this.table[at + 1] = length;
-    this.table[at + 2] = this.poolSize;
-    this.table[at + 3] = code;
     this.lastOffset = this.poolSize;
     this.lastLength = length;
     this.lastCode = code;
     this.lastSlot = slot;
-    this.poolSize += length;
-    // Keep the load factor at or below 1/2 so probe chains stay short.
-    if (++this.entries * 2 > this.mask + 1) this.rehash();
+    // May rehash, which forgets lastSlot (slotsMoved).
+    this.enter(bytes, start, end, hash, slot, code);
     return code;
   }
 
-  private rehash(): void {
-    const old = this.table;
-    // Four times larger: fewer rehashes while a column of many distinct values (case ids) fills it.
-    const size = (this.mask + 1) * 4;
-    const table = new Int32Array(size * 4).fill(-1);
-    const mask = size - 1;
-    for (let at = 0; at < old.length; at += 4) {
-      if (old[at + 3]! < 0) continue;
-      let slot = old[at]! & mask;
-      while (table[(slot << 2) + 3]! >= 0) slot = (slot + 1) & mask;
-      const to = slot << 2;
-      table[to] = old[at]!;
-      table[to + 1] = old[at + 1]!;
-      table[to + 2] = old[at + 2]!;
-      table[to + 3] = old[at + 3]!;
-    }
-    this.table = table;
-    this.mask = mask;
-    // Slots moved: forget where values were.
+  /** Slots moved: forget where values were. */
+  protected slotsMoved(): void {
     this.recent.fill(-1);
     this.byPrefix.fill(-1);
     this.lastSlot = -1;
@@ -254,13 +209,3 @@ export class ByteInterner {
 function prefixKey(bytes: Uint8Array, start: number): number {
   return (bytes[start]! * 961 + bytes[start + 2]! * 31 + bytes[start + 3]! + bytes[start + 1]! * 7) & 1023;
 }
-
-/** FNV-1a (32-bit) of `bytes[start, end)`: the hash {@link ByteInterner.codeOf} expects. */
-export function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let hash = FNV_OFFSET;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, FNV_PRIME);
-  return hash;
-}
-
-export const FNV_OFFSET = 0x811c9dc5 | 0;
-export const FNV_PRIME = 0x01000193;

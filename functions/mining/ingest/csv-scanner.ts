@@ -1,4 +1,5 @@
-import { hashBytes, type ByteInterner } from './byte-interner.ts';
+import type { ByteInterner } from './byte-interner.ts';
+import { hashBytes } from './byte-table.ts';
 import { readIsoMillisecondsZ } from './timestamp.ts';
 
 /**

@@ -1,3 +1,4 @@
+import { ByteTable, FNV_OFFSET, FNV_PRIME } from './byte-table.ts';
 import { decodeAttribute } from './xes-scanner.ts';
 
 /**
@@ -12,27 +13,16 @@ import { decodeAttribute } from './xes-scanner.ts';
  * bytes of the value, so that every spelling of a value finds the one code; a value without a
  * plain spelling (it holds `&` or a tab or line end) is found through a Map.
  */
-export class XmlValueCodes {
-  /** The string of each code. */
-  readonly values: string[] = [];
+export class XmlValueCodes extends ByteTable {
   /** Values holding `&`, a tab or a line end: no raw spelling is their UTF-8. */
   private readonly unspellable = new Map<string, number>();
-  /** Open addressing, 4 ints a slot: hash, length, offset of the bytes in `pool`, code (-1: empty). */
-  private table: Int32Array;
-  private mask: number;
-  private entries = 0;
-  private pool: Uint8Array;
-  private poolSize = 0;
 
   constructor() {
-    // Fields replaced as they grow are stored twice here: V8 deoptimizes code that inlined a
-    // field it took for a constant once the field is first replaced (see ByteInterner).
-    this.table = new Int32Array(0);
-    this.pool = new Uint8Array(0);
-    this.mask = 0;
-    this.table = new Int32Array(1024 * 4).fill(-1);
-    this.pool = new Uint8Array(1 << 12);
-    this.mask = 1023;
+    super(2);
+  }
+
+  protected slotsMoved(): void {
+    // Nothing remembers slots here.
   }
 
   /** Code of the raw attribute value `bytes[start, end)`; -1 when empty (XES's "absent"). */
@@ -104,44 +94,7 @@ export class XmlValueCodes {
     this.enter(bytes, start, end, hash, slot, code);
     return code;
   }
-
-  private enter(bytes: Uint8Array, start: number, end: number, hash: number, slot: number, code: number): void {
-    const length = end - start;
-    if (this.poolSize + length > this.pool.length) {
-      const pool = new Uint8Array(Math.max(this.pool.length * 2, this.poolSize + length));
-      pool.set(this.pool.subarray(0, this.poolSize));
-      this.pool = pool;
-    }
-    const pool = this.pool;
-    for (let i = start, o = this.poolSize; i < end; i++, o++) pool[o] = bytes[i]!;
-    const at = slot << 2;
-    this.table[at] = hash;
-    this.table[at + 1] = length;
-    this.table[at + 2] = this.poolSize;
-    this.table[at + 3] = code;
-    this.poolSize += length;
-    // Keep the load factor at or below 1/2 so probe chains stay short.
-    if (++this.entries * 2 > this.mask + 1) this.rehash();
-  }
-
-  private rehash(): void {
-    const old = this.table;
-    const size = (this.mask + 1) * 2;
-    const table = new Int32Array(size * 4).fill(-1);
-    const mask = size - 1;
-    for (let at = 0; at < old.length; at += 4) {
-      if (old[at + 3]! < 0) continue;
-      let slot = old[at]! & mask;
-      while (table[(slot << 2) + 3]! >= 0) slot = (slot + 1) & mask;
-      table.set(old.subarray(at, at + 4), slot << 2);
-    }
-    this.table = table;
-    this.mask = mask;
-  }
 }
-
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
 
 /** The decoded attribute value of raw bytes `[start, end)`. */
 export function decodeRaw(bytes: Uint8Array, start: number, end: number): string {

@@ -1,5 +1,5 @@
 import type { CompiledNet } from './replay-net.ts';
-import { grown } from './silent-search-counts.ts';
+import { grown, SearchNodes } from './search-nodes.ts';
 
 /**
  * A list of at most 64 silent transitions touching at most 64 places, as the search on bits
@@ -48,7 +48,7 @@ const MAX_BITS = 64;
  * compiles this code (most of a cold replay was compiling): the expansion is one small method
  * without loops over places, and only transitions consuming from a marked place are tried.
  */
-export class BitSilentSearch {
+export class BitSilentSearch extends SearchNodes {
   private readonly placeCount: number;
   private readonly inputs: readonly Int32Array[];
   private readonly outputs: readonly Int32Array[];
@@ -56,21 +56,17 @@ export class BitSilentSearch {
   /** Lists by identity; null for one that does not fit in bits. */
   private readonly lists = new WeakMap<readonly number[], ListBits | null>();
   // Plain (not #private) fields: their loads are cheaper before the JIT compiles this code.
-  /** Nodes: marking (bit 0 of the counts in low and high, bit 1 in twosLow and twosHigh), parent, transition fired, hash. */
+  /** Node markings: bit 0 of the counts in low and high, bit 1 in twosLow and twosHigh. */
   private low = new Int32Array(0);
   private high = new Int32Array(0);
   private twosLow = new Int32Array(0);
   private twosHigh = new Int32Array(0);
   private readonly startPlanes = new Int32Array(4);
-  private parent = new Int32Array(0);
-  private via = new Int32Array(0);
-  private hashes = new Int32Array(0);
-  private table = new Int32Array(0);
-  private count = 0;
   /** The first node covering the fallback of the current search; NOT_FOUND while none, NOT_WANTED without one. */
   private second = NOT_FOUND;
 
   constructor(net: CompiledNet) {
+    super();
     this.placeCount = net.placeIds.length;
     this.inputs = net.inputs;
     this.outputs = net.outputs;
@@ -181,9 +177,7 @@ export class BitSilentSearch {
     if (found === OVERFLOW) return undefined;
     if (found === NOT_FOUND) found = this.second;
     if (found < 0) return null;
-    const path: number[] = [];
-    for (let n = found; this.via[n]! >= 0; n = this.parent[n]!) path.push(this.via[n]!);
-    return path.reverse();
+    return this.pathTo(found);
   }
 
   /**
@@ -346,53 +340,10 @@ export class BitSilentSearch {
     return list;
   }
 
-  private commit(parent: number, via: number, hash: number): void {
-    const node = this.count++;
-    this.parent[node] = parent;
-    this.via[node] = via;
-    this.hashes[node] = hash;
-    this.insert(node);
-  }
-
-  private insert(node: number): void {
-    const table = this.table;
-    const mask = table.length - 1;
-    let slot = this.hashes[node]! & mask;
-    while (table[slot]! >= 0) slot = (slot + 1) & mask;
-    table[slot] = node;
-  }
-
-  /** Empties the table of the last search: slot by slot when it held few nodes, else whole. */
-  private clearTable(): void {
-    const table = this.table;
-    if (this.count * 8 >= table.length) {
-      table.fill(-1);
-      return;
-    }
-    const mask = table.length - 1;
-    for (let node = 0; node < this.count; node++) {
-      let slot = this.hashes[node]! & mask;
-      while (table[slot] !== node) slot = (slot + 1) & mask;
-      table[slot] = -1;
-    }
-  }
-
-  /** Room for `nodes` nodes, in the arrays and in the table (kept at most half full). */
-  private reserve(nodes: number): void {
-    if (nodes * 2 > this.table.length) {
-      let size = Math.max(256, this.table.length);
-      while (nodes * 2 > size) size *= 2;
-      this.table = new Int32Array(size).fill(-1);
-      for (let n = 0; n < this.count; n++) this.insert(n);
-    }
-    if (nodes <= this.parent.length) return;
-    const capacity = Math.max(64, this.parent.length * 2, nodes);
+  protected growMarkings(capacity: number): void {
     this.low = grown(this.low, capacity);
     this.high = grown(this.high, capacity);
     this.twosLow = grown(this.twosLow, capacity);
     this.twosHigh = grown(this.twosHigh, capacity);
-    this.parent = grown(this.parent, capacity);
-    this.via = grown(this.via, capacity);
-    this.hashes = grown(this.hashes, capacity);
   }
 }

@@ -1,4 +1,5 @@
 import type { CompiledNet } from './replay-net.ts';
+import { grown, SearchNodes } from './search-nodes.ts';
 
 /** A list of silent transitions flattened for the search; built once per list. */
 interface ListCounts {
@@ -26,22 +27,18 @@ const NOT_WANTED = -2;
  * one addition. A successor is written once, where the next node would go, and kept only when
  * it is new. Goals are lists of (place, least, most) token bounds, checked by one loop.
  */
-export class CountSilentSearch {
+export class CountSilentSearch extends SearchNodes {
   private readonly places: number;
   private readonly inputs: readonly Int32Array[];
   private readonly outputs: readonly Int32Array[];
   private readonly weights: Int32Array;
   private readonly lists = new WeakMap<readonly number[], ListCounts>();
   private pool = new Int32Array(0);
-  private parent = new Int32Array(0);
-  private via = new Int32Array(0);
-  private hashes = new Int32Array(0);
-  private table = new Int32Array(0);
-  private count = 0;
   /** The first node within the fallback bounds of the current search; NOT_FOUND while none, NOT_WANTED without them. */
   private second = NOT_FOUND;
 
   constructor(net: CompiledNet) {
+    super();
     this.places = net.placeIds.length;
     this.inputs = net.inputs;
     this.outputs = net.outputs;
@@ -92,9 +89,7 @@ export class CountSilentSearch {
     }
     if (found === NOT_FOUND) found = this.second;
     if (found < 0) return null;
-    const path: number[] = [];
-    for (let n = found; this.via[n]! >= 0; n = this.parent[n]!) path.push(this.via[n]!);
-    return path.reverse();
+    return this.pathTo(found);
   }
 
   /** Adds the new successors of `node` in list order, testing each; returns the first meeting the goal, else NOT_FOUND. */
@@ -164,52 +159,9 @@ export class CountSilentSearch {
     }
   }
 
-  /** Makes the marking written at the next node's place a node. */
-  private commit(parent: number, via: number, hash: number): void {
-    const node = this.count++;
-    this.parent[node] = parent;
-    this.via[node] = via;
-    this.hashes[node] = hash;
-    this.insert(node);
-  }
 
-  private insert(node: number): void {
-    const table = this.table;
-    const mask = table.length - 1;
-    let slot = this.hashes[node]! & mask;
-    while (table[slot]! >= 0) slot = (slot + 1) & mask;
-    table[slot] = node;
-  }
-
-  /** Empties the table of the last search: slot by slot when it held few nodes, else whole. */
-  private clearTable(): void {
-    const table = this.table;
-    if (this.count * 8 >= table.length) {
-      table.fill(-1);
-      return;
-    }
-    const mask = table.length - 1;
-    for (let node = 0; node < this.count; node++) {
-      let slot = this.hashes[node]! & mask;
-      while (table[slot] !== node) slot = (slot + 1) & mask;
-      table[slot] = -1;
-    }
-  }
-
-  /** Room for `nodes` nodes, in the arrays and in the table (kept at most half full). */
-  private reserve(nodes: number): void {
-    if (nodes * 2 > this.table.length) {
-      let size = Math.max(256, this.table.length);
-      while (nodes * 2 > size) size *= 2;
-      this.table = new Int32Array(size).fill(-1);
-      for (let n = 0; n < this.count; n++) this.insert(n);
-    }
-    if (nodes <= this.parent.length) return;
-    const capacity = Math.max(64, this.parent.length * 2, nodes);
+  protected growMarkings(capacity: number): void {
     this.pool = grown(this.pool, capacity * this.places);
-    this.parent = grown(this.parent, capacity);
-    this.via = grown(this.via, capacity);
-    this.hashes = grown(this.hashes, capacity);
   }
 }
 
@@ -234,11 +186,4 @@ function meets(marking: Int32Array, at: number, bounds: Int32Array): boolean {
     if (tokens < bounds[i + 1]! || tokens > bounds[i + 2]!) return false;
   }
   return true;
-}
-
-/** A copy of `from` in a larger array. */
-export function grown(from: Int32Array, size: number): Int32Array<ArrayBuffer> {
-  const to = new Int32Array(size);
-  to.set(from);
-  return to;
 }

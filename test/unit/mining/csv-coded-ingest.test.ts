@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../bench/synthetic-log.ts';
-import { ByteInterner, hashBytes } from '../../../functions/mining/ingest/byte-interner.ts';
+import { ByteInterner } from '../../../functions/mining/ingest/byte-interner.ts';
+import { hashBytes } from '../../../functions/mining/ingest/byte-table.ts';
 import { resolveColumns } from '../../../functions/mining/ingest/column-mapping.ts';
 import { detectDelimiter, readCsvEventLog, type CsvReadOptions } from '../../../functions/mining/ingest/csv-reader.ts';
 import { CsvScanner } from '../../../functions/mining/ingest/csv-scanner.ts';
