@@ -7,7 +7,7 @@ import type { EventLog } from '../../../functions/mining/log/event-log.ts';
 import { insertionSortByTime } from '../../../functions/mining/log/event-log-builder.ts';
 import { parseTimestamp, parseTimestampBytes } from '../../../functions/mining/ingest/timestamp.ts';
 import { buildTransitionSystem, END_OF_CASE, type StateAnnotation } from '../../../functions/mining/ml/transition-system-prediction.ts';
-import { DATASETS_DIR, bytes } from './helpers.ts';
+import { annotated, DATASETS_DIR, bytes, type Tally } from './helpers.ts';
 
 async function csvLog(text: string): Promise<EventLog> {
   return (await readEventLog(bytes(text), { format: 'csv' })).log;
@@ -63,7 +63,7 @@ describe('case variants', () => {
 /** The string-keyed construction the trie replaced, kept as the reference. */
 function referenceLevels(log: EventLog, cases: number[], k: number): Map<string, StateAnnotation>[] {
   const token = (a: number) => String.fromCharCode(a);
-  const tallies = Array.from({ length: k + 1 }, () => new Map<string, { visits: number; sum: number; next: Map<number, number> }>());
+  const tallies = Array.from({ length: k + 1 }, () => new Map<string, Tally>());
   for (const c of cases) {
     const from = log.caseOffsets[c]!;
     const to = log.caseOffsets[c + 1]!;
@@ -81,16 +81,7 @@ function referenceLevels(log: EventLog, cases: number[], k: number): Map<string,
       }
     }
   }
-  return tallies.map((level) => {
-    const out = new Map<string, StateAnnotation>();
-    for (const [key, t] of level) {
-      let next = END_OF_CASE;
-      let best = 0;
-      for (const [a, n] of t.next) if (n > best) [best, next] = [n, a];
-      out.set(key, { visits: t.visits, next, meanRemainingSeconds: t.sum / t.visits });
-    }
-    return out;
-  });
+  return tallies.map(annotated);
 }
 
 describe('transition system', () => {

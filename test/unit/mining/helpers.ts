@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readEventLog, type EventLogFormat } from '../../../functions/mining/ingest/read-event-log.ts';
 import type { ValidationReport } from '../../../functions/mining/ingest/validation-report.ts';
 import type { EventLog } from '../../../functions/mining/log/event-log.ts';
+import { END_OF_CASE, type StateAnnotation } from '../../../functions/mining/ml/transition-system-prediction.ts';
 
 /** Datasets shared by every checkout at `../shared/datasets` from the project root. */
 export const DATASETS_DIR = fileURLToPath(new URL('../../../../shared/datasets/', import.meta.url));
@@ -62,4 +63,23 @@ export function inductiveReferenceLogs(): { name: string; file: string; format: 
       if (match === undefined) throw new Error(`No dataset for the reference ${f}`);
       return { name: reference.log, ...match, variants: reference.variants };
     });
+}
+
+/** What a reference transition system counts per state: visits, summed remaining seconds, next activities. */
+export interface Tally {
+  visits: number;
+  sum: number;
+  next: Map<number, number>;
+}
+
+/** A reference transition system's level of tallies as the model's annotations (most frequent next activity, first on ties). */
+export function annotated(level: ReadonlyMap<string, Tally>): Map<string, StateAnnotation> {
+  const out = new Map<string, StateAnnotation>();
+  for (const [key, t] of level) {
+    let next = END_OF_CASE;
+    let best = 0;
+    for (const [a, n] of t.next) if (n > best) [best, next] = [n, a];
+    out.set(key, { visits: t.visits, next, meanRemainingSeconds: t.sum / t.visits });
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import {
   type PredictionEvaluation,
   type StateAnnotation,
 } from '../../../functions/mining/ml/transition-system-prediction.ts';
-import { bytes } from './helpers.ts';
+import { annotated, bytes, type Tally } from './helpers.ts';
 
 /**
  * The transition-system predictor walks each window of last activities once and finds it again
@@ -40,7 +40,7 @@ async function randomLog(seed: number, cases: number, alphabet: number): Promise
 
 /** The levels of the system as string keys (activity names joined, newest first, "^" for the start of a short prefix). */
 function referenceLevels(log: EventLog, cases: readonly number[], k: number): Map<string, StateAnnotation>[] {
-  const tallies = Array.from({ length: k + 1 }, () => new Map<string, { visits: number; sum: number; next: Map<number, number> }>());
+  const tallies = Array.from({ length: k + 1 }, () => new Map<string, Tally>());
   for (const c of cases) {
     const from = log.caseOffsets[c]!;
     const to = log.caseOffsets[c + 1]!;
@@ -60,16 +60,7 @@ function referenceLevels(log: EventLog, cases: readonly number[], k: number): Ma
       }
     }
   }
-  const levels = tallies.map((level) => {
-    const out = new Map<string, StateAnnotation>();
-    for (const [key, t] of level) {
-      let next = END_OF_CASE;
-      let best = 0;
-      for (const [a, n] of t.next) if (n > best) [best, next] = [n, a];
-      out.set(key, { visits: t.visits, next, meanRemainingSeconds: t.sum / t.visits });
-    }
-    return out;
-  });
+  const levels = tallies.map(annotated);
   // A whole short prefix is the same state at every longer level.
   levels.forEach((level, l) => {
     for (const [key, annotation] of level)
