@@ -1,0 +1,27 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BenchResult } from '../../../bench/run.ts';
+import { DATASETS_DIR, readDataset } from '../mining/helpers.ts';
+
+// The benchmark as `npm run bench` runs it, on the smallest shared log: the figures it reports
+// (never its speed, which is the benchmark's business, not a test's).
+describe('npm run bench', () => {
+  it('runs the analysis and the report in processes of their own and reports both peaks', async () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--json', '--log', join(DATASETS_DIR, 'running-example.xes')], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const { results } = JSON.parse(run.stdout) as { results: BenchResult[] };
+    expect(results).toHaveLength(1);
+    const [result] = results as [BenchResult];
+    const { log } = await readDataset('running-example.xes', 'xes');
+    expect({ name: result.name, events: result.events, cases: result.cases }).toEqual({ name: 'running-example.xes', events: log.activityCodes.length, cases: log.caseIds.length });
+    const { ingest, discovery, performance, anomalies, report, total } = result.seconds;
+    for (const seconds of [ingest, discovery, performance, anomalies, report]) expect(seconds).toBeGreaterThan(0);
+    expect(total).toBeCloseTo(ingest + discovery + performance + anomalies + report, 9);
+    expect(result.eventsPerSecond).toBe(Math.round(result.events / (ingest + discovery + performance + anomalies)));
+    expect(result.peakRssBytes).toBeGreaterThanOrEqual(result.baselineRssBytes);
+    expect(result.reportPeakRssBytes).toBeGreaterThanOrEqual(result.reportBaselineRssBytes);
+    const perEvent = Math.max(result.peakRssBytes - result.baselineRssBytes, result.reportPeakRssBytes - result.reportBaselineRssBytes) / result.events;
+    expect(result.bytesPerEvent).toBe(Math.round(perEvent));
+  }, 60_000);
+});
