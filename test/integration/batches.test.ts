@@ -38,6 +38,8 @@ describe('batches with dependencies', () => {
 
     const batch = await waitForBatch(project, submitted.body.batchId, ended);
     expect(batch.status).toBe('Completed');
+    // The batch started when it was submitted: before any of its operations.
+    expect(Date.parse(submitted.body.batchStartTime)).toBeLessThanOrEqual(Math.min(...batch.operations.map((o: { startTime: string }) => Date.parse(o.startTime))));
     const byKey = Object.fromEntries(batch.operations.map((o: { operationKey: string }) => [o.operationKey, o]));
     expect(Date.parse(byKey.analyze.startTime)).toBeGreaterThanOrEqual(Date.parse(byKey.clean.endTime));
     expect(Date.parse(byKey.report.startTime)).toBeGreaterThanOrEqual(Date.parse(byKey.analyze.endTime));

@@ -23,6 +23,8 @@ describe('job tracking, served from what the job recorded', () => {
     expect(messages).toContain('Data Loading & Validation started');
     expect(messages).toContain('Report Generation completed');
     expect(info.body.logs[0]).toMatchObject({ timestamp: expect.any(String), level: 'INFO', component: expect.any(String), stage: expect.any(String) });
+    // Taken from the job's progress: nothing runs once it has completed.
+    expect(info.body.executionMetrics).toMatchObject({ currentStage: null, overallProgress: 100 });
     const times = info.body.logs.map((l: { timestamp: string }) => l.timestamp);
     expect([...times].sort()).toEqual(times);
     expect(info.body.logsSummary.totalEntries).toBe(info.body.logsSummary.infoEntries + info.body.logsSummary.warnEntries + info.body.logsSummary.errorEntries + info.body.logsSummary.debugEntries);

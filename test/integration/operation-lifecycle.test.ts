@@ -70,6 +70,7 @@ describe('an analysis of receipt.csv from upload to completion', () => {
     expect(results.status).toBe(200);
     expect(results.body).toMatchObject({ operationId, status: 'Completed', success: true, summary: { recordsAnalyzed: 8577, processVariants: 116, dataQualityScore: 100 } });
     expect(results.body.phaseResults).toHaveLength(5);
+    expect(results.body.completionTime).toBe(completed.endTime);
     expect(results.body.performance.resourceUtilization.peakMemoryBytes).toBeGreaterThan(0);
     const [, discovery, performance, machineLearning] = results.body.phaseResults;
     expect(discovery.results.alphaNet).toEqual({ places: 39, transitions: 27, arcs: 137 });
@@ -131,6 +132,9 @@ describe('an analysis of receipt.csv from upload to completion', () => {
     expect(all.status).toBe(200);
     expect(all.body.operations.map((o: { operationId: string }) => o.operationId)).toEqual([second.body.operationId, operationId]);
     expect(all.body.summary).toMatchObject({ totalOperations: 2, completed: 2, running: 0, failed: 0, cancelled: 0 });
+    // The last resource sample of each run, as measured: whole CPU percent of the phase process, its RSS.
+    for (const o of all.body.operations) expect(o.resourceUsage).toMatchObject({ cpuUsage: expect.any(Number), memoryUsage: expect.stringMatching(/^[\d.]+ (B|KB|MB|GB)$/) });
+    expect(all.body.operations.every((o: { resourceUsage: { cpuUsage: number } }) => Number.isInteger(o.resourceUsage.cpuUsage) && o.resourceUsage.cpuUsage >= 0)).toBe(true);
 
     const firstPage = await list('?pageSize=1');
     expect(firstPage.body).toMatchObject({ page: 1, pageSize: 1, hasNextPage: true });

@@ -66,7 +66,7 @@ describe('metrics computed from measurements', () => {
     const used = resourceUtilisation(input())!;
     // 80 CPU seconds over 80 phase seconds on 2 cores.
     expect(used.cpu).toEqual({ usage: 50, cores: 2, efficiency: 50 });
-    expect(used.memory).toMatchObject({ allocatedBytes: 3008 * 2 ** 20, peakBytes: 300 * 2 ** 20, efficiency: Math.round((1000 * 300) / 3008) / 10 });
+    expect(used.memory).toMatchObject({ allocated: '2.94 GB', allocatedBytes: 3008 * 2 ** 20, peakBytes: 300 * 2 ** 20, efficiency: Math.round((1000 * 300) / 3008) / 10 });
     expect(used.disk).toMatchObject({ iops: null, latency: null });
     expect(used.network).toMatchObject({ bytesOut: '20 B', requests: 3, connections: null });
     const work = processing(input(), 25);
@@ -88,8 +88,8 @@ describe('metrics computed from measurements', () => {
     expect(predictionAccuracy([past(100_000, 90_000), past(200_000, 300_000)])).toBe(70);
     expect(predictionAccuracy([past(100_000)])).toBeNull();
     const marks = benchmarks(input([past(200_000), past(105_000), past(50_000)]));
-    expect(marks).toMatchObject({ jobType: 'ProcessMiningAnalysis', comparedJobs: 3, averageJobDuration: '1 minute 58 seconds', similarJobsComparison: { fasterThan: 1, similarTo: 1, slowerThan: 1 }, currentPerformanceRank: '50th percentile' });
-    expect(benchmarks(input([]))).toMatchObject({ averageJobDuration: null, currentPerformanceRank: null, similarJobsComparison: { fasterThan: 0, similarTo: 0, slowerThan: 0 } });
+    expect(marks).toMatchObject({ jobType: 'ProcessMiningAnalysis', comparedJobs: 3, averageJobDuration: '1 minute 58 seconds', averageThroughput: '12 records/second', similarJobsComparison: { fasterThan: 1, similarTo: 1, slowerThan: 1 }, currentPerformanceRank: '50th percentile' });
+    expect(benchmarks(input([]))).toMatchObject({ averageJobDuration: null, averageThroughput: null, currentPerformanceRank: null, similarJobsComparison: { fasterThan: 0, similarTo: 0, slowerThan: 0 } });
   });
 });
 
