@@ -4,7 +4,7 @@ import { ByteTable, hashBytes } from './byte-table.ts';
  * Dictionary encoder on raw UTF-8 bytes: gives each distinct value of a column a dense code
  * (in order of first appearance) and decodes it to a string once, when first seen. The CSV
  * reader hands these codes straight to the log builder, so no string is made, hashed or
- * looked up in a Map per field, as with ByteStringCache and the builder's string tables.
+ * looked up in a Map per field, as with the string cache and the builder's string tables before it.
  *
  * Codes follow string equality, not byte equality: two byte sequences that decode to the same
  * string (malformed UTF-8 becoming U+FFFD, a quoted field with `""` escapes) share one code,

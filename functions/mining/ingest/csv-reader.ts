@@ -12,7 +12,7 @@
  * a batch of records at a time (EventLogBuilder.addCodeBatch, see code-batch.ts). On bpic2012 as a 5-column CSV (262,200 events, 17 MB), cold, in
  * a fresh process, best of 7 (Node 22, 2-core machine at load 6, 2026-11-30): 171 -> 110 ms of
  * main-thread CPU and 110-134 -> 81-94 bytes/event of peak RSS, against strings per field
- * through ByteStringCache and the builder's string tables. Records then went to the builder in
+ * through a byte-keyed string cache and the builder's string tables. Records then went to the builder in
  * batches, the scanner guessed each value before scanning for its end (ByteInterner.matchAt) and
  * lost its deoptimizations: 143-155 -> 138-139 ms wall and 160-161 -> 143-148 ms of CPU (cold,
  * --max-semi-space-size=2, min of 10 alternating runs, 2-core machine at load 4, 2026-11-30).

@@ -1,6 +1,5 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { ByteStringCache } from '../../../functions/mining/ingest/byte-string-cache.ts';
 import { CsvScanner, CsvSyntaxError } from '../../../functions/mining/ingest/csv-scanner.ts';
 import { readEventLog } from '../../../functions/mining/ingest/read-event-log.ts';
 import { bytes } from './helpers.ts';
@@ -177,30 +176,5 @@ describe('readEventLog (csv) through the scanner', () => {
     await expect(readEventLog(bytes('case,activity,timestamp\nc1,"A,2020-01-01\n'), { format: 'csv' })).rejects.toThrow(
       CsvSyntaxError,
     );
-  });
-});
-
-describe('ByteStringCache', () => {
-  it('returns one string instance per distinct byte sequence, decoding UTF-8 correctly', () => {
-    const cache = new ByteStringCache();
-    const data = Buffer.from('abc|abc|Zoë|Zoë|ab', 'utf8');
-    const first = cache.get(data, 0, 3);
-    expect(cache.get(data, 4, 7)).toBe(first);
-    expect(cache.get(data, 8, 12)).toBe('Zoë');
-    expect(cache.get(data, 13, 17)).toBe('Zoë');
-    expect(cache.get(data, 18, 20)).toBe('ab');
-    expect(cache.size).toBe(3);
-  });
-
-  it('stays correct through growth and past its entry limit', () => {
-    const cache = new ByteStringCache(5000);
-    const values = Array.from({ length: 8000 }, (_, i) => `value-${i}`);
-    for (let round = 0; round < 2; round++) {
-      for (const value of values) {
-        const data = Buffer.from(`#${value}#`);
-        expect(cache.get(data, 1, data.length - 1)).toBe(value);
-      }
-    }
-    expect(cache.size).toBe(5000);
   });
 });
