@@ -7,6 +7,6 @@ import type { VariantLog } from './variant-log.ts';
  */
 export function baseCase(log: VariantLog, names: readonly string[]): ProcessTree | null {
   if (log.size === 0) return tau();
-  if (log.size === 1 && log.traceLength(0) <= 1) return log.traceLength(0) === 0 ? tau() : activity(names[log.codes[log.offsets[0]!]!]!);
+  if (log.size === 1 && log.traceLength(0) <= 1) return log.traceLength(0) === 0 ? tau() : activity(names[log.codes[log.starts[0]!]!]!);
   return null;
 }

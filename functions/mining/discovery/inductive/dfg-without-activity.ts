@@ -39,7 +39,7 @@ export function withoutEachActivity(log: VariantLog, dfg: InductiveDfg, alphabet
   const bridges = new Float64Array(k * K * K);
   // Bit rows of the bridges where a row of K bits fits a word (see countBridges).
   const bits = K <= 32 ? new Int32Array(k * K) : null;
-  countBridges(log.codes, log.offsets, log.counts, log.size, local, K, bridges, bits ?? EMPTY);
+  countBridges(log.codes, log.starts, log.ends, log.counts, log.size, local, K, bridges, bits ?? EMPTY);
   const own = bits === null ? null : ownRows(dfg);
   return {
     dfg: bridged(dfg, local, bridges),
@@ -136,7 +136,8 @@ function bridged(dfg: InductiveDfg, local: Int32Array, bridges: Float64Array): (
 // on-the-fly compilation of its first long run is not thrown away when the loop ends.
 function countBridges(
   codes: Uint16Array,
-  offsets: Int32Array,
+  starts: Int32Array,
+  ends: Int32Array,
   counts: Float64Array,
   size: number,
   local: Int32Array,
@@ -147,10 +148,10 @@ function countBridges(
   // Bit `after` of `bits[(a - 1) * K + before]` marks a counted bridge (when K <= 32).
   const marked = bits.length > 0;
   for (let t = 0; t < size; t++) {
-    const to = offsets[t + 1]!;
+    const to = ends[t]!;
     const count = counts[t]!;
     let before = 0;
-    for (let i = offsets[t]!; i < to; ) {
+    for (let i = starts[t]!; i < to; ) {
       const code = codes[i]!;
       let j = i + 1;
       while (j < to && codes[j] === code) j++;
@@ -168,11 +169,11 @@ function countBridges(
 function byRuns(log: VariantLog, dfg: InductiveDfg, alphabetSize: number): (removed: number) => InductiveDfg {
   const k = dfg.acts.length;
   const local = localIndex(dfg, alphabetSize);
-  const { codes, offsets, counts } = log;
+  const { codes, starts, ends, counts } = log;
   const runCounts = new Int32Array(k + 1);
   for (let t = 0; t < log.size; t++) {
-    const to = offsets[t + 1]!;
-    for (let i = offsets[t]!; i < to; ) {
+    const to = ends[t]!;
+    for (let i = starts[t]!; i < to; ) {
       const a = codes[i]!;
       let j = i + 1;
       while (j < to && codes[j] === a) j++;
@@ -186,8 +187,8 @@ function byRuns(log: VariantLog, dfg: InductiveDfg, alphabetSize: number): (remo
   const runAfter = new Int32Array(runCounts[k]!);
   const runCount = new Float64Array(runCounts[k]!);
   for (let t = 0; t < log.size; t++) {
-    const from = offsets[t]!;
-    const to = offsets[t + 1]!;
+    const from = starts[t]!;
+    const to = ends[t]!;
     const count = counts[t]!;
     for (let i = from; i < to; ) {
       const a = codes[i]!;

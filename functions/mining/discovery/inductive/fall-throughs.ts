@@ -1,3 +1,4 @@
+import { blockKey, projectBlocks } from './cuts/blocks.ts';
 import { cutPrechecks } from './cuts/cut-prechecks.ts';
 import { anyCutHoldsGiven } from './find-cut.ts';
 import { withoutEachActivity } from './dfg-without-activity.ts';
@@ -37,10 +38,10 @@ function activityOncePerTrace(log: VariantLog, alphabet: number[], alphabetSize:
   const seen = new Int32Array(alphabetSize);
   const candidates = Int32Array.from(alphabet);
   let left = candidates.length;
-  const { codes, offsets } = log;
+  const { codes, starts, ends } = log;
   for (let t = 0; t < log.size && left > 0; t++) {
-    const from = offsets[t]!;
-    const to = offsets[t + 1]!;
+    const from = starts[t]!;
+    const to = ends[t]!;
     for (let i = from; i < to; i++) seen[codes[i]!]!++;
     let kept = 0;
     for (let c = 0; c < left; c++) {
@@ -67,12 +68,12 @@ function splitOff(log: VariantLog, a: number, alphabetSize: number, restDfg: Ind
  * and deoptimized that compiled form on every call where the loop was followed by more code.
  */
 function splitTraces(log: VariantLog, a: number, only: VariantLog, rest: VariantLog): void {
-  const { codes, offsets, counts } = log;
+  const { codes, starts, ends, counts } = log;
   for (let t = 0; t < log.size; t++) {
-    const from = offsets[t]!;
-    const to = offsets[t + 1]!;
-    let o = only.reserve(only.end, to - from);
-    let r = rest.reserve(rest.end, to - from);
+    const from = starts[t]!;
+    const to = ends[t]!;
+    let o = only.reserve(to - from);
+    let r = rest.reserve(to - from);
     const mine = only.codes;
     const other = rest.codes;
     for (let i = from; i < to; i++) {
@@ -87,47 +88,28 @@ function splitTraces(log: VariantLog, a: number, only: VariantLog, rest: Variant
 
 /**
  * `*( body, tau )`, cutting traces before each start activity (strict: only where an end
- * activity precedes it); null when no trace is cut.
+ * activity precedes it); null when no trace is cut, which the DFG tells: a cut is an edge
+ * from an end (any activity when not strict) to a start.
  */
 function tauLoop(log: VariantLog, dfg: InductiveDfg, strict: boolean, alphabetSize: number): FallThrough | null {
-  // Flags by activity code rather than sets: one lookup per event of every trace.
-  const starts = new Uint8Array(alphabetSize);
-  const ends = new Uint8Array(alphabetSize);
   const k = dfg.acts.length;
-  for (let i = 0; i < k; i++) {
-    if (dfg.start[i]! > 0) starts[dfg.acts[i]!] = 1;
-    if (dfg.end[i]! > 0) ends[dfg.acts[i]!] = 1;
-  }
-  const body = VariantLog.projectionOf(log, alphabetSize);
-  if (!cutBeforeStarts(log, starts, ends, strict, body)) return null;
   const cuts = new Uint8Array(k * k);
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) if (dfg.start[b]! > 0 && (!strict || dfg.end[a]! > 0)) cuts[a * k + b] = 1;
-  body.knownDfg = dfgWithCuts(dfg, cuts);
-  return { operator: '*', logs: [body, new VariantLog()] };
-}
-
-/**
- * Adds the pieces of the traces to `body`; whether any trace was cut. (A function of its own
- * so that V8's compiled form of its long first run is not deoptimized by what follows the
- * loop, as it was on every call.)
- */
-function cutBeforeStarts(log: VariantLog, starts: Uint8Array, ends: Uint8Array, strict: boolean, body: VariantLog): boolean {
-  const { codes, offsets, counts } = log;
   let cut = false;
-  for (let t = 0; t < log.size; t++) {
-    const count = counts[t]!;
-    const to = offsets[t + 1]!;
-    let from = offsets[t]!;
-    if (from === to) body.commit(body.end, count);
-    for (let i = from + 1; i <= to; i++) {
-      if (i === to || (starts[codes[i]!] === 1 && (!strict || ends[codes[i - 1]!] === 1))) {
-        body.appendBlock(codes, from, i, count);
-        cut ||= i < to;
-        from = i;
-      }
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      if (!(dfg.start[b]! > 0 && (!strict || dfg.end[a]! > 0))) continue;
+      cuts[a * k + b] = 1;
+      cut ||= dfg.edges[a * k + b]! > 0;
     }
   }
-  return cut;
+  if (!cut) return null;
+  // Keys by activity code rather than sets: one lookup per event of every trace.
+  const keys = new Int32Array(alphabetSize).fill(blockKey(0, false, !strict));
+  for (let i = 0; i < k; i++) keys[dfg.acts[i]!] = blockKey(0, dfg.start[i]! > 0, !strict || dfg.end[i]! > 0);
+  const body = VariantLog.viewOf(log, alphabetSize);
+  projectBlocks(log, keys, [body]);
+  body.knownDfg = dfgWithCuts(dfg, cuts);
+  return { operator: '*', logs: [body, new VariantLog()] };
 }
 
 /** `*( X( every activity ), tau )`. */

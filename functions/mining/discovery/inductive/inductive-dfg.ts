@@ -24,7 +24,7 @@ export function localIndex(dfg: InductiveDfg, alphabetSize: number): Int32Array 
 /** Distinct activity codes of a log, ascending. */
 export function alphabetOf(log: VariantLog, alphabetSize: number): number[] {
   const present = new Uint8Array(alphabetSize);
-  markPresent(log.codes, log.offsets[log.size]!, present);
+  markPresent(log, present);
   const acts: number[] = [];
   for (let a = 0; a < alphabetSize; a++) if (present[a] === 1) acts.push(a);
   return acts;
@@ -40,7 +40,7 @@ export function dfgOf(log: VariantLog, alphabetSize: number): InductiveDfg {
   const edges = new Float64Array(k * k);
   const start = new Float64Array(k);
   const end = new Float64Array(k);
-  countDirectlyFollows(log.codes, log.offsets, log.counts, log.size, local, k, edges, start, end);
+  countDirectlyFollows(log.codes, log.starts, log.ends, log.counts, log.size, local, k, edges, start, end);
   return { acts, edges, start, end, edgeCount: countPositive(edges) };
 }
 
@@ -72,13 +72,18 @@ function counted(dfg: NonNullable<VariantLog['dfg']>, size: number): InductiveDf
 // compiles a long first run on the fly (on-stack replacement), and code after the loop that
 // had never run then deoptimizes it again on every call (measured: once per sub-log on bpic2012).
 
-function markPresent(codes: Uint16Array, n: number, present: Uint8Array): void {
-  for (let i = 0; i < n; i++) present[codes[i]!] = 1;
+function markPresent(log: VariantLog, present: Uint8Array): void {
+  const { codes, starts, ends } = log;
+  for (let t = 0; t < log.size; t++) {
+    const to = ends[t]!;
+    for (let i = starts[t]!; i < to; i++) present[codes[i]!] = 1;
+  }
 }
 
 function countDirectlyFollows(
   codes: Uint16Array,
-  offsets: Int32Array,
+  starts: Int32Array,
+  ends: Int32Array,
   counts: Float64Array,
   size: number,
   local: Int32Array,
@@ -88,8 +93,8 @@ function countDirectlyFollows(
   end: Float64Array,
 ): void {
   for (let t = 0; t < size; t++) {
-    const from = offsets[t]!;
-    const to = offsets[t + 1]!;
+    const from = starts[t]!;
+    const to = ends[t]!;
     if (from === to) continue;
     const count = counts[t]!;
     let previous = local[codes[from]!]!;

@@ -105,14 +105,9 @@ class Miner {
     return node(operator, logs.map(mine));
   }
 
-  // A log's DFG is needed once for the cuts and again by IMf's filter.
-  readonly #dfgs = new WeakMap<VariantLog, InductiveDfg>();
+  // A log's DFG is needed once for the cuts and again by IMf's filter: kept with the log
+  // (rather than in a WeakMap, an entry per sub-log for the GC to trace).
   #dfg(log: VariantLog): InductiveDfg {
-    let dfg = this.#dfgs.get(log);
-    if (dfg === undefined) {
-      dfg = dfgOf(log, this.#alphabetSize);
-      this.#dfgs.set(log, dfg);
-    }
-    return dfg;
+    return (log.knownDfg ??= dfgOf(log, this.#alphabetSize));
   }
 }

@@ -39,13 +39,13 @@ export function concurrencyCut(dfg: InductiveDfg): Groups | null {
 export function projectConcurrency(log: VariantLog, groups: Groups, alphabetSize: number): VariantLog[] {
   const index = groupIndex(groups, alphabetSize);
   const logs = groups.map(() => VariantLog.projectionOf(log, alphabetSize));
-  const { codes, offsets, counts } = log;
+  const { codes, starts, ends, counts } = log;
   for (let t = 0; t < log.size; t++) {
-    const from = offsets[t]!;
-    const to = offsets[t + 1]!;
+    const from = starts[t]!;
+    const to = ends[t]!;
     for (let g = 0; g < logs.length; g++) {
       const out = logs[g]!;
-      let w = out.reserve(out.end, to - from);
+      let w = out.reserve(to - from);
       const into = out.codes;
       for (let i = from; i < to; i++) if (index[codes[i]!] === g) into[w++] = codes[i]!;
       out.commitSet(w, counts[t]!);

@@ -20,10 +20,10 @@ export function projectExclusiveChoice(log: VariantLog, groups: Groups, alphabet
   const logs = groups.map(() => VariantLog.projectionOf(log, alphabetSize));
   if (ownDfg) vertexFlags(dfg, index, groups.length).forEach((flags, g) => (logs[g]!.knownDfg = dfgOfBlocks(dfg, flags)));
   const hits = new Int32Array(groups.length);
-  const { codes, offsets, counts } = log;
+  const { codes, starts, ends, counts } = log;
   for (let t = 0; t < log.size; t++) {
-    const from = offsets[t]!;
-    const to = offsets[t + 1]!;
+    const from = starts[t]!;
+    const to = ends[t]!;
     hits.fill(0);
     for (let i = from; i < to; i++) {
       const g = index[codes[i]!]!;
@@ -32,7 +32,7 @@ export function projectExclusiveChoice(log: VariantLog, groups: Groups, alphabet
     let best = groups.length - 1;
     for (let g = groups.length - 2; g >= 0; g--) if (hits[g]! > hits[best]!) best = g;
     const out = logs[best]!;
-    let w = out.reserve(out.end, hits[best]!);
+    let w = out.reserve(hits[best]!);
     const into = out.codes;
     for (let i = from; i < to; i++) if (index[codes[i]!] === best) into[w++] = codes[i]!;
     out.commit(w, counts[t]!);

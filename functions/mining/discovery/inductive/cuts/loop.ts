@@ -77,7 +77,7 @@ export function projectLoop(log: VariantLog, groups: Groups, alphabetSize: numbe
   const redoGroups = groups.length - 1;
   const shared = new Int32Array(groups.length);
   const seen = new Uint8Array(alphabetSize);
-  const { codes, offsets, counts } = log;
+  const { codes, starts, ends, counts } = log;
   // The redo events of [from, to) (IMf's filtered DFG can leave events in no group) go to
   // the redo group sharing most of their distinct activities.
   const addRedo = (from: number, to: number, count: number) => {
@@ -92,7 +92,7 @@ export function projectLoop(log: VariantLog, groups: Groups, alphabetSize: numbe
     let best = redoGroups;
     for (let g = redoGroups - 1; g >= 1; g--) if (shared[g]! > shared[best]!) best = g;
     const out = logs[best]!;
-    let w = out.reserve(out.end, to - from);
+    let w = out.reserve(to - from);
     const into = out.codes;
     for (let i = from; i < to; i++) if (index[codes[i]!]! > 0) into[w++] = codes[i]!;
     out.commit(w, count);
@@ -100,11 +100,11 @@ export function projectLoop(log: VariantLog, groups: Groups, alphabetSize: numbe
   const body = logs[0]!;
   for (let t = 0; t < log.size; t++) {
     const count = counts[t]!;
-    const to = offsets[t + 1]!;
-    let w = body.reserve(body.end, to - offsets[t]!);
+    const to = ends[t]!;
+    let w = body.reserve(to - starts[t]!);
     let into = body.codes;
     let redoFrom = -1;
-    for (let i = offsets[t]!; i < to; i++) {
+    for (let i = starts[t]!; i < to; i++) {
       const code = codes[i]!;
       const g = index[code]!;
       if (g === 0) {
@@ -117,7 +117,7 @@ export function projectLoop(log: VariantLog, groups: Groups, alphabetSize: numbe
         redoFrom = i;
         if (w > body.end) {
           body.commit(w, count);
-          w = body.reserve(body.end, to - i);
+          w = body.reserve(to - i);
           into = body.codes;
         }
       }
