@@ -150,14 +150,32 @@ function readDay(text: Uint8Array, start: number): boolean {
   return key === lastDateKey || cacheDay(key);
 }
 
+/**
+ * Days already computed, by `key & DAY_SLOTS - 1` (distinct for any two dates less than a year
+ * apart): a log grouped by case goes back in time at each new case, so the last day alone
+ * missed often (bpic2012: 39,623 day changes among 262,200 events, 167 distinct days). Its cold
+ * CSV ingest, main-thread CPU, min of 12 alternating runs: 91.5 -> 88.7 ms.
+ */
+const DAY_SLOTS = 4096;
+const dayKeys = new Int32Array(DAY_SLOTS).fill(-1);
+const dayMs = new Float64Array(DAY_SLOTS);
+
 /** Whether `key` (year * 10,000 + month * 100 + day) is a date; it is then the cached day. */
 function cacheDay(key: number): boolean {
+  const slot = key & (DAY_SLOTS - 1);
+  if (dayKeys[slot] === key) {
+    lastDateKey = key;
+    lastDay[0] = dayMs[slot]!;
+    return true;
+  }
   const year = Math.floor(key / 10_000);
   const month = Math.floor(key / 100) % 100;
   const day = key % 100;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
   lastDateKey = key;
   lastDay[0] = daysFromCivil(year, month, day) * MS_PER_DAY;
+  dayKeys[slot] = key;
+  dayMs[slot] = lastDay[0]!;
   return true;
 }
 
