@@ -199,14 +199,19 @@ function measure(log: EventLog, trie: StateTrie, ks: readonly number[], cases: A
   const correct = new Float64Array(ks.length);
   const absoluteError = new Float64Array(ks.length);
   const deepest = Math.max(...ks);
-  // Per state and size: its ancestor of that size (a state no deeper than the size is its own).
+  // Per deepest state (row 0: none) and size: the prediction of its ancestor of that size (a
+  // state no deeper than the size is its own), so that each prefix reads one entry per size
+  // rather than a state and then its annotations (validation on bpic2012: 5.9-6.1 to 5.3-5.4 ms,
+  // CPU, cold, min of 10, two runs).
   const width = ks.length;
-  const sized = new Int32Array(trie.states * width);
+  const sizedNext = new Int32Array((trie.states + 1) * width).fill(END_OF_CASE);
+  const sizedMean = new Float64Array((trie.states + 1) * width);
   for (let s = 0; s < trie.states; s++) {
     for (let j = 0; j < width; j++) {
       let ancestor = s;
       while (trie.level[ancestor]! > ks[j]!) ancestor = trie.parent[ancestor]!;
-      sized[s * width + j] = ancestor;
+      sizedNext[(s + 1) * width + j] = trie.next[ancestor]!;
+      sizedMean[(s + 1) * width + j] = trie.mean[ancestor]!;
     }
   }
   // Window key (digits a + 1 in base stride, so windows of each length differ) → deepest state + 2
@@ -223,11 +228,10 @@ function measure(log: EventLog, trie: StateTrie, ks: readonly number[], cases: A
     trie.children,
     trie.stride,
     trie.states > 0,
-    trie.next,
-    trie.mean,
     deepest,
     windows,
-    sized,
+    sizedNext,
+    sizedMean,
     width,
     cases,
     correct,
@@ -246,11 +250,10 @@ function tally(
   children: IntIndex,
   stride: number,
   rooted: boolean,
-  nextOf: Int32Array,
-  mean: Float64Array,
   deepest: number,
   windows: Int32Array,
-  sized: Int32Array,
+  sizedNext: Int32Array,
+  sizedMean: Float64Array,
   width: number,
   cases: ArrayLike<number>,
   correct: Float64Array,
@@ -277,10 +280,9 @@ function tally(
       }
       const actualNext = e + 1 < to ? activityCodes[e + 1]! : END_OF_CASE;
       const remaining = (end - timestamps[e]!) / 1000;
-      for (let j = 0; j < width; j++) {
-        const state = deep > 1 ? sized[(deep - 2) * width + j]! : -1;
-        if ((state >= 0 ? nextOf[state]! : END_OF_CASE) === actualNext) correct[j]!++;
-        absoluteError[j]! += Math.abs((state >= 0 ? mean[state]! : 0) - remaining);
+      for (let j = 0, at = (deep - 1) * width; j < width; j++, at++) {
+        if (sizedNext[at] === actualNext) correct[j]!++;
+        absoluteError[j]! += Math.abs(sizedMean[at]! - remaining);
       }
       predictions++;
     }
