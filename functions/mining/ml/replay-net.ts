@@ -44,52 +44,59 @@ export class ReplayNetError extends Error {
   override readonly name = 'ReplayNetError';
 }
 
+/**
+ * Compiled once per replay, cold: one map from node id to index (places as p, transitions as
+ * -1 - t) instead of one per kind, plain loops instead of callbacks, and parallel arcs merged
+ * only where there are any (0.9 ms of each cold replay of bpic2012's nets went here).
+ */
 export function compileNet(net: ReplayNet): CompiledNet {
-  const placeIndex = new Map<string, number>();
-  net.places.forEach((p, i) => {
-    if (placeIndex.has(p)) throw new ReplayNetError(`duplicate place ${p}`);
-    placeIndex.set(p, i);
-  });
-  const transitionIndex = new Map<string, number>();
-  net.transitions.forEach((t, i) => {
-    if (transitionIndex.has(t.id) || placeIndex.has(t.id)) throw new ReplayNetError(`duplicate node id ${t.id}`);
-    transitionIndex.set(t.id, i);
-  });
-  const inputs: number[][] = net.transitions.map(() => []);
-  const outputs: number[][] = net.transitions.map(() => []);
-  for (const arc of net.arcs) {
-    const weight = arc.weight ?? 1;
-    if (!Number.isInteger(weight) || weight < 1) throw new ReplayNetError(`arc ${arc.source} -> ${arc.target} has weight ${weight}`);
-    const fromPlace = placeIndex.get(arc.source);
-    const toPlace = placeIndex.get(arc.target);
-    const fromTransition = transitionIndex.get(arc.source);
-    const toTransition = transitionIndex.get(arc.target);
-    if (fromPlace !== undefined && toTransition !== undefined) inputs[toTransition]!.push(fromPlace, weight);
-    else if (fromTransition !== undefined && toPlace !== undefined) outputs[fromTransition]!.push(toPlace, weight);
-    else throw new ReplayNetError(`arc ${arc.source} -> ${arc.target} does not join a place and a transition of the net`);
+  const index = new Map<string, number>();
+  const { places, transitions, arcs } = net;
+  for (let p = 0; p < places.length; p++) {
+    if (index.has(places[p]!)) throw new ReplayNetError(`duplicate place ${places[p]}`);
+    index.set(places[p]!, p);
   }
   const byLabel = new Map<string, number[]>();
   const silent: number[] = [];
-  net.transitions.forEach((t, i) => {
-    if (t.label === null) silent.push(i);
+  const transitionIds: string[] = [];
+  const inputs: number[][] = [];
+  const outputs: number[][] = [];
+  for (let t = 0; t < transitions.length; t++) {
+    const { id, label } = transitions[t]!;
+    if (index.has(id)) throw new ReplayNetError(`duplicate node id ${id}`);
+    index.set(id, -1 - t);
+    transitionIds.push(id);
+    inputs.push([]);
+    outputs.push([]);
+    if (label === null) silent.push(t);
     else {
-      const list = byLabel.get(t.label);
-      if (list === undefined) byLabel.set(t.label, [i]);
-      else list.push(i);
+      const list = byLabel.get(label);
+      if (list === undefined) byLabel.set(label, [t]);
+      else list.push(t);
     }
-  });
+  }
+  for (let a = 0; a < arcs.length; a++) {
+    const arc = arcs[a]!;
+    const weight = arc.weight ?? 1;
+    if (!Number.isInteger(weight) || weight < 1) throw new ReplayNetError(`arc ${arc.source} -> ${arc.target} has weight ${weight}`);
+    const from = index.get(arc.source);
+    const to = index.get(arc.target);
+    if (from !== undefined && to !== undefined && from >= 0 && to < 0) inputs[-1 - to]!.push(from, weight);
+    else if (from !== undefined && to !== undefined && from < 0 && to >= 0) outputs[-1 - from]!.push(to, weight);
+    else throw new ReplayNetError(`arc ${arc.source} -> ${arc.target} does not join a place and a transition of the net`);
+  }
   const marking = (tokens: Readonly<Record<string, number>>): Int32Array => {
-    const m = new Int32Array(net.places.length);
+    const m = new Int32Array(places.length);
     for (const [place, count] of Object.entries(tokens)) {
-      const i = placeIndex.get(place);
-      if (i === undefined) throw new ReplayNetError(`marking names unknown place ${place}`);
+      const i = index.get(place);
+      if (i === undefined || i < 0) throw new ReplayNetError(`marking names unknown place ${place}`);
       m[i] = count;
     }
     return m;
   };
   return {
-    placeIds: net.places,
-    transitionIds: net.transitions.map((t) => t.id),
+    placeIds: places,
+    transitionIds,
     inputs: inputs.map(mergeWeights),
     outputs: outputs.map(mergeWeights),
     silent,
@@ -99,8 +106,11 @@ export function compileNet(net: ReplayNet): CompiledNet {
   };
 }
 
-/** Parallel arcs between the same place and transition add up. */
+/** Parallel arcs between the same place and transition add up (first place first, as they come). */
 function mergeWeights(pairs: number[]): Int32Array {
+  let parallel = false;
+  for (let i = 2; i < pairs.length && !parallel; i += 2) for (let j = 0; j < i; j += 2) parallel ||= pairs[i] === pairs[j];
+  if (!parallel) return new Int32Array(pairs);
   const byPlace = new Map<number, number>();
   for (let i = 0; i < pairs.length; i += 2) byPlace.set(pairs[i]!, (byPlace.get(pairs[i]!) ?? 0) + pairs[i + 1]!);
   return Int32Array.from([...byPlace].flat());

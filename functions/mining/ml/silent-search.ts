@@ -24,7 +24,7 @@ export type SilentGoal =
  *
  * Three ways to the same answer, cheapest first: a bound from the net's arcs that tells when no
  * silent firing can reach the goal (then any search comes back empty-handed); the search on
- * bit sets when the places involved hold at most one token (Inductive Miner nets always,
+ * bit planes when the places involved hold at most seven tokens (Inductive Miner nets always,
  * Heuristics nets mostly); the search on token counts otherwise. For `ends`, one search looks
  * for both the final marking and a covering one: searches for either alone visit the same
  * markings in the same order until they stop.

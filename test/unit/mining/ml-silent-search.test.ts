@@ -112,8 +112,8 @@ describe('silent-transition search with structured goals', () => {
       // The search object is reused across searches, as the replayer does.
       const search = new SilentSearch(net);
       for (let trial = 0; trial < 6; trial++) {
-        // Mostly one token per place (the search on bits), sometimes two (the search on counts).
-        const start = Int32Array.from({ length: places }, () => (random() < 0.3 ? (random() < 0.15 ? 2 : 1) : 0));
+        // Mostly one token per place, sometimes 2-9: up to 7 the search on bits, then the search on counts.
+        const start = Int32Array.from({ length: places }, () => (random() < 0.3 ? (random() < 0.2 ? 2 + Math.floor(random() * 8) : 1) : 0));
         const target = Int32Array.from({ length: places }, () => (random() < 0.15 ? 1 : 0));
         // Whole lists and sub-lists (the replayer searches among the transitions feeding a goal).
         const silent = random() < 0.5 ? net.silent : net.silent.filter(() => random() < 0.6);
@@ -134,5 +134,48 @@ describe('silent-transition search with structured goals', () => {
     }
     expect(outcomes.found).toBeGreaterThan(300);
     expect(outcomes.empty).toBeGreaterThan(300);
+  });
+
+  it('drains and fills places token by token past each bit plane (1-9 tokens)', () => {
+    // t0 takes a token from p0, t1 moves one from p1 to p2, t2 puts one on p3: reaching the
+    // target means emptying p0 whatever it held; covering a marked p3, one firing of t2.
+    const net = compileNet({
+      places: ['p0', 'p1', 'p2', 'p3'],
+      transitions: [
+        { id: 't0', label: null },
+        { id: 't1', label: null },
+        { id: 't2', label: null },
+      ],
+      arcs: [
+        { source: 'p0', target: 't0' },
+        { source: 'p1', target: 't1' },
+        { source: 't1', target: 'p2' },
+        { source: 't2', target: 'p3' },
+      ],
+      initialMarking: {},
+      finalMarking: {},
+    });
+    const search = new SilentSearch(net);
+    for (let tokens = 1; tokens <= 9; tokens++) {
+      for (const [start, target, silent] of [
+        [
+          [tokens, 1, 0, 0],
+          [0, 0, 1, 0],
+          [0, 1],
+        ],
+        [
+          [tokens, 0, 0, tokens],
+          [0, 0, 0, 1],
+          [0, 2],
+        ],
+        [[0, 0, 0, tokens - 1], [0, 0, 0, 1], [2]],
+      ] as const) {
+        for (const kind of ['equals', 'covers', 'ends'] as const) {
+          const goal = { kind, target: Int32Array.from(target) };
+          const expected = plainGoal(net, Int32Array.from(start), silent, goal, 50);
+          expect(search.find(Int32Array.from(start), silent, goal, 50), `${tokens} tokens, ${kind} ${start}`).toEqual(expected);
+        }
+      }
+    }
   });
 });
