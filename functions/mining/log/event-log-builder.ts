@@ -341,7 +341,8 @@ export class EventLogBuilder {
         lifecycle = lifecycleCode < this.lifecycleOfCode.length ? this.lifecycleOfCode[lifecycleCode]! : -1;
         if (lifecycle < 0) lifecycle = this.mapCode(2, lifecycleCode);
       }
-      this.store(caseIndex, activity, ts, startTimestamps[i]!, resource, lifecycle);
+      // Not read without start timestamps: until V8 optimizes this loop, each Float64Array read is a new heap number.
+      this.store(caseIndex, activity, ts, this.eventStart === null ? NaN : startTimestamps[i]!, resource, lifecycle);
     }
   }
 
@@ -482,14 +483,15 @@ export class EventLogBuilder {
     // Cases whose every record fell outside the time window have no events: leave them out.
     const counts = this.caseEvents;
     const newIndex = new Uint32Array(registeredCases);
-    const caseIds: string[] = [];
-    for (let c = 0; c < registeredCases; c++) {
-      if (counts[c]! > 0) {
-        newIndex[c] = caseIds.length;
-        caseIds.push(this.caseIds[c]!);
-      }
+    let cases = 0;
+    for (let c = 0; c < registeredCases; c++) if (counts[c]! > 0) newIndex[c] = cases++;
+    // Usually every registered case kept an event: the builder's list then is the log's (no
+    // second array grown one case at a time).
+    let caseIds = this.caseIds;
+    if (cases < registeredCases) {
+      caseIds = [];
+      for (let c = 0; c < registeredCases; c++) if (counts[c]! > 0) caseIds.push(this.caseIds[c]!);
     }
-    const cases = caseIds.length;
     const caseOffsets = new Uint32Array(cases + 1);
     for (let c = 0; c < registeredCases; c++) {
       if (counts[c]! > 0) caseOffsets[newIndex[c]! + 1] = counts[c]!;
