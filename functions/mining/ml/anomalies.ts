@@ -67,8 +67,9 @@ export function cycleTimeOutliers(log: EventLog, options: CycleTimeOutlierOption
     const baseline = `the median ${Math.expm1(stats.median).toFixed(0)} s ${ofVariant ? `of the ${members.length} cases of its variant` : `of all ${cases} cases`}`;
     for (let i = 0; i < members.length; i++) {
       const c = members[i]!;
-      if (durations[c]! > low && durations[c]! < high) continue;
-      const z = (0.6745 * (durations[c]! - stats.median)) / stats.mad;
+      const duration = durations[c]!;
+      if (duration > low && duration < high) continue;
+      const z = (0.6745 * (duration - stats.median)) / stats.mad;
       const severity: AnomalySeverity = Math.abs(z) > 2 * outlierZ ? 'High' : Math.abs(z) > 1.5 * outlierZ ? 'Medium' : 'Low';
       anomalyCase.push(c);
       anomalies.push({
@@ -196,16 +197,21 @@ export function middleDistance(sorted: Float64Array, m: number): number {
   let up = low;
   let previous = 0;
   let distance = 0;
+  // Each side's next distance worked out once, when that side moves (two reads, subtractions
+  // and Math.abs calls per rank were boxed doubles each while interpreted). Values below m
+  // give m - value, exactly Math.abs(value - m) (rounding is symmetric); the others value - m.
+  let below = down >= 0 ? m - sorted[down]! : Infinity;
+  let above = up < n ? sorted[up]! - m : Infinity;
   for (let rank = 0; rank <= n >> 1; rank++) {
     previous = distance;
-    const below = down >= 0 ? Math.abs(sorted[down]! - m) : Infinity;
-    const above = up < n ? Math.abs(sorted[up]! - m) : Infinity;
     if (below <= above) {
       distance = below;
       down--;
+      below = down >= 0 ? m - sorted[down]! : Infinity;
     } else {
       distance = above;
       up++;
+      above = up < n ? sorted[up]! - m : Infinity;
     }
   }
   // Ranks n/2 - 1 and n/2 for an even count, as median() averages them.

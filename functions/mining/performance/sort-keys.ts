@@ -4,8 +4,6 @@
  * group, then value; the value comes back exactly as `key - group * SPAN`.
  */
 export const SPAN = 2 ** 40;
-/** A key's group is `Math.floor(key * INVERSE_SPAN)`, exactly (scaling by a power of two). */
-export const INVERSE_SPAN = 2 ** -40;
 /** 12-bit digits: 4,096 buckets keep the scatter's write streams in cache (16-bit digits ran several times slower). */
 const DIGIT = 2 ** 12;
 const MASK = DIGIT - 1;
@@ -57,7 +55,7 @@ function countDigit(keys: Float64Array, length: number): Uint32Array {
 /** Counts of digit `digit + 1`, when digit `digit` orders nothing. */
 function countNext(keys: Float64Array, next: Uint32Array, digit: number, length: number): void {
   const scale = 2 ** (-12 * (digit + 1));
-  for (let i = 0; i < length; i++) next[Math.floor(keys[i]! * scale) & MASK]!++;
+  for (let i = 0; i < length; i++) next[(keys[i]! * scale) & MASK]!++;
 }
 
 /** Turns a digit's counts into bucket starts; false when every key has the same digit (nothing to order). */
@@ -75,15 +73,19 @@ function bucketStarts(counts: Uint32Array, length: number): boolean {
 
 /**
  * One stable pass by a digit, counting the next digit on the way; one formula for every digit
- * (scaling by a power of two is exact), so the loop compiles once.
+ * (scaling by a power of two is exact), so the loop compiles once. A digit is `(key * scale) &
+ * MASK`: `&` truncates its operand to an integer and keeps its low 32 bits, exactly, and for
+ * keys, which are never negative, truncating is Math.floor: two Math.floor calls and their
+ * boxed results per key fewer while interpreted (Math.floor's sampled allocations over
+ * discovery to anomalies, median of 6: 0.76 to 0.60 MB; the time within noise).
  */
 function scatter(src: Float64Array, dst: Float64Array, cursor: Uint32Array, next: Uint32Array, digit: number, length: number): void {
   const scale = 2 ** (-12 * digit);
+  const nextScale = scale * 2 ** -12;
   for (let i = 0; i < length; i++) {
     const key = src[i]!;
-    const high = Math.floor(key * scale);
-    dst[cursor[high & MASK]!++] = key;
-    next[Math.floor(high * 2 ** -12) & MASK]!++;
+    dst[cursor[(key * scale) & MASK]!++] = key;
+    next[(key * nextScale) & MASK]!++;
   }
 }
 
