@@ -110,7 +110,6 @@ function plainLoopCut(dfg: InductiveDfg): number[][] | null {
   return groups.length > 1 ? toCodes(dfg, groups) : null;
 }
 
-/** PM4Py's fold as first written, noticing changes by the length of the tree's string. */
 /** PM4Py's `_fold` as written: `reduce_tau_leafs` at every node on the way down. */
 function plainFoldOnce(tree: ProcessTree): ProcessTree | null {
   reduceTauLeaves(tree);
@@ -129,6 +128,7 @@ function plainFoldOnce(tree: ProcessTree): ProcessTree | null {
   return tree;
 }
 
+/** PM4Py's fold as first written, noticing changes by the length of the tree's string. */
 function plainFold(tree: ProcessTree): ProcessTree {
   const clone = (t: ProcessTree): ProcessTree => ({ operator: t.operator, label: t.label, children: t.children.map(clone) });
   let folded = plainFoldOnce(clone(tree)) ?? { operator: null, label: null, children: [] };
