@@ -3,8 +3,8 @@ import { seededRandom } from '../../../bench/synthetic-log.ts';
 import { blockKey, projectBlocks } from '../../../functions/mining/discovery/inductive/cuts/blocks.ts';
 import { components, toCodes } from '../../../functions/mining/discovery/inductive/cuts/groups.ts';
 import { loopCut } from '../../../functions/mining/discovery/inductive/cuts/loop.ts';
-import { foldOnce, foldTree, reduceTauLeaves } from '../../../functions/mining/discovery/inductive/fold.ts';
-import { isTauLeaf, treeToString, type ProcessTree } from '../../../functions/mining/discovery/inductive/process-tree.ts';
+import { foldNode, foldOnce, foldTree, reduceTauLeaves } from '../../../functions/mining/discovery/inductive/fold.ts';
+import { treeToString, type ProcessTree } from '../../../functions/mining/discovery/inductive/process-tree.ts';
 import { projectSequence } from '../../../functions/mining/discovery/inductive/cuts/sequence.ts';
 import { dfgsWithoutEachActivity } from '../../../functions/mining/discovery/inductive/dfg-without-activity.ts';
 import { fallThrough } from '../../../functions/mining/discovery/inductive/fall-throughs.ts';
@@ -112,20 +112,7 @@ function plainLoopCut(dfg: InductiveDfg): number[][] | null {
 
 /** PM4Py's `_fold` as written: `reduce_tau_leafs` at every node on the way down. */
 function plainFoldOnce(tree: ProcessTree): ProcessTree | null {
-  reduceTauLeaves(tree);
-  if (tree.children.length === 0) return tree;
-  tree.children = tree.children.map(plainFoldOnce).filter((child): child is ProcessTree => child !== null);
-  if (tree.children.length === 0) return null;
-  if (tree.children.length === 1) return tree.children[0]!;
-  if (tree.operator === '->' || tree.operator === '+') {
-    tree.children = tree.children.filter((child) => !isTauLeaf(child));
-    if (tree.children.length === 0) tree.operator = null;
-  }
-  if (tree.operator === '->' || tree.operator === 'X' || tree.operator === '+') {
-    const operator = tree.operator;
-    tree.children = tree.children.flatMap((child) => (child.operator === operator ? child.children : [child]));
-  }
-  return tree;
+  return foldNode(reduceTauLeaves(tree), plainFoldOnce);
 }
 
 /** PM4Py's fold as first written, noticing changes by the length of the tree's string. */

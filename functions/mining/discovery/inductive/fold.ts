@@ -46,8 +46,17 @@ export function foldOnce(tree: ProcessTree): ProcessTree | null {
  * node, the fold was quadratic in the tree's depth, 3.5 ms of a cold IM on bpic2012.
  */
 function foldReduced(tree: ProcessTree): ProcessTree | null {
+  return foldNode(tree, foldReduced);
+}
+
+/**
+ * One node of `_fold`, its children folded by `fold` first: null when they all vanished, the
+ * only child when one is left; taus leave `->` and `+`, and children with the node's own
+ * operator (`->`, `X`, `+`) are flattened into it.
+ */
+export function foldNode(tree: ProcessTree, fold: (child: ProcessTree) => ProcessTree | null): ProcessTree | null {
   if (tree.children.length === 0) return tree;
-  tree.children = tree.children.map(foldReduced).filter((child): child is ProcessTree => child !== null);
+  tree.children = tree.children.map(fold).filter((child): child is ProcessTree => child !== null);
   if (tree.children.length === 0) return null;
   if (tree.children.length === 1) return tree.children[0]!;
   if (tree.operator === '->' || tree.operator === '+') {

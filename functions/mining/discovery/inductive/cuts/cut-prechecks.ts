@@ -64,13 +64,13 @@ export function prechecksOfRows(rows: Int32Array, k: number, hasEdges: boolean):
   const all = k === WORD ? -1 : ((1 << k) - 1) | 0;
   // Exclusive choice: components of the graph taken as undirected.
   for (let i = 0; i < k; i++) rows[2 * k + i] = rows[i]! | rows[k + i]!;
-  const exclusiveChoice = severalComponents(rows, 2 * k, k, all);
+  const exclusiveChoice = severalComponents(rows, 2 * k, all);
   // Sequence: a and b together when each reaches the other or neither does.
   closeReach(rows, k, all);
-  const sequence = severalComponents(rows, 2 * k, k, all);
+  const sequence = severalComponents(rows, 2 * k, all);
   // Concurrency: together unless they directly follow each other both ways.
   for (let a = 0; a < k; a++) rows[2 * k + a] = ~(rows[a]! & rows[k + a]!) & all;
-  const concurrency = severalComponents(rows, 2 * k, k, all);
+  const concurrency = severalComponents(rows, 2 * k, all);
   const loop = hasEdges && redoPartLeft(rows, k, all);
   return { exclusiveChoice, sequence, concurrency, loop };
 }
@@ -134,8 +134,8 @@ function redoPartLeft(rows: Int32Array, k: number, all: number): boolean {
   return false;
 }
 
-/** Whether the symmetric graph of bit rows `rows[at .. at + k)` has more than one connected component. */
-function severalComponents(rows: Int32Array, at: number, k: number, all: number): boolean {
+/** Whether the symmetric graph of bit rows `rows[at ..]` on the vertices of `all` has more than one connected component. */
+function severalComponents(rows: Int32Array, at: number, all: number): boolean {
   // From vertex 0: spread over its component; any vertex left unvisited is another one.
   let visited = 1;
   let frontier = 1;
