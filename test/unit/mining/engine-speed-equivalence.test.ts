@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../bench/synthetic-log.ts';
 import { readEventLog } from '../../../functions/mining/ingest/read-event-log.ts';
-import { compileNet, type CompiledNet, type ReplayNet } from '../../../functions/mining/ml/replay-net.ts';
+import { compileNet, type ReplayNet } from '../../../functions/mining/ml/replay-net.ts';
 import { SilentSearch } from '../../../functions/mining/ml/silent-search.ts';
 import { tokenReplay } from '../../../functions/mining/ml/token-replay.ts';
 import { activityInstances } from '../../../functions/mining/performance/activity-instances.ts';
 import { resourceWorkload } from '../../../functions/mining/performance/resource-workload.ts';
-import { bytes, logOfTraces } from './helpers.ts';
+import { bytes, logOfTraces, plainSearch } from './helpers.ts';
 
 /**
  * The faster forms of replay and resource workload against the plain algorithms they replaced:
@@ -31,49 +31,6 @@ function randomNet(random: () => number, places: number, transitions: number, la
     initialMarking: { p0: 1 },
     finalMarking: { [`p${places - 1}`]: 1 },
   };
-}
-
-/** The search as it was written before: one object and one array per marking, a frontier list per level. */
-function plainSearch(net: CompiledNet, start: Int32Array, silent: readonly number[], goal: (m: Int32Array) => boolean, maxExpansions: number): number[] | null {
-  const key = (m: Int32Array) => m.join(',');
-  const enabled = (m: Int32Array, t: number) => {
-    const inputs = net.inputs[t]!;
-    for (let i = 0; i < inputs.length; i += 2) if (m[inputs[i]!]! < inputs[i + 1]!) return false;
-    return true;
-  };
-  interface Node {
-    marking: Int32Array;
-    parent: Node | null;
-    via: number;
-  }
-  const seen = new Set([key(start)]);
-  let frontier: Node[] = [{ marking: start, parent: null, via: -1 }];
-  let expansions = 0;
-  while (frontier.length > 0) {
-    const next: Node[] = [];
-    for (const node of frontier) {
-      if (++expansions > maxExpansions) return null;
-      for (const s of silent) {
-        if (!enabled(node.marking, s)) continue;
-        const m = Int32Array.from(node.marking);
-        const inputs = net.inputs[s]!;
-        for (let i = 0; i < inputs.length; i += 2) m[inputs[i]!]! -= inputs[i + 1]!;
-        const outputs = net.outputs[s]!;
-        for (let i = 0; i < outputs.length; i += 2) m[outputs[i]!]! += outputs[i + 1]!;
-        if (seen.has(key(m))) continue;
-        seen.add(key(m));
-        const child: Node = { marking: m, parent: node, via: s };
-        if (goal(m)) {
-          const path: number[] = [];
-          for (let n: Node | null = child; n !== null && n.via >= 0; n = n.parent) path.push(n.via);
-          return path.reverse();
-        }
-        next.push(child);
-      }
-    }
-    frontier = next;
-  }
-  return null;
 }
 
 describe('silent-transition search', () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { readEventLog, type EventLogFormat } from '../../../functions/mining/ingest/read-event-log.ts';
 import type { ValidationReport } from '../../../functions/mining/ingest/validation-report.ts';
 import type { EventLog } from '../../../functions/mining/log/event-log.ts';
+import type { CompiledNet } from '../../../functions/mining/ml/replay-net.ts';
 import { END_OF_CASE, type StateAnnotation } from '../../../functions/mining/ml/transition-system-prediction.ts';
 
 /** Datasets shared by every checkout at `../shared/datasets` from the project root. */
@@ -82,4 +83,40 @@ export function annotated(level: ReadonlyMap<string, Tally>): Map<string, StateA
     out.set(key, { visits: t.visits, next, meanRemainingSeconds: t.sum / t.visits });
   }
   return out;
+}
+
+/**
+ * The silent-firing search as first written, the reference the replay's searches are checked
+ * against: breadth-first, one array per marking, a frontier list per level, string keys.
+ */
+export function plainSearch(net: CompiledNet, start: Int32Array, silent: readonly number[], goal: (m: Int32Array) => boolean, maxExpansions: number): number[] | null {
+  const key = (m: Int32Array) => m.join(',');
+  const enabled = (m: Int32Array, t: number) => {
+    const inputs = net.inputs[t]!;
+    for (let i = 0; i < inputs.length; i += 2) if (m[inputs[i]!]! < inputs[i + 1]!) return false;
+    return true;
+  };
+  const seen = new Set([key(start)]);
+  let frontier: { marking: Int32Array; path: number[] }[] = [{ marking: start, path: [] }];
+  let expansions = 0;
+  while (frontier.length > 0) {
+    const next: typeof frontier = [];
+    for (const node of frontier) {
+      if (++expansions > maxExpansions) return null;
+      for (const s of silent) {
+        if (!enabled(node.marking, s)) continue;
+        const m = Int32Array.from(node.marking);
+        const inputs = net.inputs[s]!;
+        for (let i = 0; i < inputs.length; i += 2) m[inputs[i]!]! -= inputs[i + 1]!;
+        const outputs = net.outputs[s]!;
+        for (let i = 0; i < outputs.length; i += 2) m[outputs[i]!]! += outputs[i + 1]!;
+        if (seen.has(key(m))) continue;
+        seen.add(key(m));
+        if (goal(m)) return [...node.path, s];
+        next.push({ marking: m, path: [...node.path, s] });
+      }
+    }
+    frontier = next;
+  }
+  return null;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../bench/synthetic-log.ts';
 import { compileNet, type CompiledNet, type ReplayNet } from '../../../functions/mining/ml/replay-net.ts';
 import { SilentSearch, type SilentGoal } from '../../../functions/mining/ml/silent-search.ts';
+import { plainSearch } from './helpers.ts';
 
 /**
  * The silent-firing search's shortcuts (the reachability bound, the search on bits, the joint
@@ -29,39 +30,6 @@ function randomNet(random: () => number, places: number, transitions: number): R
     initialMarking: { p0: 1 },
     finalMarking: { [`p${places - 1}`]: 1 },
   };
-}
-
-/** The search as first written: one array per marking, a frontier list per level, string keys. */
-function plainSearch(net: CompiledNet, start: Int32Array, silent: readonly number[], goal: (m: Int32Array) => boolean, maxExpansions: number): number[] | null {
-  const key = (m: Int32Array) => m.join(',');
-  const enabled = (m: Int32Array, t: number) => {
-    const inputs = net.inputs[t]!;
-    for (let i = 0; i < inputs.length; i += 2) if (m[inputs[i]!]! < inputs[i + 1]!) return false;
-    return true;
-  };
-  const seen = new Set([key(start)]);
-  let frontier: { marking: Int32Array; path: number[] }[] = [{ marking: start, path: [] }];
-  let expansions = 0;
-  while (frontier.length > 0) {
-    const next: typeof frontier = [];
-    for (const node of frontier) {
-      if (++expansions > maxExpansions) return null;
-      for (const s of silent) {
-        if (!enabled(node.marking, s)) continue;
-        const m = Int32Array.from(node.marking);
-        const inputs = net.inputs[s]!;
-        for (let i = 0; i < inputs.length; i += 2) m[inputs[i]!]! -= inputs[i + 1]!;
-        const outputs = net.outputs[s]!;
-        for (let i = 0; i < outputs.length; i += 2) m[outputs[i]!]! += outputs[i + 1]!;
-        if (seen.has(key(m))) continue;
-        seen.add(key(m));
-        if (goal(m)) return [...node.path, s];
-        next.push({ marking: m, path: [...node.path, s] });
-      }
-    }
-    frontier = next;
-  }
-  return null;
 }
 
 const equal = (a: Int32Array, b: Int32Array) => a.every((v, i) => v === b[i]);
