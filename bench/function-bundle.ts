@@ -49,6 +49,24 @@ export async function bundleFunction(entry: string, options: { minify?: boolean;
   return { code: output.text, bytes: output.contents.byteLength, inputs, metafile: result.metafile };
 }
 
+/**
+ * Writes one entry's bundle as CDK deploys it: NodejsFunction's options, minified, with the
+ * external source map (`sourceMap: true`, `sourcesContent: false`) that the functions'
+ * `--enable-source-maps` reads. Returns the bundle's path (`outfile`).
+ */
+export async function writeFunctionBundle(entry: string, outfile: string): Promise<string> {
+  await build({
+    ...nodejsFunctionOptions,
+    entryPoints: [path.join(projectRoot, entry)],
+    write: true,
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    outfile,
+  });
+  return outfile;
+}
+
 /** Heavy report-rendering packages (and the fonts they embed) that only the report phase needs. */
 export const reportRendering = /node_modules\/(pdfkit|svg-to-pdfkit|fontkit|@hpcc-js\/wasm-graphviz|pptxgenjs|jszip|@expo-google-fonts|linebreak|png-js|jpeg-exif)\//;
 

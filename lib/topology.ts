@@ -102,8 +102,13 @@ export interface FunctionDefinition {
   bundledFiles?: readonly string[];
   /** Built only when the stack creates its own Cognito user pool (no `jwtIssuer` context): the pool's trigger. */
   onlyWithCognitoPool?: boolean;
-  /** Node.js and V8 options of this function, added to NODE_OPTIONS (`npm run bench` runs the engine with the phase function's). */
+  /** Node.js and V8 options of this function, added to its NODE_OPTIONS ({@link nodeOptionsOf}). */
   nodeOptions?: readonly string[];
+}
+
+/** A function's NODE_OPTIONS in AWS: source-mapped stack traces, then its own options (`npm run bench` runs the engine with the phase function's). */
+export function nodeOptionsOf(def: FunctionDefinition): string[] {
+  return ['--enable-source-maps', ...(def.nodeOptions ?? [])];
 }
 
 /** The TrueType faces the PDF reports embed (they carry the CJK glyphs). */

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_NODE_MAJOR, env, functions as functionTopology, type FunctionId } from '../topology.ts';
+import { LAMBDA_NODE_MAJOR, env, functions as functionTopology, nodeOptionsOf, type FunctionId } from '../topology.ts';
 import { acknowledge, managedPolicy } from './nag.ts';
 
 const RUNTIME = lambda.Runtime.NODEJS_22_X;
@@ -62,7 +62,7 @@ export class Functions extends Construct {
           loggingFormat: lambda.LoggingFormat.JSON,
           applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
           systemLogLevelV2: lambda.SystemLogLevel.WARN,
-          environment: { NODE_OPTIONS: ['--enable-source-maps', ...(def.nodeOptions ?? [])].join(' '), [env.logFormat]: 'json', ...props.environment },
+          environment: { NODE_OPTIONS: nodeOptionsOf(def).join(' '), [env.logFormat]: 'json', ...props.environment },
           bundling: {
             format: OutputFormat.ESM,
             mainFields: ['module', 'main'],

@@ -28,8 +28,8 @@ const FONT_SIZE = 12;
 
 let graphvizLoad: Promise<Graphviz> | null = null;
 
-/** The WASM Graphviz instance, loaded once per process (about 50 ms cold). */
-function graphviz(): Promise<Graphviz> {
+/** The WASM Graphviz instance, loaded once per process (about 50 ms cold) on first use, or ahead of it. */
+export function loadGraphviz(): Promise<Graphviz> {
   graphvizLoad ??= Graphviz.load().catch((error: unknown) => {
     graphvizLoad = null;
     throw error;
@@ -45,7 +45,7 @@ function graphviz(): Promise<Graphviz> {
  */
 export async function renderProcessMapSvg(input: ProcessMapInput, options: ProcessMapOptions = {}): Promise<ProcessMapSvg> {
   const { dot, title, filter } = processMapDot(input, options);
-  const svg = (await graphviz()).dot(dot, 'svg');
+  const svg = (await loadGraphviz()).dot(dot, 'svg');
   const size = /<svg\b[^>]*?\bwidth="([\d.]+)pt"[^>]*?\bheight="([\d.]+)pt"/.exec(svg);
   return {
     svg,
