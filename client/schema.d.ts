@@ -2143,7 +2143,9 @@ export interface operations {
                      *               "variantsInLog": 4366,
                      *               "casesReplayed": 13087,
                      *               "casesInLog": 13087
-                     *             }
+                     *             },
+                     *             "alignments": null,
+                     *             "alignmentsSkipped": "not computed: algorithmSettings.performanceOptimization is not \"high_accuracy\""
                      *           },
                      *           "skipped": [],
                      *           "caseDurations": {

@@ -862,6 +862,8 @@ export const examples: Partial<Record<FunctionId, unknown>> = {
             casesReplayed: 13087,
             casesInLog: 13087,
           },
+          alignments: null,
+          alignmentsSkipped: 'not computed: algorithmSettings.performanceOptimization is not "high_accuracy"',
         },
         skipped: [],
         caseDurations: {

@@ -107,6 +107,33 @@ describe('logs without timestamps, through the API', () => {
     expect(again.results.details.discovery).toMatchObject({ cases: 12, events: 44, dfg: results.details.discovery.dfg, caseDurations: null });
   });
 
+  it('high_accuracy aligns the log on the IMf net and reports a deviating case as a ModelDeviation anomaly', async () => {
+    // 12 cases a-b-c-d, one a-b-x-c-d, one a-c-d: IMf (0.2) drops a→c and keeps x optional, so a-c-d misses b.
+    const traces = [...Array.from({ length: 12 }, () => ['a', 'b', 'c', 'd']), ['a', 'b', 'x', 'c', 'd'], ['a', 'c', 'd']];
+    const rows = ['case_id,activity', ...traces.flatMap((t, c) => t.map((a) => `c${c},${a}`))];
+    const datasetId = await uploadDataset(project, 'deviations.csv', 'csv', rows.join('\n'));
+    const parameters = { datasetId, algorithm: 'inductive_infrequent', noiseThreshold: 0.2, algorithmSettings: { performanceOptimization: 'high_accuracy', enableAnomalyDetection: true } };
+    const started = await startAnalysis(project, datasetId, { parameters });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const operation = await waitForStatus(project, started.body.operationId, ['Completed', 'Failed']);
+    expect(operation.status).toBe('Completed');
+    const results = (await call('GET', `${project.base}/async/operation/${started.body.operationId}/results?format=detailed`, { token: project.token })).body;
+    const inductive = results.details.discovery.inductive;
+    expect(inductive.processTree).toBe("->( 'a', 'b', X( tau, 'x' ), 'c', 'd' )");
+    expect(inductive.alignments).toMatchObject({ fittingTraces: 13, casesAligned: 14, variantsAligned: 3, variantsOverBudget: 0, emptyTraceCost: 40_001 });
+    expect(inductive.alignments.averageTraceFitness).toBeCloseTo((13 + 6 / 7) / 14, 9);
+    expect(phase(operation, 'Process Discovery').inductive.alignmentLogFitness).toBeCloseTo(inductive.alignments.logFitness, 12);
+    expect(phase(operation, 'Machine Learning Analysis').anomalies.byRule.modelDeviations).toBe(1);
+
+    // balanced, the default, does no alignment work and says so.
+    const balanced = await startAnalysis(project, datasetId, { parameters: { ...parameters, algorithmSettings: { enableAnomalyDetection: true } } });
+    const plain = await waitForStatus(project, balanced.body.operationId, ['Completed', 'Failed']);
+    expect(plain.status).toBe('Completed');
+    const plainResults = (await call('GET', `${project.base}/async/operation/${balanced.body.operationId}/results?format=detailed`, { token: project.token })).body;
+    expect(plainResults.details.discovery.inductive).toMatchObject({ alignments: null, alignmentsSkipped: expect.stringMatching(/high_accuracy/) });
+    expect(phase(plain, 'Machine Learning Analysis').anomalies.byRule).not.toHaveProperty('modelDeviations');
+  });
+
   it('refuses a timeWindow on such a log with a failure saying why', async () => {
     const datasetId = await uploadDataset(project, 'running-example-untimed-window.xes', 'xes', untimedXes);
     const windowed = await call('POST', `${project.base}/async/operation`, {

@@ -1,4 +1,5 @@
 import {
+  alignsIn,
   DEFAULT_INFREQUENT_NOISE,
   modelOfAlgorithm,
   replayScopeOf,
@@ -33,6 +34,7 @@ export function analysisSwitchesOf(parameters: OperationParameters): AnalysisSwi
     optimizationRecommendations: p.generateOptimizationRecommendations ?? true,
     performanceOptimization,
     replay: replayScopeOf(performanceOptimization),
+    alignments: alignsIn(performanceOptimization),
   };
 }
 

@@ -12,6 +12,8 @@ export const checkpointKeys = {
   heuristicsNet: 'models/heuristics-petri-net.json',
   inductiveNet: 'models/inductive-petri-net.json',
   inductiveBpmn: 'models/inductive-bpmn.json',
+  /** The alignments of the variants deviating from the Inductive net (`high_accuracy` only). */
+  inductiveAlignments: 'models/inductive-alignments.json',
   /** The analysis's switches, so a report rendered later from it honours them. */
   switches: 'results/analysis-switches.json',
   results: 'results/results.json',

@@ -1,5 +1,6 @@
 import { humanDuration } from '../durations.ts';
-import { analyseBehaviourSteps, behaviourModels } from '../../mining/analysis/analyse-behaviour.ts';
+import { analyseBehaviourSteps, behaviourModels, type BehaviourOptions } from '../../mining/analysis/analyse-behaviour.ts';
+import type { AlignedVariant } from '../../mining/ml/anomalies.ts';
 import { runStepsYielding } from '../../mining/progress.ts';
 import type { PetriNet } from '../../mining/models/petri-net.ts';
 import type { PhaseWork } from '../phase-runner.ts';
@@ -15,11 +16,18 @@ export const machineLearningAnalysis: PhaseWork = async (context) => {
   if (!('algorithmSettings' in parameters)) throw new Error(`${context.job.operationType} has no machine-learning stage`);
   const switches = analysisSwitchesOf(parameters);
   const skipped = skippedWork(parameters, switches).machineLearning;
-  const options = { anomalies: switches.anomalyDetection, predictions: switches.predictions, replay: switches.replay };
+  const options: BehaviourOptions = { anomalies: switches.anomalyDetection, predictions: switches.predictions, replay: switches.replay };
   const models = behaviourModels(options);
   context.report(0, 'Loading the event log and the replay model', undefined, { training: [], completed: [], total: models.length });
   const log = await loadEventLog(context);
   const model = await loadJson<PetriNet>(context, checkpointKeys.heuristicsNet);
+  // Stored by discovery whenever it aligned (high_accuracy); null when the net was too large to.
+  // Absent when discovery ran before alignments existed (a job resumed across a deployment).
+  if (switches.alignments && switches.anomalyDetection) {
+    const stored = (await context.objects.head(context.jobObjectKey(checkpointKeys.inductiveAlignments))) !== undefined;
+    if (stored) options.alignments = await loadJson<AlignedVariant[] | null>(context, checkpointKeys.inductiveAlignments);
+    else context.log('WARN', 'No alignments stored by discovery (it ran before they were computed): ModelDeviation anomalies are not detected');
+  }
   context.throwIfCancelled();
   const { conformance, anomalies, predictions, warnings } = await runStepsYielding(analyseBehaviourSteps(log, model, options), context.hook(0.15, 0.95, 'models', models));
   context.report(0.95, 'Storing the models\' results');
@@ -50,6 +58,7 @@ export const machineLearningAnalysis: PhaseWork = async (context) => {
                 cycleTimeOutliers: count((a) => a.rule === 'CycleTimeOutlier'),
                 rareVariants: count((a) => a.rule === 'RareVariant'),
                 lowReplayFitness: count((a) => a.rule === 'LowReplayFitness'),
+                ...(switches.alignments ? { modelDeviations: count((a) => a.rule === 'ModelDeviation') } : {}),
               },
             },
           }

@@ -10,12 +10,13 @@ export const processDiscovery: PhaseWork = async (context) => {
   const log = await loadEventLog(context);
   context.throwIfCancelled();
   const switches = analysisSwitchesOf(context.operation.parameters);
-  const { discovery, alphaNet, heuristicsPetriNet, inductivePetriNet, inductiveBpmn, warnings } = await runStepsYielding(discoverProcessSteps(log, {
+  const { discovery, alphaNet, heuristicsPetriNet, inductivePetriNet, inductiveBpmn, inductiveAlignments, warnings } = await runStepsYielding(discoverProcessSteps(log, {
     algorithm: switches.algorithm,
     primaryModel: switches.primaryModel,
     noiseThreshold: switches.noiseThreshold,
     variantAnalysis: switches.variantAnalysis,
     replay: switches.replay,
+    alignments: switches.alignments,
   }), context.hook(0.2, 0.9, 'steps'));
   context.report(0.9, 'Storing the discovered models');
   for (const item of discovery.skipped) context.log('INFO', `Skipped ${item.work}: ${item.reason}`);
@@ -27,6 +28,8 @@ export const processDiscovery: PhaseWork = async (context) => {
     saveJson(context, checkpointKeys.heuristicsNet, heuristicsPetriNet),
     ...(inductivePetriNet === null ? [] : [saveJson(context, checkpointKeys.inductiveNet, inductivePetriNet)]),
     ...(inductiveBpmn === null ? [] : [saveJson(context, checkpointKeys.inductiveBpmn, inductiveBpmn)]),
+    // Whenever alignments were asked for, so that the machine-learning phase finds it (null: not aligned).
+    ...(switches.alignments ? [saveJson(context, checkpointKeys.inductiveAlignments, inductiveAlignments)] : []),
   ]);
   context.milestone('Milestone', 'Process model discovered', {
     activitiesFound: discovery.activities.length,
@@ -52,7 +55,12 @@ export const processDiscovery: PhaseWork = async (context) => {
       inductive:
         discovery.inductive === null
           ? null
-          : { variant: discovery.inductive.variant, ...discovery.inductive.petriNet, logFitness: discovery.inductive.fitness.logFitness },
+          : {
+              variant: discovery.inductive.variant,
+              ...discovery.inductive.petriNet,
+              logFitness: discovery.inductive.fitness.logFitness,
+              ...(discovery.inductive.alignments ? { alignmentLogFitness: discovery.inductive.alignments.logFitness } : {}),
+            },
       modelsGenerated: discovery.inductive === null ? 2 : 3,
     },
   };

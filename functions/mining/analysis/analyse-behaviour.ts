@@ -1,5 +1,5 @@
 import { hasTimestamps, type EventLog } from '../log/event-log.ts';
-import { DEFAULT_FITNESS_THRESHOLD, detectAnomalies, type Anomaly } from '../ml/anomalies.ts';
+import { alignmentDeviations, DEFAULT_FITNESS_THRESHOLD, detectAnomalies, type AlignedVariant, type Anomaly } from '../ml/anomalies.ts';
 import type { ReplayNet } from '../ml/replay-net.ts';
 import { tokenReplay, type ReplayResult } from '../ml/token-replay.ts';
 import { evaluatePredictions, type PredictionEvaluation } from '../ml/transition-system-prediction.ts';
@@ -52,6 +52,8 @@ export interface BehaviourOptions {
   predictions: boolean;
   /** Which cases are replayed (default all); model-deviation anomalies are found among those only. */
   replay?: ReplayScope;
+  /** The deviating variants' alignments on the Inductive net (`high_accuracy`): one ModelDeviation anomaly per case. */
+  alignments?: readonly AlignedVariant[] | null;
   /** Called before each model is trained or applied (token replay, anomaly detector, predictor) and at the end. */
   progress?: ProgressHook;
 }
@@ -63,7 +65,8 @@ export function behaviourModels(options: Pick<BehaviourOptions, 'anomalies' | 'p
 
 /**
  * Conformance of the log to a model by token-based replay, anomalies (rare variants,
- * cycle-time outliers, cases that deviate from the model) and next-activity / remaining-time
+ * cycle-time outliers, cases that deviate from the model by replay, and by alignment on the
+ * Inductive net when its alignments are given) and next-activity / remaining-time
  * prediction measured on a holdout of the newest cases.
  */
 export function analyseBehaviour(log: EventLog, model: PetriNet, options: BehaviourOptions): BehaviourAnalysis {
@@ -79,7 +82,9 @@ export function* analyseBehaviourSteps(log: EventLog, model: PetriNet, options: 
   const sample = replaySample(log, options.replay ?? { mode: 'all' });
   const replay = tokenReplay(sample.log, net);
   if (options.anomalies) yield { activity: 'Anomaly detector', total };
-  const anomalies = options.anomalies ? detectAnomalies(log, { net, replay }) : null;
+  const anomalies = options.anomalies
+    ? detectAnomalies(log, { net, replay }).concat(options.alignments ? alignmentDeviations(log, options.alignments) : [])
+    : null;
   if (options.predictions) yield { activity: 'Transition-system predictor', total };
   const predictions = options.predictions ? evaluatePredictions(log) : null;
   yield { activity: 'Models completed', total, end: true };

@@ -40,6 +40,9 @@ export type ReplayScope = { mode: 'all' } | { mode: 'sample'; coverage: number; 
 
 export const HIGH_THROUGHPUT_REPLAY: ReplayScope = { mode: 'sample', coverage: 0.8, maxVariants: 100 };
 
+/** `high_accuracy` adds alignment-based conformance (A* per variant) to what `balanced` does. */
+export const alignsIn = (mode: PerformanceMode): boolean => mode === 'high_accuracy';
+
 export function replayScopeOf(mode: PerformanceMode): ReplayScope {
   return mode === 'high_throughput' ? HIGH_THROUGHPUT_REPLAY : { mode: 'all' };
 }
@@ -74,4 +77,6 @@ export interface AnalysisSwitches {
   optimizationRecommendations: boolean;
   performanceOptimization: PerformanceMode;
   replay: ReplayScope;
+  /** Alignments of every variant on the Inductive net: `high_accuracy` only (the default path does no alignment work). */
+  alignments: boolean;
 }

@@ -9,7 +9,7 @@ import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import type { BpmnModel } from '../models/bpmn.ts';
 import { petriNetSize, type PetriNet, type PetriNetSize } from '../models/petri-net.ts';
 import { skipped, type DiscoveryAlgorithm, type ModelKind, type ReplayScope, type SkippedWork } from './analysis-options.ts';
-import { discoverInductive, type InductiveDiscovery } from './discover-inductive.ts';
+import { discoverInductive, type DeviatingAlignment, type InductiveDiscovery } from './discover-inductive.ts';
 import { runSteps, type ProgressHook, type Steps } from '../progress.ts';
 
 export interface ProcessDiscovery {
@@ -43,6 +43,8 @@ export interface ProcessDiscoveryResult {
   /** The Inductive Miner's workflow net and BPMN model, for export; null when skipped. */
   inductivePetriNet: PetriNet | null;
   inductiveBpmn: BpmnModel | null;
+  /** The alignments of the variants deviating from the Inductive net, for the anomaly rule; null when not aligned. */
+  inductiveAlignments: DeviatingAlignment[] | null;
   /** Why something was not computed, for the job's log. */
   warnings: string[];
 }
@@ -59,8 +61,22 @@ export interface DiscoveryOptions {
   variantAnalysis?: boolean;
   /** Which cases the Inductive Miner's fitness replays (default all). */
   replay?: ReplayScope;
+  /** Align every variant on the Inductive net (default false; `high_accuracy`). */
+  alignments?: boolean;
   /** Called before each sub-step (directly-follows graph, variants, Alpha, Heuristics, Inductive) and at the end. */
   progress?: ProgressHook;
+}
+
+/** Alignments asked for but not computed, or computed for only some variants. */
+function alignmentWarnings(inductive: InductiveDiscovery | null, asked: boolean): string[] {
+  if (!asked || inductive === null) return [];
+  const { alignments, alignmentsSkipped } = inductive;
+  if (alignments === null) return [`Alignments on the Inductive net ${alignmentsSkipped}`];
+  return alignments.variantsOverBudget > 0
+    ? [
+        `Alignments: ${alignments.variantsOverBudget} of ${alignments.variantsOverBudget + alignments.variantsAligned} variants not aligned within the search budget; the alignment figures leave their cases out`,
+      ]
+    : [];
 }
 
 /**
@@ -88,7 +104,11 @@ export function* discoverProcessSteps(log: EventLog, options: Omit<DiscoveryOpti
   const heuristics = heuristicsMiner(log);
   const heuristicsPetriNet = heuristicsNetToPetriNet(heuristics);
   yield { activity: 'Running the Inductive Miner', total };
-  const inductive = discoverInductive(log, options.noiseThreshold ?? 0, options.replay);
+  const inductive = discoverInductive(log, {
+    noiseThreshold: options.noiseThreshold ?? 0,
+    replayScope: options.replay,
+    alignments: options.alignments ?? false,
+  });
   yield { activity: 'Process models discovered', total, end: true };
   return {
     discovery: {
@@ -112,8 +132,10 @@ export function* discoverProcessSteps(log: EventLog, options: Omit<DiscoveryOpti
     heuristicsPetriNet,
     inductivePetriNet: inductive.models?.petriNet ?? null,
     inductiveBpmn: inductive.models?.bpmn ?? null,
+    inductiveAlignments: inductive.models?.deviatingAlignments ?? null,
     warnings: [
       ...(inductive.skipped === null ? [] : [inductive.skipped]),
+      ...alignmentWarnings(inductive.models?.discovery ?? null, options.alignments ?? false),
       ...(hasTimestamps(log) ? [] : ['The log has no timestamps: directly-follows transition times are null; events are in file order']),
     ],
   };

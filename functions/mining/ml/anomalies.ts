@@ -1,10 +1,11 @@
 import { caseVariants } from '../log/case-variants.ts';
 import { hasTimestamps, type EventLog } from '../log/event-log.ts';
+import type { AlignmentDeviation } from '../conformance/align-log.ts';
 import type { ReplayNet } from './replay-net.ts';
 import { caseFitness, tokenReplay, type CaseFitness, type ReplayOptions, type ReplayResult } from './token-replay.ts';
 
 export type AnomalySeverity = 'High' | 'Medium' | 'Low';
-export type AnomalyRule = 'CycleTimeOutlier' | 'RareVariant' | 'LowReplayFitness';
+export type AnomalyRule = 'CycleTimeOutlier' | 'RareVariant' | 'LowReplayFitness' | 'ModelDeviation';
 
 export interface Anomaly {
   caseId: string;
@@ -294,4 +295,50 @@ export function detectAnomalies(log: EventLog, options: { net?: ReplayNet } & Mo
   const { net, ...rest } = options;
   // Without timestamps there are no cycle times to be outliers.
   return (hasTimestamps(log) ? cycleTimeOutliers(log) : []).concat(rareVariantCases(log), net === undefined ? [] : modelDeviations(log, net, rest));
+}
+
+/** A variant's optimal alignment on a model, named by its first case (the checkpoint the discovery phase stores). */
+export interface AlignedVariant {
+  variant: number;
+  firstCaseId: string;
+  fitness: number;
+  deviations: AlignmentDeviation[];
+}
+
+/** Deviations named in a reason at most; the others are counted. */
+const deviationsNamed = 5;
+
+const describeDeviation = (d: AlignmentDeviation): string =>
+  d.kind === 'log'
+    ? `log move '${d.activity}' at event ${d.event}`
+    : `model move '${d.activity}' ${d.event === 0 ? 'before the first event' : `after event ${d.event}`}`;
+
+/**
+ * One `ModelDeviation` per case of each deviating variant, from its optimal alignment on the
+ * Inductive net: the reason names the moves (a log move is an event the model cannot take there,
+ * a model move an activity the model needed that the case skipped), the score is 1 - alignment
+ * fitness, the severity as for token replay (High below 0.5, Medium below 0.7, else Low).
+ * A variant whose first case is not the one named (a different log) is left out.
+ */
+export function alignmentDeviations(log: EventLog, aligned: readonly AlignedVariant[]): Anomaly[] {
+  const { ofCase, firstCase } = caseVariants(log);
+  const byVariant = new Map<number, Omit<Anomaly, 'caseId'>>();
+  for (const a of aligned) {
+    if (a.variant >= firstCase.length || log.caseIds[firstCase[a.variant]!] !== a.firstCaseId || a.deviations.length === 0) continue;
+    const named = a.deviations.slice(0, deviationsNamed).map(describeDeviation);
+    if (a.deviations.length > deviationsNamed) named.push(`${a.deviations.length - deviationsNamed} more`);
+    byVariant.set(a.variant, {
+      rule: 'ModelDeviation',
+      reason: `alignment fitness ${a.fitness.toFixed(3)} on the Inductive Miner's net: ${named.join('; ')}`,
+      score: Math.round((1 - a.fitness) * 10_000) / 10_000,
+      severity: a.fitness < 0.5 ? 'High' : a.fitness < 0.7 ? 'Medium' : 'Low',
+    });
+  }
+  const anomalies: Anomaly[] = [];
+  if (byVariant.size === 0) return anomalies;
+  for (let c = 0; c < ofCase.length; c++) {
+    const deviation = byVariant.get(ofCase[c]!);
+    if (deviation !== undefined) anomalies.push({ caseId: log.caseIds[c]!, ...deviation });
+  }
+  return anomalies;
 }

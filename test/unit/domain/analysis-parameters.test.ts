@@ -39,12 +39,16 @@ describe('analysis parameters', () => {
       optimizationRecommendations: true,
       performanceOptimization: 'balanced',
       replay: { mode: 'all' },
+      alignments: false,
     });
     expect(analysisSwitchesOf(parametersOf({ algorithm: 'inductive_infrequent' }))).toMatchObject({ primaryModel: 'inductive', noiseThreshold: 0.2 });
     expect(analysisSwitchesOf(parametersOf({ algorithm: 'inductive_infrequent', noiseThreshold: 0.5 }))).toMatchObject({ noiseThreshold: 0.5 });
     expect(analysisSwitchesOf(parametersOf({ algorithm: 'alpha_miner_enhanced' }))).toMatchObject({ primaryModel: 'alpha', noiseThreshold: 0 });
     expect(analysisSwitchesOf(parametersOf({ algorithm: 'heuristics' }))).toMatchObject({ primaryModel: 'heuristics' });
     expect(analysisSwitchesOf(parametersOf({ algorithmSettings: { performanceOptimization: 'high_throughput' } })).replay).toEqual({ mode: 'sample', coverage: 0.8, maxVariants: 100 });
+    // Only high_accuracy aligns; balanced, the default, does no alignment work.
+    expect(analysisSwitchesOf(parametersOf({ algorithmSettings: { performanceOptimization: 'high_accuracy' } })).alignments).toBe(true);
+    expect(analysisSwitchesOf(parametersOf({ algorithmSettings: { performanceOptimization: 'high_throughput' } })).alignments).toBe(false);
     expect(analysisSwitchesOf(parametersOf({ enableML: false })).predictions).toBe(false);
     expect(analysisSwitchesOf(parametersOf({ algorithmSettings: { useAdvancedML: false } })).predictions).toBe(false);
   });

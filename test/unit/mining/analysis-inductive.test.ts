@@ -34,6 +34,8 @@ describe('discovery with the Inductive Miner', () => {
       bpmn: reference.IM.bpmn,
       fitness: { logFitness: 1, averageTraceFitness: 1, fittingTraces: 6, percentageFittingTraces: 100 },
       replayed: { scope: 'all', variantsReplayed: 6, variantsInLog: 6, casesReplayed: 6, casesInLog: 6 },
+      alignments: null,
+      alignmentsSkipped: 'not computed: algorithmSettings.performanceOptimization is not "high_accuracy"',
     });
     expect(result.warnings).toEqual([]);
   });
