@@ -2,6 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyseBehaviour } from '../../../functions/mining/analysis/analyse-behaviour.ts';
 import { discoverProcess } from '../../../functions/mining/analysis/discover-process.ts';
 import type { EventLog } from '../../../functions/mining/log/event-log.ts';
+import { alignLog } from '../../../functions/mining/conformance/align-log.ts';
+import { alignTrace } from '../../../functions/mining/conformance/align-trace.ts';
+import { compileAlignmentNet } from '../../../functions/mining/conformance/alignment-net.ts';
+import { netGraph } from '../../../functions/mining/conformance/net-graph.ts';
+import { inductiveMiner } from '../../../functions/mining/discovery/inductive/inductive-miner.ts';
+import { processTreeToPetriNet } from '../../../functions/mining/discovery/inductive/tree-to-petri-net.ts';
 import { alignmentDeviations } from '../../../functions/mining/ml/anomalies.ts';
 import { logOfTraces } from '../mining/helpers.ts';
 
@@ -19,6 +25,18 @@ describe('alignments through discovery and the ModelDeviation rule', () => {
     expect(discovery.inductive!.alignments).toBeNull();
     expect(discovery.inductive!.alignmentsSkipped).toBe('not computed: algorithmSettings.performanceOptimization is not "high_accuracy"');
     expect(inductiveAlignments).toBeNull();
+  });
+
+  it("stops at the log's expansion budget and counts the variants it did not align", () => {
+    const net = processTreeToPetriNet(inductiveMiner(log, { noiseThreshold: 0.2 }).tree).net;
+    const full = alignLog(log, net)!.fitness;
+    // The empty trace's search is not counted against the log's budget.
+    const needed = full.expansions.total - alignTrace(netGraph(compileAlignmentNet(net))!, []).expansions;
+    expect(alignLog(log, net, { logBudget: needed })!.fitness).toEqual(full);
+    const short = alignLog(log, net, { logBudget: needed - 1 })!.fitness;
+    expect(short.variantsOverBudget).toBe(1);
+    expect(short.variantsAligned).toBe(full.variantsAligned - 1);
+    expect(short.casesAligned).toBeLessThan(full.casesAligned);
   });
 
   it("aligns the log on the IMf net when asked, with the deviating variants' moves", () => {
