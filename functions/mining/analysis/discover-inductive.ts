@@ -7,7 +7,7 @@ import type { BpmnModel } from '../models/bpmn.ts';
 import type { PetriNet } from '../models/petri-net.ts';
 import { tokenReplay } from '../ml/token-replay.ts';
 import { alignLog, type AlignmentFitness, type VariantAlignment } from '../conformance/align-log.ts';
-import { MAX_REACHABLE_MARKINGS } from '../conformance/net-graph.ts';
+import { markingLimit } from '../conformance/net-graph.ts';
 import { replayNetOf } from './analyse-behaviour.ts';
 import type { ReplayScope } from './analysis-options.ts';
 import { replaySample, type ReplayCoverage } from './replay-sample.ts';
@@ -84,7 +84,7 @@ export function discoverInductive(log: EventLog, options: InductiveOptions = {})
   const alignmentsSkipped = !options.alignments
     ? ALIGNMENTS_NOT_REQUESTED
     : aligned === null
-      ? `not computed: the net has more than ${MAX_REACHABLE_MARKINGS.toLocaleString('en-US')} reachable markings`
+      ? `not computed: the net has more than ${markingLimit(new Set(net.transitions.flatMap((t) => (t.label === null ? [] : [t.label]))).size).toLocaleString('en-US')} reachable markings`
       : undefined;
   return {
     models: {

@@ -5,7 +5,7 @@ import { deviationsOf, LOG_MOVE_COST } from './alignment-costs.ts';
 import { compileAlignmentNet } from './alignment-net.ts';
 import { alignTrace, DEFAULT_EXPANSION_BUDGET, type AlignmentStep } from './align-trace.ts';
 import { FittingCompletion } from './fitting-completion.ts';
-import { MAX_REACHABLE_MARKINGS, netGraph } from './net-graph.ts';
+import { markingLimit, netGraph } from './net-graph.ts';
 
 /** A deviation as shown: silent model moves are left out, sync moves are not deviations. */
 export interface AlignmentDeviation {
@@ -102,7 +102,7 @@ function bySuffix(log: EventLog, firstCase: Uint32Array): number[] {
  * Optimal alignments of every variant of the log on the net (once per variant: its cases
  * align alike), and PM4Py's log figures over the cases: log fitness 1 - Σcost / Σ(10000·|trace|
  * + empty-trace cost), the mean trace fitness, the traces with fitness 1. Null when the net has
- * more than {@link MAX_REACHABLE_MARKINGS} reachable markings or cannot reach its final marking.
+ * more reachable markings than {@link markingLimit} allows or cannot reach its final marking.
  */
 export function alignLog(log: EventLog, net: PetriNet, options: AlignLogOptions = {}): LogAlignment | null {
   const budget = options.budget ?? DEFAULT_EXPANSION_BUDGET;

@@ -4,6 +4,18 @@ import type { AlignmentNet } from './alignment-net.ts';
 export const MAX_REACHABLE_MARKINGS = 200_000;
 
 /**
+ * Cells of the per-marking, per-label table (`silent`: markings × (labels + 1)) built at most:
+ * 64 MB of doubles, and as many steps of its backward searches. The marking limit alone would
+ * allow 1.6 GB on a net of 1,000 activities.
+ */
+export const MAX_GRAPH_CELLS = 1 << 23;
+
+/** The most reachable markings a net with this many visible labels is aligned on. */
+export function markingLimit(labels: number): number {
+  return Math.min(MAX_REACHABLE_MARKINGS, Math.floor(MAX_GRAPH_CELLS / (labels + 1)));
+}
+
+/**
  * A net's reachability graph with what the alignment search's heuristic needs, computed once
  * per net and shared by every trace. Markings are numbered (0 the initial one); the search then
  * moves over integer ids instead of firing transitions and hashing markings, and its bounds are
@@ -94,10 +106,14 @@ function backwardDistances(markings: number, predecessors: number[][], sources: 
   return distance;
 }
 
-/** The graph of the net; null when it has more than `maxMarkings` markings or the final marking is unreachable. */
+/**
+ * The graph of the net; null when it has more than `maxMarkings` markings, more than
+ * {@link MAX_GRAPH_CELLS} markings × (labels + 1), or the final marking is unreachable.
+ */
 export function netGraph(net: AlignmentNet, maxMarkings = MAX_REACHABLE_MARKINGS): NetGraph | null {
   const labelIds = new Map([...net.byLabel.keys()].map((label, i) => [label, i]));
   const L = labelIds.size;
+  const markingsAtMost = Math.min(maxMarkings, markingLimit(L));
   const labelOf = Int32Array.from(net.labels, (label) => (label === null ? -1 : labelIds.get(label)!));
   const ids = new Map<string, number>();
   const markings: Uint16Array[] = [];
@@ -122,7 +138,7 @@ export function netGraph(net: AlignmentNet, maxMarkings = MAX_REACHABLE_MARKINGS
     for (let t = 0; t < labelOf.length; t++) {
       if (!enabled(net, m, t)) continue;
       const j = add(fired(net, m, t));
-      if (markings.length > maxMarkings) return null;
+      if (markings.length > markingsAtMost) return null;
       if (j === predecessors.length) predecessors.push([]);
       predecessors[j]!.push(2 * i + (labelOf[t]! < 0 ? 1 : 0));
       target.push(j);

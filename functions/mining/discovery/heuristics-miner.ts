@@ -108,7 +108,7 @@ export function heuristicsMiner(log: EventLog, parameters: Partial<HeuristicsMin
   const successors = (a: number) => edges.filter((edge) => edge.from === a).map((edge) => edge.to);
   const predecessors = (b: number) => edges.filter((edge) => edge.to === b).map((edge) => edge.from);
   const byName = (x: number, y: number) => compareCodePoints(log.activities[x]!, log.activities[y]!);
-  const andMeasures = (node: number, neighbours: number[], count: (x: number) => number) => {
+  const andMeasures = (neighbours: number[], count: (x: number) => number) => {
     const sorted = [...new Set(neighbours)].sort(byName);
     const result: Array<{ a: string; b: string; value: number }> = [];
     for (let i = 0; i < sorted.length; i++) {
@@ -130,8 +130,8 @@ export function heuristicsMiner(log: EventLog, parameters: Partial<HeuristicsMin
   const loops = new Map<number, number[]>();
   for (let a = 0; a < n; a++) {
     if (nodesBeforeLoops[a] === 0) continue;
-    andSplits.set(a, andMeasures(a, successors(a), (x) => dfg[a * n + x]!));
-    andJoins.set(a, andMeasures(a, predecessors(a), (x) => dfg[x * n + a]!));
+    andSplits.set(a, andMeasures(successors(a), (x) => dfg[a * n + x]!));
+    andJoins.set(a, andMeasures(predecessors(a), (x) => dfg[x * n + a]!));
     const partners: number[] = [];
     for (let b = 0; b < n; b++) {
       const v = triples[a * n + b]! + triples[b * n + a]!;
