@@ -9,7 +9,7 @@ import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import type { BpmnModel } from '../models/bpmn.ts';
 import { petriNetSize, type PetriNet, type PetriNetSize } from '../models/petri-net.ts';
 import { skipped, type DiscoveryAlgorithm, type ModelKind, type ReplayScope, type SkippedWork } from './analysis-options.ts';
-import { discoverInductive, type DeviatingAlignment, type InductiveDiscovery } from './discover-inductive.ts';
+import { discoverInductive, withAlignments, type DeviatingAlignment, type InductiveDiscovery } from './discover-inductive.ts';
 import { runSteps, type ProgressHook, type Steps } from '../progress.ts';
 
 export interface ProcessDiscovery {
@@ -63,7 +63,7 @@ export interface DiscoveryOptions {
   replay?: ReplayScope;
   /** Align every variant on the Inductive net (default false; `high_accuracy`). */
   alignments?: boolean;
-  /** Called before each sub-step (directly-follows graph, variants, Alpha, Heuristics, Inductive) and at the end. */
+  /** Called before each sub-step (directly-follows graph, variants, Alpha, Heuristics, Inductive, and alignments when asked) and at the end. */
   progress?: ProgressHook;
 }
 
@@ -91,7 +91,8 @@ export function discoverProcess(log: EventLog, options: DiscoveryOptions = {}): 
 /** {@link discoverProcess} step by step, for a caller that reports progress or yields between steps. */
 export function* discoverProcessSteps(log: EventLog, options: Omit<DiscoveryOptions, 'progress'> = {}): Steps<ProcessDiscoveryResult> {
   const topVariants = options.topVariants ?? 20;
-  const total = 5;
+  const aligning = options.alignments ?? false;
+  const total = aligning ? 6 : 5;
   yield { activity: 'Building the directly-follows graph', total };
   const dfg = directlyFollowsGraph(log);
   const variantAnalysis = options.variantAnalysis ?? true;
@@ -104,11 +105,11 @@ export function* discoverProcessSteps(log: EventLog, options: Omit<DiscoveryOpti
   const heuristics = heuristicsMiner(log);
   const heuristicsPetriNet = heuristicsNetToPetriNet(heuristics);
   yield { activity: 'Running the Inductive Miner', total };
-  const inductive = discoverInductive(log, {
-    noiseThreshold: options.noiseThreshold ?? 0,
-    replayScope: options.replay,
-    alignments: options.alignments ?? false,
-  });
+  const inductive = discoverInductive(log, { noiseThreshold: options.noiseThreshold ?? 0, replayScope: options.replay });
+  if (aligning && inductive.models !== null) {
+    yield { activity: 'Aligning the log on the Inductive net', total };
+    inductive.models = withAlignments(log, inductive.models);
+  }
   yield { activity: 'Process models discovered', total, end: true };
   return {
     discovery: {
@@ -135,7 +136,7 @@ export function* discoverProcessSteps(log: EventLog, options: Omit<DiscoveryOpti
     inductiveAlignments: inductive.models?.deviatingAlignments ?? null,
     warnings: [
       ...(inductive.skipped === null ? [] : [inductive.skipped]),
-      ...alignmentWarnings(inductive.models?.discovery ?? null, options.alignments ?? false),
+      ...alignmentWarnings(inductive.models?.discovery ?? null, aligning),
       ...(hasTimestamps(log) ? [] : ['The log has no timestamps: directly-follows transition times are null; events are in file order']),
     ],
   };

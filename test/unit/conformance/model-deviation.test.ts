@@ -27,6 +27,17 @@ describe('alignments through discovery and the ModelDeviation rule', () => {
     expect(inductiveAlignments).toBeNull();
   });
 
+  it('aligns in a discovery step of its own, reported to the progress hook, only when asked', () => {
+    const steps = (alignments: boolean) => {
+      const seen: string[] = [];
+      discoverProcess(log, { noiseThreshold: 0.2, alignments, progress: (_done, _total, activity) => seen.push(activity) });
+      return seen;
+    };
+    expect(steps(true)).toContain('Aligning the log on the Inductive net');
+    expect(steps(true).indexOf('Aligning the log on the Inductive net')).toBe(steps(true).indexOf('Running the Inductive Miner') + 1);
+    expect(steps(false)).not.toContain('Aligning the log on the Inductive net');
+  });
+
   it("stops at the log's expansion budget and counts the variants it did not align", () => {
     const net = processTreeToPetriNet(inductiveMiner(log, { noiseThreshold: 0.2 }).tree).net;
     const full = alignLog(log, net)!.fitness;
