@@ -1,6 +1,6 @@
 import { hasTimestamps, type EventLog } from '../log/event-log.ts';
 import { alignmentDeviations, DEFAULT_FITNESS_THRESHOLD, detectAnomalies, type AlignedVariant, type Anomaly } from '../ml/anomalies.ts';
-import type { ReplayNet } from '../ml/replay-net.ts';
+import { replayNetOf } from '../ml/replay-net.ts';
 import { tokenReplay, type ReplayResult } from '../ml/token-replay.ts';
 import { evaluatePredictions, type PredictionEvaluation } from '../ml/transition-system-prediction.ts';
 import type { PetriNet } from '../models/petri-net.ts';
@@ -38,14 +38,6 @@ function deviatingCases({ variantOf, byVariant }: ReplayResult): number {
   for (let c = 0; c < variantOf.length; c++) count += deviating[variantOf[c]!]!;
   return count;
 }
-
-export const replayNetOf = (net: PetriNet): ReplayNet => ({
-  places: net.places.map((p) => p.id),
-  transitions: net.transitions.map((t) => ({ id: t.id, label: t.label })),
-  arcs: net.arcs.map((a) => ({ source: a.source, target: a.target, weight: a.weight })),
-  initialMarking: net.initialMarking,
-  finalMarking: net.finalMarking,
-});
 
 export interface BehaviourOptions {
   anomalies: boolean;

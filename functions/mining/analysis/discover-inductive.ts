@@ -5,10 +5,10 @@ import { caseVariants } from '../log/case-variants.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { BpmnModel } from '../models/bpmn.ts';
 import type { PetriNet } from '../models/petri-net.ts';
+import { replayNetOf } from '../ml/replay-net.ts';
 import { tokenReplay } from '../ml/token-replay.ts';
 import { alignLog, type AlignmentFitness, type VariantAlignment } from '../conformance/align-log.ts';
 import { markingLimit } from '../conformance/net-graph.ts';
-import { replayNetOf } from './analyse-behaviour.ts';
 import type { ReplayScope } from './analysis-options.ts';
 import { replaySample, type ReplayCoverage } from './replay-sample.ts';
 

@@ -1,8 +1,8 @@
 import { caseVariants } from '../log/case-variants.ts';
 import type { EventLog } from '../log/event-log.ts';
 import type { PetriNet } from '../models/petri-net.ts';
+import { compileNet, replayNetOf } from '../ml/replay-net.ts';
 import { deviationsOf, LOG_MOVE_COST } from './alignment-costs.ts';
-import { compileAlignmentNet } from './alignment-net.ts';
 import { alignTrace, DEFAULT_EXPANSION_BUDGET, type AlignmentStep } from './align-trace.ts';
 import { FittingCompletion } from './fitting-completion.ts';
 import { markingLimit, netGraph } from './net-graph.ts';
@@ -107,9 +107,10 @@ function bySuffix(log: EventLog, firstCase: Uint32Array): number[] {
 export function alignLog(log: EventLog, net: PetriNet, options: AlignLogOptions = {}): LogAlignment | null {
   const budget = options.budget ?? DEFAULT_EXPANSION_BUDGET;
   let left = options.logBudget ?? DEFAULT_LOG_EXPANSION_BUDGET;
-  const compiled = compileAlignmentNet(net);
-  const graph = netGraph(compiled);
+  const graph = netGraph(compileNet(replayNetOf(net)));
   if (graph === null) return null;
+  const names = [...graph.labelIds.keys()];
+  const labels = Array.from(graph.labelOf, (id) => (id < 0 ? null : names[id]!));
   const empty = alignTrace(graph, [], budget);
   if (empty.status !== 'aligned') return null;
   const emptyTraceCost = empty.cost;
@@ -150,7 +151,7 @@ export function alignLog(log: EventLog, net: PetriNet, options: AlignLogOptions 
     sumBest += cases * (LOG_MOVE_COST * trace.length + emptyTraceCost);
     if (fitness === 1) fittingTraces += cases;
     if (deviationsOf(outcome.cost) > 0)
-      deviating.push({ variant: v, cases, cost: outcome.cost, fitness, deviations: deviationsShown(outcome.steps, trace, compiled.labels) });
+      deviating.push({ variant: v, cases, cost: outcome.cost, fitness, deviations: deviationsShown(outcome.steps, trace, labels) });
   }
   deviating.sort((a, b) => a.variant - b.variant);
   return {

@@ -1,4 +1,4 @@
-import type { AlignmentNet } from './alignment-net.ts';
+import type { CompiledNet } from '../ml/replay-net.ts';
 
 /** Markings of a net's reachability graph built at most; a net with more is not aligned (the alignment phase reports why). */
 export const MAX_REACHABLE_MARKINGS = 200_000;
@@ -66,15 +66,18 @@ function grouped(keys: number, pairs: [key: number, a: number, b: number][]): { 
   return { start, a, b };
 }
 
-function enabled(net: AlignmentNet, m: Uint16Array, t: number): boolean {
-  for (let i = net.inStart[t]!; i < net.inStart[t + 1]!; i++) if (m[net.inPlace[i]!]! < net.inWeight[i]!) return false;
+function enabled(net: CompiledNet, m: Uint16Array, t: number): boolean {
+  const inputs = net.inputs[t]!;
+  for (let i = 0; i < inputs.length; i += 2) if (m[inputs[i]!]! < inputs[i + 1]!) return false;
   return true;
 }
 
-function fired(net: AlignmentNet, m: Uint16Array, t: number): Uint16Array {
+function fired(net: CompiledNet, m: Uint16Array, t: number): Uint16Array {
   const next = m.slice();
-  for (let i = net.inStart[t]!; i < net.inStart[t + 1]!; i++) next[net.inPlace[i]!]! -= net.inWeight[i]!;
-  for (let i = net.outStart[t]!; i < net.outStart[t + 1]!; i++) next[net.outPlace[i]!]! += net.outWeight[i]!;
+  const inputs = net.inputs[t]!;
+  const outputs = net.outputs[t]!;
+  for (let i = 0; i < inputs.length; i += 2) next[inputs[i]!]! -= inputs[i + 1]!;
+  for (let i = 0; i < outputs.length; i += 2) next[outputs[i]!]! += outputs[i + 1]!;
   return next;
 }
 
@@ -110,11 +113,12 @@ function backwardDistances(markings: number, predecessors: number[][], sources: 
  * The graph of the net; null when it has more than `maxMarkings` markings, more than
  * {@link MAX_GRAPH_CELLS} markings × (labels + 1), or the final marking is unreachable.
  */
-export function netGraph(net: AlignmentNet, maxMarkings = MAX_REACHABLE_MARKINGS): NetGraph | null {
+export function netGraph(net: CompiledNet, maxMarkings = MAX_REACHABLE_MARKINGS): NetGraph | null {
   const labelIds = new Map([...net.byLabel.keys()].map((label, i) => [label, i]));
   const L = labelIds.size;
   const markingsAtMost = Math.min(maxMarkings, markingLimit(L));
-  const labelOf = Int32Array.from(net.labels, (label) => (label === null ? -1 : labelIds.get(label)!));
+  const labelOf = new Int32Array(net.transitionIds.length).fill(-1);
+  for (const [label, transitions] of net.byLabel) for (const t of transitions) labelOf[t] = labelIds.get(label)!;
   const ids = new Map<string, number>();
   const markings: Uint16Array[] = [];
   const add = (m: Uint16Array) => {
@@ -127,7 +131,8 @@ export function netGraph(net: AlignmentNet, maxMarkings = MAX_REACHABLE_MARKINGS
     }
     return id;
   };
-  add(net.initial.slice());
+  // Markings hold at most 65,535 tokens per place: one UTF-16 unit each in their keys.
+  add(Uint16Array.from(net.initial));
   const start = [0];
   const target: number[] = [];
   const transition: number[] = [];
@@ -146,7 +151,7 @@ export function netGraph(net: AlignmentNet, maxMarkings = MAX_REACHABLE_MARKINGS
     }
     start.push(target.length);
   }
-  const finalId = ids.get(String.fromCharCode(...net.final));
+  const finalId = ids.get(String.fromCharCode(...Uint16Array.from(net.final)));
   if (finalId === undefined) return null;
   const M = markings.length;
   const W = L + 1;

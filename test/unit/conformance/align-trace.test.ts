@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alignTrace } from '../../../functions/mining/conformance/align-trace.ts';
-import { compileAlignmentNet } from '../../../functions/mining/conformance/alignment-net.ts';
+import { compileNet, replayNetOf } from '../../../functions/mining/ml/replay-net.ts';
 import { FittingCompletion } from '../../../functions/mining/conformance/fitting-completion.ts';
 import { netGraph } from '../../../functions/mining/conformance/net-graph.ts';
 import { traceFitness } from '../../../functions/mining/conformance/align-log.ts';
@@ -10,7 +10,7 @@ import { PetriNetBuilder, type PetriNet } from '../../../functions/mining/models
 import { referenceAlignmentCost } from './reference-alignment.ts';
 
 const netOf = (tree: ProcessTree) => processTreeToPetriNet(tree).net;
-const graphOf = (net: PetriNet) => netGraph(compileAlignmentNet(net))!;
+const graphOf = (net: PetriNet) => netGraph(compileNet(replayNetOf(net)))!;
 const aligned = (net: PetriNet, trace: string[]) => {
   const outcome = alignTrace(graphOf(net), trace);
   if (outcome.status !== 'aligned') throw new Error(`not aligned: ${outcome.status}`);

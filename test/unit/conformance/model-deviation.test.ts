@@ -4,7 +4,7 @@ import { discoverProcess } from '../../../functions/mining/analysis/discover-pro
 import type { EventLog } from '../../../functions/mining/log/event-log.ts';
 import { alignLog } from '../../../functions/mining/conformance/align-log.ts';
 import { alignTrace } from '../../../functions/mining/conformance/align-trace.ts';
-import { compileAlignmentNet } from '../../../functions/mining/conformance/alignment-net.ts';
+import { compileNet, replayNetOf } from '../../../functions/mining/ml/replay-net.ts';
 import { netGraph } from '../../../functions/mining/conformance/net-graph.ts';
 import { inductiveMiner } from '../../../functions/mining/discovery/inductive/inductive-miner.ts';
 import { processTreeToPetriNet } from '../../../functions/mining/discovery/inductive/tree-to-petri-net.ts';
@@ -42,7 +42,7 @@ describe('alignments through discovery and the ModelDeviation rule', () => {
     const net = processTreeToPetriNet(inductiveMiner(log, { noiseThreshold: 0.2 }).tree).net;
     const full = alignLog(log, net)!.fitness;
     // The empty trace's search is not counted against the log's budget.
-    const needed = full.expansions.total - alignTrace(netGraph(compileAlignmentNet(net))!, []).expansions;
+    const needed = full.expansions.total - alignTrace(netGraph(compileNet(replayNetOf(net)))!, []).expansions;
     expect(alignLog(log, net, { logBudget: needed })!.fitness).toEqual(full);
     const short = alignLog(log, net, { logBudget: needed - 1 })!.fitness;
     expect(short.variantsOverBudget).toBe(1);

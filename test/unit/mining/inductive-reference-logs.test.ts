@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BpmnModdle } from 'bpmn-moddle';
-import { replayNetOf } from '../../../functions/mining/analysis/analyse-behaviour.ts';
+import { replayNetOf } from '../../../functions/mining/ml/replay-net.ts';
 import { inductiveMiner, inductiveMinerOfVariants, type InductiveMinerResult } from '../../../functions/mining/discovery/inductive/inductive-miner.ts';
 import { canonicalTreeString, parseProcessTree } from '../../../functions/mining/discovery/inductive/process-tree.ts';
 import { processTreeToBpmn } from '../../../functions/mining/discovery/inductive/tree-to-bpmn.ts';
