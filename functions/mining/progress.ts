@@ -23,14 +23,26 @@ export function subSteps(hook: ProgressHook | undefined, total: number): { next(
   };
 }
 
-/** One sub-step of an engine function written as a generator: what starts now, of how many; `end` closes the run. */
+/**
+ * One sub-step of an engine function written as a generator: what starts now, of how many; `end` closes the run.
+ * `again` marks a safe point inside the step under way (named again): nothing new starts, but the caller's hook
+ * runs (and may stop the work) and a yielding run gives the event loop a turn, so a long step stays cancellable.
+ */
 export interface Step {
   activity: string;
   total: number;
   end?: boolean;
+  again?: boolean;
 }
 
 export type Steps<T> = Generator<Step, T, void>;
+
+/** Reports one step to the hook; returns the steps done after it (a safe point inside a step does not count one). */
+function reported({ activity, total, end, again }: Step, done: number, hook?: ProgressHook): number {
+  const under = again ? done - 1 : done;
+  hook?.(end ? total : Math.min(under, total), total, activity);
+  return end || again ? done : done + 1;
+}
 
 /** Runs an engine function's steps at once, reporting each to the hook. */
 export function runSteps<T>(steps: Steps<T>, hook?: ProgressHook): T {
@@ -38,9 +50,7 @@ export function runSteps<T>(steps: Steps<T>, hook?: ProgressHook): T {
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    const { activity, total, end } = next.value;
-    hook?.(end ? total : Math.min(done, total), total, activity);
-    if (!end) done += 1;
+    done = reported(next.value, done, hook);
   }
 }
 
@@ -53,9 +63,19 @@ export async function runStepsYielding<T>(steps: Steps<T>, hook?: ProgressHook):
   for (;;) {
     const next = steps.next();
     if (next.done) return next.value;
-    const { activity, total, end } = next.value;
-    hook?.(end ? total : Math.min(done, total), total, activity);
-    if (!end) done += 1;
+    done = reported(next.value, done, hook);
     await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * Work that pauses at safe points of its own (a generator yielding anything) run as the step `step`: each pause is
+ * reported as a safe point inside it ({@link Step.again}); returns the work's result.
+ */
+export function* withSafePoints<T>(work: Generator<unknown, T, void>, step: Omit<Step, 'again' | 'end'>): Steps<T> {
+  for (;;) {
+    const next = work.next();
+    if (next.done) return next.value;
+    yield { ...step, again: true };
   }
 }

@@ -7,7 +7,7 @@ import type { BpmnModel } from '../models/bpmn.ts';
 import type { PetriNet } from '../models/petri-net.ts';
 import { replayNetOf } from '../ml/replay-net.ts';
 import { tokenReplay } from '../ml/token-replay.ts';
-import { alignLog, type AlignmentFitness, type VariantAlignment } from '../conformance/align-log.ts';
+import { alignLogSteps, type AlignmentFitness, type VariantAlignment } from '../conformance/align-log.ts';
 import { markingLimit } from '../conformance/net-graph.ts';
 import type { ReplayScope } from './analysis-options.ts';
 import { replaySample, type ReplayCoverage } from './replay-sample.ts';
@@ -60,13 +60,11 @@ export interface InductiveOptions {
   noiseThreshold?: number;
   /** Which cases token replay covers (default all). */
   replayScope?: ReplayScope;
-  /** Align every variant on the net (default false: `high_accuracy` turns it on). */
-  alignments?: boolean;
 }
 
 /**
  * The Inductive Miner's process tree (IM at noise 0, IMf above), its workflow net with the
- * log's token-replay fitness (and alignment-based fitness when asked), and its BPMN model;
+ * log's token-replay fitness, and its BPMN model (alignments are added by {@link withAlignments});
  * null, with the reason, when the log has too many activities.
  */
 export function discoverInductive(log: EventLog, options: InductiveOptions = {}): { models: InductiveModels | null; skipped: string | null } {
@@ -101,16 +99,17 @@ export function discoverInductive(log: EventLog, options: InductiveOptions = {})
       bpmn,
       deviatingAlignments: null,
   };
-  return { models: options.alignments ? withAlignments(log, models) : models, skipped: null };
+  return { models, skipped: null };
 }
 
 /**
  * The models with every variant of the log aligned on their net (`high_accuracy`): a step of
- * its own in discovery, the longest one on large logs (bpic2012's IM net: 5 s).
+ * its own in discovery, the longest one on large logs (bpic2012's IM net: 5 s), pausing at the
+ * alignments' safe points (see {@link alignLogSteps}).
  */
-export function withAlignments(log: EventLog, models: InductiveModels): InductiveModels {
+export function* withAlignments(log: EventLog, models: InductiveModels): Generator<number, InductiveModels, void> {
   const net = models.petriNet;
-  const aligned = alignLog(log, net);
+  const aligned = yield* alignLogSteps(log, net);
   const { alignmentsSkipped: _notRequested, ...discovery } = models.discovery;
   const labels = new Set(net.transitions.flatMap((t) => (t.label === null ? [] : [t.label]))).size;
   return {

@@ -10,7 +10,7 @@ import type { BpmnModel } from '../models/bpmn.ts';
 import { petriNetSize, type PetriNet, type PetriNetSize } from '../models/petri-net.ts';
 import { skipped, type DiscoveryAlgorithm, type ModelKind, type ReplayScope, type SkippedWork } from './analysis-options.ts';
 import { discoverInductive, withAlignments, type DeviatingAlignment, type InductiveDiscovery } from './discover-inductive.ts';
-import { runSteps, type ProgressHook, type Steps } from '../progress.ts';
+import { runSteps, withSafePoints, type ProgressHook, type Steps } from '../progress.ts';
 
 export interface ProcessDiscovery {
   cases: number;
@@ -63,7 +63,7 @@ export interface DiscoveryOptions {
   replay?: ReplayScope;
   /** Align every variant on the Inductive net (default false; `high_accuracy`). */
   alignments?: boolean;
-  /** Called before each sub-step (directly-follows graph, variants, Alpha, Heuristics, Inductive, and alignments when asked) and at the end. */
+  /** Called before each sub-step (directly-follows graph, variants, Alpha, Heuristics, Inductive, and alignments when asked), at the alignments' safe points and at the end. */
   progress?: ProgressHook;
 }
 
@@ -107,8 +107,9 @@ export function* discoverProcessSteps(log: EventLog, options: Omit<DiscoveryOpti
   yield { activity: 'Running the Inductive Miner', total };
   const inductive = discoverInductive(log, { noiseThreshold: options.noiseThreshold ?? 0, replayScope: options.replay });
   if (aligning && inductive.models !== null) {
-    yield { activity: 'Aligning the log on the Inductive net', total };
-    inductive.models = withAlignments(log, inductive.models);
+    const step = { activity: 'Aligning the log on the Inductive net', total };
+    yield step;
+    inductive.models = yield* withSafePoints(withAlignments(log, inductive.models), step);
   }
   yield { activity: 'Process models discovered', total, end: true };
   return {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alignLog, type LogAlignment } from '../../../functions/mining/conformance/align-log.ts';
+import { alignLog, alignLogSteps, type LogAlignment } from '../../../functions/mining/conformance/align-log.ts';
 import { inductiveMiner } from '../../../functions/mining/discovery/inductive/inductive-miner.ts';
 import { processTreeToPetriNet } from '../../../functions/mining/discovery/inductive/tree-to-petri-net.ts';
 import { caseVariants } from '../../../functions/mining/log/case-variants.ts';
@@ -95,6 +95,24 @@ describe.each(inductiveReferenceLogs())('alignments on the Inductive Miner nets 
     for (const d of deviating) {
       expect(d.deviations.length).toBe(Math.floor(d.cost / 10_000));
       expect(d.fitness).toBeLessThan(1);
+    }
+  });
+
+  it.runIf(small.has(name))('pauses at safe points between variants, every so many expansions, with the same result (IMf)', () => {
+    const every = 1_000;
+    const steps = alignLogSteps(log, nets.IMf!, { safePointEvery: every });
+    const pauses: number[] = [];
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) pauses.push(next.value);
+    expect(next.value).toEqual(aligned.IMf);
+    const { expansions, variantsAligned } = aligned.IMf!.fitness;
+    // A pause comes before a variant once at least `every` expansions ran since the last one; so there is one at least
+    // when the variants before the last (all but maxPerVariant of the expansions, and the empty trace's) ran that many.
+    expect(pauses.length).toBeLessThanOrEqual(Math.floor(expansions.total / every));
+    if (expansions.total - 2 * expansions.maxPerVariant >= every) expect(pauses.length).toBeGreaterThan(0);
+    for (const [i, done] of pauses.entries()) {
+      expect(done).toBeLessThan(variantsAligned);
+      if (i > 0) expect(done).toBeGreaterThan(pauses[i - 1]!);
     }
   });
 

@@ -6,7 +6,8 @@ import { discoverProcess } from '../../../functions/mining/analysis/discover-pro
 import { readEventLog } from '../../../functions/mining/ingest/read-event-log.ts';
 import { PROGRESS_EVERY, runStepsYielding, type ProgressHook } from '../../../functions/mining/progress.ts';
 import { discoverProcessSteps } from '../../../functions/mining/analysis/discover-process.ts';
-import { bytes } from './helpers.ts';
+import { bytes, readDataset } from './helpers.ts';
+import { SAFE_POINT_EXPANSIONS } from '../../../functions/mining/conformance/align-log.ts';
 
 /** A hook that keeps every call. */
 function recorder() {
@@ -94,6 +95,27 @@ describe('the engine progress hook', () => {
       expect(() => discoverProcess(log, { progress: stop })).toThrow('cancelled');
       expect(calls).toBe(2);
     });
+  });
+
+  it('reaches safe points inside the alignment step, which stop it when the hook throws', async () => {
+    // receipt's IMf net: 180,244 expansions, so three or so safe points at 50,000.
+    const { log } = await readDataset('receipt.csv', 'csv');
+    const aligning = 'Aligning the log on the Inductive net';
+    const options = { noiseThreshold: 0.2, alignments: true } as const;
+    const discovery = recorder();
+    const discovered = discoverProcess(log, { ...options, progress: discovery.hook });
+    expectMeasured(discovery.calls);
+    const inStep = discovery.calls.filter((c) => c.activity === aligning);
+    // Named when it starts, then again at each safe point, with the same steps done: a safe point is not a step.
+    expect(inStep.length).toBeGreaterThan(1);
+    expect(inStep.length - 1).toBeLessThanOrEqual(discovered.discovery.inductive!.alignments!.expansions.total / SAFE_POINT_EXPANSIONS);
+    expect(new Set(inStep.map((c) => c.done))).toEqual(new Set([5]));
+
+    let seen = 0;
+    const stopInside: ProgressHook = (_done, _total, activity) => {
+      if (activity === aligning && ++seen === 2) throw new Error('cancelled');
+    };
+    expect(() => discoverProcess(log, { ...options, progress: stopInside })).toThrow('cancelled');
   });
 
   it('gives the event loop a turn between steps when run yielding, with the same result', async () => {
