@@ -98,7 +98,7 @@ describe('the engine progress hook', () => {
   });
 
   it('reaches safe points inside the alignment step, which stop it when the hook throws', async () => {
-    // receipt's IMf net: 180,244 expansions, so three or so safe points at 50,000.
+    // receipt's IMf net: 180,244 expansions, so a safe point every 10,000 or so.
     const { log } = await readDataset('receipt.csv', 'csv');
     const aligning = 'Aligning the log on the Inductive net';
     const options = { noiseThreshold: 0.2, alignments: true } as const;
