@@ -12,10 +12,11 @@
  * --json prints exactly one JSON object on stdout; progress and notes go to stderr.
  * --repeat n runs each log n times, each in a fresh process, and reports the fastest run with
  * the median events/s. Each process then runs ingest to anomalies a second time (`warm ev/s`):
- * a phase function whose container has run a job before, with the engine compiled. Each step's CPU time is reported beside its wall time: on a shared
- * machine the CPU time varies less. Each process's peak is the kernel's RSS high-water mark
- * from its baseline on: for the analysis, the RSS before the log is read; for the report, the
- * RSS once the renderers are loaded and the documents read.
+ * a phase function whose container has run a job before, with the engine compiled. Each step's
+ * CPU time is reported beside its wall time: on a shared machine the CPU time varies less.
+ * Each process's peak is the kernel's RSS high-water mark from its baseline on: for the
+ * analysis, the RSS before the log is read; for the report, the RSS once the renderers are
+ * loaded and the documents read.
  * The steps are the functions the analysis phases call (functions/mining/analysis), so the
  * figures are those of the service's own pipeline; report renders the SVG map, anomalies CSV,
  * PDF and PNML, the default export formats.

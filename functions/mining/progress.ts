@@ -39,7 +39,7 @@ export type Steps<T> = Generator<Step, T, void>;
 
 /** Reports one step to the hook; returns the steps done after it (a safe point inside a step does not count one). */
 function reported({ activity, total, end, again }: Step, done: number, hook?: ProgressHook): number {
-  const under = again ? done - 1 : done;
+  const under = again ? Math.max(0, done - 1) : done;
   hook?.(end ? total : Math.min(under, total), total, activity);
   return end || again ? done : done + 1;
 }
