@@ -4,7 +4,7 @@
  * CDK stack (lib/) and by the embedded local stack (local/), so the two cannot drift.
  */
 
-export const LAMBDA_NODE_MAJOR = 22;
+export const LAMBDA_NODE_MAJOR = 24;
 
 export type FunctionId =
   | 'Authorizer'

@@ -66,11 +66,26 @@ export class FunctionRuntime {
       const url = pathToFileURL(resolve(this.projectRoot, functions[id].entry)).href;
       loaded = import(url).then((module: { handler?: Handler }) => {
         if (typeof module.handler !== 'function') throw new Error(`${functions[id].entry} exports no handler`);
+        if (isCallbackStyle(module.handler)) throw new CallbackHandlerError(functions[id].entry);
         return module.handler;
       });
       this.modules.set(id, loaded);
     }
     return loaded;
+  }
+}
+
+/**
+ * Lambda's Node.js 24 runtime takes a handler declaring three or more parameters for a callback-style one and
+ * refuses it at init (`Runtime.CallbackHandlerDeprecated`), even when it returns a promise: the local stack
+ * refuses it too, so that such a handler fails here and not first in AWS.
+ */
+export const isCallbackStyle = (handler: (...args: never[]) => unknown): boolean => handler.length >= 3;
+
+export class CallbackHandlerError extends Error {
+  constructor(entry: string) {
+    super(`${entry}: its handler declares a callback parameter; Lambda's Node.js 24 runtime accepts only (event, context) handlers that return a promise`);
+    this.name = 'Runtime.CallbackHandlerDeprecated';
   }
 }
 

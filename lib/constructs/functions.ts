@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { LAMBDA_NODE_MAJOR, env, functions as functionTopology, nodeOptionsOf, type FunctionId } from '../topology.ts';
 import { acknowledge, managedPolicy } from './nag.ts';
 
-const RUNTIME = lambda.Runtime.NODEJS_22_X;
+const RUNTIME = lambda.Runtime.NODEJS_24_X;
 if (RUNTIME.name !== `nodejs${LAMBDA_NODE_MAJOR}.x`) {
   throw new Error(`Lambda runtime ${RUNTIME.name} does not match LAMBDA_NODE_MAJOR=${LAMBDA_NODE_MAJOR} in lib/topology.ts`);
 }

@@ -81,7 +81,7 @@ describe('functions', () => {
         Timeout: def.timeoutSeconds,
         TracingConfig: { Mode: 'Active' },
       });
-      expect(props.Runtime).toBe('nodejs22.x');
+      expect(props.Runtime).toBe('nodejs24.x');
       expect(props.LoggingConfig.LogGroup).toEqual({ Ref: expect.any(String) });
     }
   });
