@@ -11,8 +11,9 @@
  * ones (comma-separated, e.g. `--only bpic2012.csv,bpic2012.xes.gz`).
  * --json prints exactly one JSON object on stdout; progress and notes go to stderr.
  * --repeat n (default 5) runs each log n times, each in a fresh process, and reports the fastest
- * run with the median events/s: a single cold run of bpic2012 varies by ±5% on a shared machine. Each process then runs ingest to anomalies a second time (`warm ev/s`):
- * a phase function whose container has run a job before, with the engine compiled. Each step's
+ * run with the median events/s: a single cold run of bpic2012 varies by ±5% on a shared machine.
+ * Each process then runs ingest to anomalies a second time (`warm ev/s`): a phase function
+ * whose container has run a job before, with the engine compiled. Each step's
  * CPU time is reported beside its wall time: on a shared machine the CPU time varies less.
  * Each process's peak is the kernel's RSS high-water mark from its baseline on: for the
  * analysis, the RSS before the log is read; for the report, the RSS once the renderers are
