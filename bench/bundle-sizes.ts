@@ -8,11 +8,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { functions, type FunctionId } from '../lib/topology.ts';
 import { bundleFunction, bytesFrom, reportRendering, type FunctionBundle } from './function-bundle.ts';
+import { describeMachine, machine } from './machine.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, only: { type: 'string' }, baseline: { type: 'string' } } });
 const runs = Number(values.runs);
@@ -47,7 +48,7 @@ for (const [id, def] of Object.entries(functions) as [FunctionId, (typeof functi
   if (only && !only.includes(id)) continue;
   byEntry.set(def.entry, [...(byEntry.get(def.entry) ?? []), id]);
 }
-console.log(`Node ${process.version}, ${cpus()[0]?.model} x${cpus().length}, ${new Date().toISOString().slice(0, 10)}; median of ${runs} imports, each in a new process`);
+console.log(`${describeMachine(machine())}; median of ${runs} imports, each in a new process`);
 if (baseline) {
   console.log('| function | bundle KiB before → after | report rendering KiB before → after | AWS clients before → after | cold import ms before → after |');
   console.log('|---|---:|---:|---|---:|');

@@ -43,6 +43,7 @@ import type { AnalysisDocuments } from '../functions/mining/analysis/analysis-re
 import { functions, nodeOptionsOf } from '../lib/topology.ts';
 import { writeFunctionBundle } from './function-bundle.ts';
 import { writeLogAsCsv } from './log-as-csv.ts';
+import { describeMachine, machine, type Machine } from './machine.ts';
 import { writeSyntheticCsv } from './synthetic-log.ts';
 
 export interface BenchResult {
@@ -70,6 +71,14 @@ export interface BenchResult {
   reportPeakRssBytes: number;
   /** The larger of the two processes' peaks above their baselines, per event. */
   bytesPerEvent: number;
+}
+
+/** What `--json` prints. */
+export interface BenchReport {
+  machine: Machine;
+  /** Runs per log; each result is the fastest, with the median beside it. */
+  repeat: number;
+  results: BenchResult[];
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -323,6 +332,8 @@ async function main(): Promise<void> {
   const events = Number(option('--events') ?? 2_000_000);
   // Shared machines are noisy: --repeat n runs each log n times (fresh process each) and keeps the fastest, beside the median.
   const repeat = Math.max(1, Number(option('--repeat') ?? DEFAULT_REPEAT));
+  // Taken before anything runs: the load average is the machine's, not the benchmark's.
+  const host = machine();
   const results: BenchResult[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'mining-bench-'));
   // Inside the project, so that the bundle resolves node_modules files (the report's fonts) as
@@ -370,7 +381,8 @@ async function main(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
     rmSync(bundleDir, { recursive: true, force: true });
   }
-  process.stdout.write(json ? `${JSON.stringify({ results }, null, 2)}\n` : `${table(results)}\n`);
+  const report: BenchReport = { machine: host, repeat, results };
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${describeMachine(host)}; best of ${repeat}\n${table(results)}\n`);
 }
 
 main().catch((error: unknown) => {

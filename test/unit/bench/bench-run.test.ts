@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchResult } from '../../../bench/run.ts';
+import type { BenchReport, BenchResult } from '../../../bench/run.ts';
 import { DATASETS_DIR, readDataset } from '../mining/helpers.ts';
 
 // The benchmark as `npm run bench` runs it, on the smallest shared log: the figures it reports
@@ -10,7 +11,14 @@ describe('npm run bench', () => {
   it('runs the analysis and the report in processes of their own, the asked number of times, and reports both peaks', async () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--json', '--log', join(DATASETS_DIR, 'running-example.xes'), '--repeat', '2'], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    const { results } = JSON.parse(run.stdout) as { results: BenchResult[] };
+    const { machine, repeat, results } = JSON.parse(run.stdout) as BenchReport;
+    // Where and when it ran, as the README reports the figures.
+    expect(machine).toMatchObject({ node: process.version, v8: process.versions.v8, cores: cpus().length, memoryBytes: totalmem() });
+    expect(machine.cpu.length).toBeGreaterThan(0);
+    expect(machine.loadAverage).toBeGreaterThanOrEqual(0);
+    expect(Date.now() - Date.parse(machine.startedAt)).toBeGreaterThan(0);
+    expect(Date.now() - Date.parse(machine.startedAt)).toBeLessThan(60_000);
+    expect(repeat).toBe(2);
     expect(results).toHaveLength(1);
     const [result] = results as [BenchResult];
     const { log } = await readDataset('running-example.xes', 'xes');
