@@ -13,8 +13,8 @@
  * --repeat n (default 5) runs each log n times, each in a fresh process, and reports the fastest
  * run with the median events/s: a single cold run of bpic2012 varies by ±5% on a shared machine.
  * Each process then runs ingest to anomalies a second time (`warm ev/s`): a phase function
- * whose container has run a job before, with the engine compiled. Each step's
- * CPU time is reported beside its wall time: on a shared machine the CPU time varies less.
+ * whose container has run a job before, with the engine compiled. Each step's CPU time is
+ * reported beside its wall time: on a shared machine the CPU time varies less.
  * Each process's peak is the kernel's RSS high-water mark from its baseline on: for the
  * analysis, the RSS before the log is read; for the report, the RSS once the renderers are
  * loaded and the documents read.
@@ -330,7 +330,6 @@ async function main(): Promise<void> {
   const json = argv.includes('--json');
   const single = option('--log');
   const events = Number(option('--events') ?? 2_000_000);
-  // Shared machines are noisy: --repeat n runs each log n times (fresh process each) and keeps the fastest, beside the median.
   const repeat = Math.max(1, Number(option('--repeat') ?? DEFAULT_REPEAT));
   // Taken before anything runs: the load average is the machine's, not the benchmark's.
   const host = machine();
